@@ -1,0 +1,7 @@
+"""Ferris the crab says your words, exactly as the Rust crate ferris-says 0.3.2 draws them."""
+
+__version__ = "0.1.0"
+
+from ferris_says.bubble import say  # noqa: E402
+
+__all__ = ["say", "__version__"]

@@ -1,0 +1,88 @@
+"""The picture: Ferris's speech bubble, drawn exactly as ferris-says 0.3.2's `say` draws it.
+
+Pure functions, no I/O: the command and the Dagster side both call `say` and decide where the
+bytes go.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ferris_says.width import padding_width
+from ferris_says.wrap import fill
+
+# Rust's regex `[^\S\r\n]+`: a run of Unicode White_Space other than CR and LF. Python's `\s`
+# would also take U+001C..U+001F, which are not White_Space, so the class is spelled out.
+_WHITESPACE_RUN = re.compile(
+    "[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
+
+# Lines of one, first, middle and last position: (left edge, right edge).
+_SINGLE = ("< ", " >\n")
+_FIRST = ("/ ", " \\\n")
+_MIDDLE = ("| ", " |\n")
+_LAST = ("\\ ", " /\n")
+
+
+def merge_whitespace(text: str) -> str:
+    """Each run of whitespace other than line breaks becomes one space."""
+    return _WHITESPACE_RUN.sub(" ", text)
+
+
+def default_width(text: str) -> int:
+    """The width the original command passes: the words' UTF-8 byte length."""
+    return len(text.encode("utf-8"))
+
+
+def bubble_lines(text: str, width: int | None = None) -> list[str]:
+    """The text lines inside the bubble, before padding."""
+    if width is None:
+        width = default_width(text)
+    if width < 0:
+        raise ValueError(f"width must be 0 or more, not {width}")
+    return _rust_lines(fill(merge_whitespace(text), width))
+
+
+def render_bubble(text: str, width: int | None = None) -> str:
+    """The bubble from the top border to the bottom border (without a newline after it)."""
+    lines = bubble_lines(text, width)
+    widths = [padding_width(line) for line in lines]
+    inner = max(widths, default=0)
+    parts = [" ", "_" * (inner + 2), "\n"]
+    last = len(lines) - 1
+    for index, (line, line_width) in enumerate(zip(lines, widths)):
+        if last == 0:
+            left, right = _SINGLE
+        elif index == 0:
+            left, right = _FIRST
+        elif index == last:
+            left, right = _LAST
+        else:
+            left, right = _MIDDLE
+        parts += (left, line, " " * (inner - line_width), right)
+    parts += (" ", "-" * (inner + 2))
+    return "".join(parts)
+
+
+def say(text: str, width: int | None = None, character: str = "ferris") -> str:
+    """Everything ferris-says' `say(text, width, writer)` writes, mascot and final newline too.
+
+    `width=None` is the original command's default, the UTF-8 byte length of `text`.
+    `character` is ferris, clippy or any cowsay character (`characters.character_names()`).
+    """
+    from ferris_says.characters import mascot
+
+    return render_bubble(text, width) + mascot(character)
+
+
+def _rust_lines(text: str) -> list[str]:
+    """Rust's str::lines: split at '\\n', drop a '\\r' just before it, no empty last line."""
+    lines = text.split("\n")
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
+        lines.pop()
+    terminated = len(lines) if ends_with_newline else len(lines) - 1
+    return [
+        line[:-1] if index < terminated and line.endswith("\r") else line
+        for index, line in enumerate(lines)
+    ]

@@ -1,0 +1,365 @@
+"""textwrap 0.16.2's `fill(text, width)` with its default options, in linear time.
+
+Default options mean: words found at UAX #14 break opportunities, split after hyphens that sit
+between alphanumerics, broken when wider than the line, then laid out by the optimal-fit
+algorithm with `Penalties::new()`. The layout search is a port of the online column-minima
+algorithm (smawk 0.3.2) textwrap runs: it decides ties and non-monotone cases in its own way, so
+the same search (not merely *an* optimal one) is needed for the same bytes. The Rust version
+clears a buffer as long as the whole paragraph on every block it opens, which makes it
+quadratic; here block minima live in a dict, so the work is proportional to the words.
+
+Positions are indices into Python strings (code points); textwrap's byte offsets map onto them
+one to one, except in the two places that compare a byte length with the width.
+"""
+
+from __future__ import annotations
+
+from ferris_says.linebreak import break_opportunities
+from ferris_says.width import char_width, text_width
+
+ESC = "\x1b"
+SOFT_HYPHEN = "\xad"
+
+# textwrap's OptimalFit::new() penalties, as the floats its cost function uses.
+NLINE_PENALTY = 1000.0
+OVERFLOW_PENALTY = 2500.0  # 50 * 50
+SHORT_LAST_LINE_FRACTION = 4.0
+SHORT_LAST_LINE_PENALTY = 25.0
+HYPHEN_PENALTY = 25.0
+
+
+def fill(text: str, width: int) -> str:
+    """What textwrap::fill(text, width) returns."""
+    if "\n" not in text and _shorter_in_utf8(text, width):
+        return text.rstrip(" ")
+    return "\n".join(wrap(text, width))
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """What textwrap::wrap(text, width) returns: the lines, without line endings."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if _shorter_in_utf8(line, width):
+            lines.append(line.rstrip(" "))
+        else:
+            lines.extend(_wrap_line(line, width))
+    return lines
+
+
+def _shorter_in_utf8(text: str, width: int) -> bool:
+    # textwrap's fast paths compare the UTF-8 byte length, not the display width.
+    return len(text) < width and (text.isascii() or len(text.encode("utf-8")) < width)
+
+
+class _Fragments:
+    """Words of one line as parallel lists: text, trailing spaces, penalty, display width."""
+
+    __slots__ = ("text", "spaces", "penalty", "width")
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.spaces: list[int] = []
+        self.penalty: list[str] = []
+        self.width: list[int] = []
+
+    def add(self, text: str, spaces: int, penalty: str, width: int) -> None:
+        self.text.append(text)
+        self.spaces.append(spaces)
+        self.penalty.append(penalty)
+        self.width.append(width)
+
+
+def _wrap_line(line: str, width: int) -> list[str]:
+    fragments = _Fragments()
+    for word in _find_words(line):
+        _split_and_break(word, width, fragments)
+    lines = []
+    start_of_line = 0
+    text, spaces, penalty = fragments.text, fragments.spaces, fragments.penalty
+    for first, end in _optimal_fit(fragments, width):
+        if first == end:
+            lines.append("")
+            continue
+        last = end - 1
+        length = sum(map(len, text[first:end])) + sum(spaces[first:last])
+        lines.append(line[start_of_line : start_of_line + length] + penalty[last])
+        start_of_line += length + spaces[last]
+    return lines
+
+
+def _find_words(line: str) -> list[str]:
+    """textwrap's UnicodeBreakProperties separator: the line cut at break opportunities.
+
+    Each piece keeps its trailing spaces. Breaks right after '-' or a soft hyphen are dropped
+    (hyphens are the word splitter's business), and so is the last remaining opportunity,
+    whatever it is: usually the end of the line, but not when the line ends in a hyphen.
+    """
+    if ESC in line:
+        stripped, original_index = _strip_ansi(line)
+    else:
+        stripped, original_index = line, None
+    cuts = [i for i in break_opportunities(stripped) if stripped[i - 1] not in ("-", SOFT_HYPHEN)]
+    del cuts[-1:]
+    if original_index is not None:
+        cuts = [original_index[i] for i in cuts]
+    words = []
+    start = 0
+    for cut in cuts:
+        words.append(line[start:cut])
+        start = cut
+    if start < len(line):
+        words.append(line[start:])
+    return words
+
+
+def _split_and_break(piece: str, line_width: int, out: _Fragments) -> None:
+    """Word::from, then HyphenSplitter, then break_words, for one piece of the line."""
+    word = piece.rstrip(" ")
+    spaces = len(piece) - len(word)
+    if "-" not in word:
+        _add_unbroken(word, spaces, "", line_width, out)
+        return
+    previous = 0
+    for split in _hyphen_splits(word):
+        # The piece before a split ends in its own '-', so it needs no penalty hyphen.
+        _add_unbroken(word[previous:split], 0, "", line_width, out)
+        previous = split
+    _add_unbroken(word[previous:], spaces, "", line_width, out)
+
+
+def _hyphen_splits(word: str) -> list[int]:
+    splits = []
+    position = word.find("-")
+    while position != -1:
+        if 0 < position < len(word) - 1:
+            if _is_alphanumeric(word[position - 1]) and _is_alphanumeric(word[position + 1]):
+                splits.append(position + 1)
+        position = word.find("-", position + 1)
+    return splits
+
+
+def _add_unbroken(word: str, spaces: int, penalty: str, line_width: int, out: _Fragments) -> None:
+    width = display_width(word)
+    if width > line_width:
+        _break_apart(word, spaces, penalty, line_width, out)
+    else:
+        out.add(word, spaces, penalty, width)
+
+
+def _break_apart(word: str, spaces: int, penalty: str, line_width: int, out: _Fragments) -> None:
+    """Word::break_apart: cut a too-wide word before the character that would overflow."""
+    offset = 0
+    width = 0
+    index = 0
+    while index < len(word):
+        ch = word[index]
+        if ch == ESC:
+            index = _skip_ansi(word, index)
+            continue
+        ch_width = char_width(ch)
+        if width > 0 and width + ch_width > line_width:
+            out.add(word[offset:index], 0, "", width)
+            offset = index
+            width = ch_width
+        else:
+            width += ch_width
+        index += 1
+    if offset < len(word):
+        out.add(word[offset:], spaces, penalty, width)
+
+
+def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
+    """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
+    count = len(fragments.width)
+    spaces = [float(n) for n in fragments.spaces]
+    penalty = [float(len(p)) for p in fragments.penalty]
+    # Running totals of width + trailing spaces, in floats as textwrap sums them.
+    offsets = [0.0] * (count + 1)
+    total = 0.0
+    for k, (width, gap) in enumerate(zip(fragments.width, spaces), 1):
+        total += width + gap
+        offsets[k] = total
+    target = max(float(line_width), 1.0)
+    short_last_line = target / SHORT_LAST_LINE_FRACTION
+    best_row = [0]
+    best_cost = [0.0]
+
+    def cost(i: int, j: int) -> float:
+        """Cost of the best layout of fragments[:i] plus one line holding fragments[i:j]."""
+        width = offsets[j] - offsets[i] - spaces[j - 1] + penalty[j - 1]
+        total = best_cost[i] + NLINE_PENALTY
+        if width > target:
+            total += (width - target) * OVERFLOW_PENALTY
+        elif j < count:
+            gap = target - width
+            total += gap * gap
+        elif i + 1 == j and width < short_last_line:
+            total += SHORT_LAST_LINE_PENALTY
+        if penalty[j - 1] > 0.0:
+            total += HYPHEN_PENALTY
+        return total
+
+    _online_column_minima(count + 1, cost, best_row, best_cost)
+    ranges = []
+    end = count
+    while True:
+        first = best_row[end]
+        ranges.append((first, end))
+        end = first
+        if end == 0:
+            break
+    ranges.reverse()
+    return ranges
+
+
+def _online_column_minima(size, cost, best_row, best_cost) -> None:
+    """Fill best_row/best_cost for columns 1..size-1 the way smawk's online_column_minima does.
+
+    Column j's minimum over rows i < j may depend on the minima of earlier columns (the cost
+    reads best_cost[i]), so columns are settled left to right: `finished` columns are final,
+    columns up to `tentative` hold provisional minima from the last square block solved.
+    """
+    finished = base = tentative = 0
+    while finished < size - 1:
+        i = finished + 1
+        if i > tentative:
+            rows = list(range(base, finished + 1))
+            tentative = min(finished + len(rows), size - 1)
+            columns = list(range(finished + 1, tentative + 1))
+            minima: dict[int, int] = {}
+            _smawk(cost, rows, columns, minima)
+            for column in columns:
+                row = minima[column]
+                value = cost(row, column)
+                if column >= len(best_cost):
+                    best_row.append(row)
+                    best_cost.append(value)
+                elif value < best_cost[column]:
+                    best_row[column] = row
+                    best_cost[column] = value
+            finished = i
+            continue
+        diagonal = cost(i - 1, i)
+        if diagonal < best_cost[i]:
+            best_row[i] = i - 1
+            best_cost[i] = diagonal
+            base = i - 1
+            tentative = finished = i
+            continue
+        if cost(i - 1, tentative) >= best_cost[tentative]:
+            finished = i
+            continue
+        base = i - 1
+        tentative = finished = i
+
+
+def _smawk(cost, rows: list[int], columns: list[int], minima: dict[int, int]) -> None:
+    """SMAWK column minima of a (totally monotone) block; ties go to the upper row."""
+    if not columns:
+        return
+    survivors: list[int] = []
+    for row in rows:
+        while survivors:
+            column = columns[len(survivors) - 1]
+            if cost(survivors[-1], column) > cost(row, column):
+                survivors.pop()
+            else:
+                break
+        if len(survivors) != len(columns):
+            survivors.append(row)
+    _smawk(cost, survivors, columns[1::2], minima)
+    r = 0
+    last = len(columns) - 1
+    for c in range(0, len(columns), 2):
+        column = columns[c]
+        row = survivors[r]
+        last_row = survivors[-1] if c == last else minima[columns[c + 1]]
+        best = (cost(row, column), row)
+        while row != last_row:
+            r += 1
+            row = survivors[r]
+            candidate = (cost(row, column), row)
+            if candidate < best:
+                best = candidate
+        minima[column] = best[1]
+
+
+def display_width(text: str) -> int:
+    """textwrap's display_width: char widths, ANSI escape sequences counting nothing."""
+    if ESC not in text:
+        return text_width(text)
+    width = 0
+    index = 0
+    while index < len(text):
+        if text[index] == ESC:
+            index = _skip_ansi(text, index)
+        else:
+            width += char_width(text[index])
+            index += 1
+    return width
+
+
+def _skip_ansi(text: str, index: int) -> int:
+    """Index just past the escape sequence starting at text[index] (an ESC).
+
+    textwrap's rule: ESC always takes the next character with it; after "ESC [" it also takes
+    everything up to a final byte in '@'..'~'; after "ESC ]" everything up to BEL or "ESC \\".
+    """
+    end = len(text)
+    index += 1
+    if index >= end:
+        return index
+    introducer = text[index]
+    index += 1
+    if introducer == "[":
+        while index < end:
+            ch = text[index]
+            index += 1
+            if "@" <= ch <= "~":
+                break
+    elif introducer == "]":
+        previous = "]"
+        while index < end:
+            ch = text[index]
+            index += 1
+            if ch == "\x07" or (ch == "\\" and previous == ESC):
+                break
+            previous = ch
+    return index
+
+
+def _strip_ansi(line: str) -> tuple[str, list[int]]:
+    """The line without escape sequences, and for each stripped index the original one."""
+    kept = []
+    original_index = []
+    index = 0
+    while index < len(line):
+        if line[index] == ESC:
+            after = _skip_ansi(line, index)
+            if len(original_index) == len(kept):
+                original_index.append(index)
+            index = after
+        else:
+            if len(original_index) == len(kept):
+                original_index.append(index)
+            kept.append(line[index])
+            index += 1
+    return "".join(kept), original_index
+
+
+_alphanumeric_cache: dict[str, bool] = {}
+
+
+def _is_alphanumeric(ch: str) -> bool:
+    """Rust's char::is_alphanumeric (Alphabetic or a numeric general category)."""
+    if ch.isascii():
+        return ch.isalnum()
+    known = _alphanumeric_cache.get(ch)
+    if known is None:
+        from bisect import bisect_right
+
+        from ferris_says._wrap_tables import ALPHANUMERIC_FLAGS, ALPHANUMERIC_STARTS
+
+        index = bisect_right(ALPHANUMERIC_STARTS, ord(ch)) - 1
+        known = _alphanumeric_cache[ch] = bool(ALPHANUMERIC_FLAGS[index])
+    return known

@@ -1,0 +1,121 @@
+"""The bubble, byte for byte against the Rust crate ferris-says 0.3.2.
+
+tests/golden/ is a copy of ../shared/golden/ (output of the real crate), kept in the repository so
+a clone tests itself; `test_golden_copy_is_current` notices when the shared corpus moves on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ferris_says import say
+from ferris_says.bubble import bubble_lines, default_width, merge_whitespace, render_bubble
+
+GOLDEN = Path(__file__).parent / "golden" / "ferris_says_0.3.2.jsonl"
+SHARED_GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / GOLDEN.name
+CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line]
+
+FERRIS = (
+    "\n"
+    "        \\\n"
+    "         \\\n"
+    "            _~^~^~_\n"
+    "        \\) /  o o  \\ (/\n"
+    "          '_   -   _'\n"
+    "          / '-----' \\\n"
+)
+
+
+def test_every_golden_case_is_loaded():
+    assert len(CASES) == 495
+    assert {case["mode"] for case in CASES} == {"default", "width", "tiny"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)])
+def test_golden(case):
+    if case["mode"] == "default":
+        # The original command passes the words' UTF-8 byte length; so does width=None.
+        assert case["width"] == default_width(case["text"])
+        assert say(case["text"]) == case["expected"]
+    assert say(case["text"], case["width"]) == case["expected"]
+
+
+def test_golden_copy_is_current():
+    if not SHARED_GOLDEN.exists():
+        pytest.skip("no ../shared/golden beside this clone")
+    assert SHARED_GOLDEN.read_bytes() == GOLDEN.read_bytes()
+
+
+def test_crate_documentation_example():
+    assert say("Hello fellow Rustaceans!", 24) == (
+        " __________________________\n"
+        "< Hello fellow Rustaceans! >\n"
+        " --------------------------" + FERRIS
+    )
+
+
+def test_what_you_want():
+    assert say("what you want") == (
+        " _______________\n< what you want >\n ---------------" + FERRIS
+    )
+
+
+def test_empty_text_draws_no_text_lines():
+    assert say("") == " __\n --" + FERRIS
+    assert bubble_lines("   ") == []
+
+
+def test_several_lines_get_slashes_and_bars():
+    assert render_bubble("one two three", 3) == (
+        " _____\n"
+        "/ one \\\n"
+        "| two |\n"
+        "| thr |\n"
+        "\\ ee  /\n"
+        " -----"
+    )
+
+
+def test_japanese_breaks_between_characters():
+    assert bubble_lines("フェリスが話します", 8) == ["フェリス", "が話しま", "す"]
+
+
+def test_cjk_counts_two_columns_when_padding():
+    assert render_bubble("日本 ab", 4) == " ______\n/ 日本 \\\n\\ ab   /\n ------"
+
+
+def test_hyphenated_words_split_after_the_hyphen():
+    assert bubble_lines("a re-entrant lock", 6) == ["a re-", "entran", "t lock"]
+    assert bubble_lines("a re-entrant lock", 8) == ["a re-", "entrant", "lock"]
+
+
+def test_long_words_are_broken():
+    assert bubble_lines("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+
+
+def test_whitespace_merging_keeps_line_breaks():
+    assert merge_whitespace("a \t\u3000\xa0b\r\n\nc") == "a b\r\n\nc"
+    # U+001C..U+001F are Python whitespace but not Unicode White_Space: Rust keeps them.
+    assert merge_whitespace("a\x1cb") == "a\x1cb"
+
+
+def test_crlf_and_blank_lines():
+    assert bubble_lines("one\r\n\r\ntwo", 40) == ["one", "", "two"]
+
+
+def test_width_zero_acts_on_each_character():
+    assert bubble_lines("ab", 0) == ["a", "b"]
+
+
+def test_negative_width_is_refused():
+    with pytest.raises(ValueError):
+        render_bubble("x", -1)
+
+
+def test_clippy_and_ferris_share_the_bubble():
+    text = "hi there"
+    assert say(text, character="clippy").startswith(render_bubble(text))
+    assert say(text, character="clippy") != say(text)

@@ -1,0 +1,530 @@
+"""ferris_says.pipes through the real command: crafted DAGSTER_PIPES_* variables and fake_temp/
+directories, the installed ``ferris-says`` run as a subprocess, and the messages it wrote read
+back and checked line by line."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from ferris_says.pipes import METADATA_CAP_BYTES
+
+HERE = Path(__file__).resolve().parent
+
+
+def _ferris_says() -> str:
+    beside = Path(sys.executable).with_name("ferris-says")
+    return str(beside) if beside.exists() else shutil.which("ferris-says")
+
+
+FERRIS = _ferris_says()
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_")}
+CLEAN_ENV.pop("FORCE_COLOR", None)
+
+BLOG_METHODS = [
+    "opened",
+    "log",
+    "log",
+    "report_asset_check",
+    "report_asset_check",
+    "report_asset_materialization",
+    "closed",
+]
+
+
+def encode(value) -> str:
+    """What Dagster does: base64(zlib(JSON))."""
+    return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
+
+
+def run(args, cwd, env=None, input=b"", timeout=60):
+    return subprocess.run(
+        [FERRIS, *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+    )
+
+
+def read_messages(path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines()]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+def fake_temp(tmp_path):
+    """A working directory with the committed fake_temp/context.json."""
+    (tmp_path / "fake_temp").mkdir()
+    shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
+    return tmp_path
+
+
+def context_env(data) -> dict:
+    return {"DAGSTER_PIPES_CONTEXT": encode({"data": data})}
+
+
+def messages_env(path) -> dict:
+    return {"DAGSTER_PIPES_MESSAGES": encode({"path": str(path)})}
+
+
+# ---- the plain shell path ---------------------------------------------------------------------
+
+
+def test_no_dagster_just_speaks_and_writes_nothing(tmp_path):
+    done = run(["hello", "world"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert b"< hello world >" in done.stdout
+    assert done.stderr == b""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cold_start_imports_no_pipes_machinery(tmp_path):
+    """pipes_session with no variables and no ./fake_temp/ imports nothing beyond the package."""
+    probe = (
+        "import sys, ferris_says, ferris_says.errors\n"
+        "before = set(sys.modules)\n"
+        "from ferris_says.pipes import pipes_session\n"
+        "with pipes_session() as session:\n"
+        "    assert session is None\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, env=CLEAN_ENV, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ferris_says.pipes"]
+
+
+def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ferris_says", "hi"],
+        cwd=tmp_path,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert not {"dagster_pipes", "zlib", "base64", "hashlib"} & imported
+
+
+# ---- fake_temp --------------------------------------------------------------------------------
+
+
+def test_fake_temp_gets_the_blogs_messages_in_order(fake_temp):
+    done = run(["what", "you", "want"], fake_temp)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    assert all(m["__dagster_pipes_version"] == "0.1" for m in messages)
+    assert [m["params"]["message"] for m in messages[1:3]] == ["ferris will now speak", "ferris spoke"]
+    assert [m["params"]["level"] for m in messages[1:3]] == ["INFO", "INFO"]
+    say_something, three_words = messages[3]["params"], messages[4]["params"]
+    assert say_something == {
+        "asset_key": "ferris",
+        "check_name": "ferris_should_say_something",
+        "passed": True,
+        "severity": "ERROR",
+        "metadata": {"what_did_you_say": {"raw_value": True, "type": "bool"}},
+    }
+    assert three_words == {
+        "asset_key": "ferris",
+        "check_name": "ferris_should_speak_3_words",
+        "passed": True,
+        "severity": "WARN",
+        "metadata": {"number_of_words_spoken_by_ferris": {"raw_value": 3, "type": "int"}},
+    }
+    materialization = messages[5]["params"]
+    assert materialization["asset_key"] == "ferris"
+    assert materialization["data_version"] == sha256("what you want")
+    metadata = materialization["metadata"]
+    assert metadata["ferris_said"] == {"raw_value": "what you want", "type": "text"}
+    assert metadata["ferris"]["type"] == "md"
+    assert done.stdout.decode() in metadata["ferris"]["raw_value"]
+    assert metadata["ferris"]["raw_value"].startswith("```")
+    assert messages[6]["params"] in (None, {})
+
+
+def test_the_blogs_minimal_context_works(tmp_path):
+    (tmp_path / "fake_temp").mkdir()
+    (tmp_path / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
+    done = run(["Say, say, say"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [m["method"] for m in read_messages(tmp_path / "fake_temp" / "messages.json")] == BLOG_METHODS
+
+
+def test_runs_append_and_same_words_same_data_version(fake_temp):
+    run(["a", "b", "c"], fake_temp)
+    run(["a", "b", "c"], fake_temp)
+    run(["a", "b", "d"], fake_temp)
+    versions = [
+        m["params"]["data_version"]
+        for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+        if m["method"] == "report_asset_materialization"
+    ]
+    assert versions[0] == versions[1] != versions[2]
+
+
+def test_two_words_fail_the_warn_check_only(fake_temp):
+    done = run(["two", "words"], fake_temp)
+    assert done.returncode == 0
+    checks = [m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+              if m["method"] == "report_asset_check"]
+    assert [(c["passed"], c["severity"]) for c in checks] == [(True, "ERROR"), (False, "WARN")]
+    assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 2
+
+
+def test_words_are_counted_like_rusts_split_whitespace(fake_temp):
+    run(["\u3000one\u00a0two\tthree\x1cfour  "], fake_temp)
+    checks = [m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+              if m["method"] == "report_asset_check"]
+    # NBSP and U+3000 are White_Space; U+001C is not (Python's str.split would say 4).
+    assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 3
+
+
+def test_each_absent_variable_falls_back_on_its_own(fake_temp, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("dagster") / "messages"
+    # context from the variable, messages to fake_temp
+    done = run(["x", "y", "z"], fake_temp, context_env({"asset_keys": ["from_env"]}))
+    assert done.returncode == 0, done.stderr
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert messages[3]["params"]["asset_key"] == "from_env"
+    # context from fake_temp, messages to the variable's file
+    done = run(["x", "y", "z"], fake_temp, messages_env(elsewhere))
+    assert done.returncode == 0, done.stderr
+    assert read_messages(elsewhere)[3]["params"]["asset_key"] == "ferris"
+    assert len(read_messages(fake_temp / "fake_temp" / "messages.json")) == 7
+
+
+def test_verbose_says_where_things_come_from(fake_temp):
+    done = run(["-v", "hi"], fake_temp, context_env({"asset_keys": ["ferris"]}))
+    err = done.stderr.decode()
+    assert "DAGSTER_PIPES_CONTEXT" in err and "inline data" in err
+    assert "fake_temp/messages.json" in err and "DAGSTER_PIPES_MESSAGES not set" in err
+    assert "asset key: ferris" in err
+
+
+# ---- malformed configuration: never a fallback --------------------------------------------
+
+
+def _stages(var):
+    return [
+        pytest.param(var, "%%%not base64%%%", "not base64", id=f"{var}-not-base64"),
+        pytest.param(var, base64.b64encode(b"plain").decode(), "not zlib", id=f"{var}-not-zlib"),
+        pytest.param(var, base64.b64encode(zlib.compress(b"\xff\xfe")).decode(), "not UTF-8",
+                     id=f"{var}-not-utf8"),
+        pytest.param(var, base64.b64encode(zlib.compress(b"{nope")).decode(), "not JSON",
+                     id=f"{var}-not-json"),
+        pytest.param(var, encode(["path", "x"]), "expected an object", id=f"{var}-not-object"),
+        pytest.param(var, encode({"path": "x", "surprise": 1}), "unknown key", id=f"{var}-unknown-key"),
+        pytest.param(var, encode({}), "expected exactly one of", id=f"{var}-no-form"),
+        pytest.param(var, "", "empty", id=f"{var}-empty"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "var,value,why", _stages("DAGSTER_PIPES_CONTEXT") + _stages("DAGSTER_PIPES_MESSAGES")
+)
+def test_malformed_variable_is_an_error_never_a_fallback(fake_temp, var, value, why):
+    done = run(["hello"], fake_temp, {var: value})
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert var in err and why in err, err
+    assert len(err.strip().splitlines()) == 1, err  # one line, no traceback
+    assert done.stdout == b""
+    assert not (fake_temp / "fake_temp" / "messages.json").exists()
+
+
+@pytest.mark.parametrize(
+    "params,why",
+    [
+        ({"bucket": "b", "key_prefix": "k"}, "unknown key"),  # an S3 reader's params
+        ({"stdio": "stdlog"}, '"stderr" or "stdout"'),
+        ({"path": 7}, "non-empty string"),
+        ({"path": "/no/such/dir/messages"}, "does not exist"),
+        ({"path": "."}, "is a directory"),
+    ],
+)
+def test_messages_params_we_cannot_serve(fake_temp, params, why):
+    done = run(["hello"], fake_temp, {"DAGSTER_PIPES_MESSAGES": encode(params)})
+    assert done.returncode == 1
+    assert "DAGSTER_PIPES_MESSAGES" in done.stderr.decode() and why in done.stderr.decode()
+    assert not (fake_temp / "fake_temp" / "messages.json").exists()
+
+
+@pytest.mark.parametrize(
+    "params,why",
+    [
+        ({"path": "/no/such/context.json"}, "does not exist"),
+        ({"path": "."}, "is a directory"),
+        ({"data": [1]}, "must be a JSON object"),
+        ({"bucket": "b", "key": "k"}, "unknown key"),
+    ],
+)
+def test_context_params_we_cannot_serve(fake_temp, params, why):
+    done = run(["hello"], fake_temp, {"DAGSTER_PIPES_CONTEXT": encode(params)})
+    assert done.returncode == 1
+    assert "DAGSTER_PIPES_CONTEXT" in done.stderr.decode() and why in done.stderr.decode()
+
+
+def test_context_file_not_json(fake_temp):
+    bad = fake_temp / "ctx.json"
+    bad.write_text("{not json")
+    done = run(["hello"], fake_temp, {"DAGSTER_PIPES_CONTEXT": encode({"path": str(bad)})})
+    assert done.returncode == 1
+    assert "DAGSTER_PIPES_CONTEXT" in done.stderr.decode() and "is not JSON" in done.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "content,why",
+    [
+        ("{oops", "is not JSON"),
+        ("[]", "expected an object"),
+        ('{"asset_keys": "ferris"}', '"asset_keys" must be a list'),
+        ('{"asset_keys": ["ferris"], "extras": []}', '"extras" must be an object'),
+    ],
+)
+def test_invalid_fake_temp_context(tmp_path, content, why):
+    (tmp_path / "fake_temp").mkdir()
+    (tmp_path / "fake_temp" / "context.json").write_text(content)
+    done = run(["hello"], tmp_path)
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert "fake_temp/context.json" in err and why in err, err
+
+
+def test_fake_temp_without_context_json(tmp_path):
+    (tmp_path / "fake_temp").mkdir()
+    done = run(["hello"], tmp_path)
+    assert done.returncode == 1
+    assert "fake_temp/context.json" in done.stderr.decode()
+    assert "does not exist" in done.stderr.decode()
+
+
+def test_one_variable_without_fake_temp_is_an_error(tmp_path):
+    done = run(["hello"], tmp_path, context_env({"asset_keys": ["ferris"]}))
+    assert done.returncode == 1
+    assert "DAGSTER_PIPES_MESSAGES" in done.stderr.decode()
+
+
+# ---- asset keys ---------------------------------------------------------------------------
+
+
+def test_several_asset_keys_none_picked_lists_them_and_closes_with_it(fake_temp):
+    done = run(["hi"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
+    assert done.returncode == 1
+    err = done.stderr.decode()
+    assert "left, right" in err and "--asset-key" in err
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in messages] == ["opened", "closed"]
+    assert "left, right" in messages[-1]["params"]["exception"]["message"]
+
+
+def test_asset_key_not_among_them(fake_temp):
+    done = run(["--asset-key", "middle", "hi"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
+    assert done.returncode == 1
+    assert "middle" in done.stderr.decode() and "left, right" in done.stderr.decode()
+    closed = read_messages(fake_temp / "fake_temp" / "messages.json")[-1]
+    assert closed["method"] == "closed" and "middle" in closed["params"]["exception"]["message"]
+
+
+def test_asset_key_picks_one(fake_temp):
+    done = run(["--asset-key", "right", "a b c"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
+    assert done.returncode == 0, done.stderr
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    assert {m["params"]["asset_key"] for m in messages[3:6]} == {"right"}
+
+
+def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp):
+    done = run(["a b c"], fake_temp, context_env({"asset_keys": None}))
+    assert done.returncode == 0, done.stderr
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in messages] == ["opened", "log", "log", "closed"]
+
+
+# ---- extras, partitions, data versions ----------------------------------------------------
+
+
+@pytest.mark.parametrize("words,said", [("from extras", "from extras"), (["one", "two", "three"], "one two three")])
+def test_words_from_extras(fake_temp, words, said):
+    done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": words}}))
+    assert done.returncode == 0, done.stderr
+    assert f"< {said} >".encode() in done.stdout
+    materialization = read_messages(fake_temp / "fake_temp" / "messages.json")[5]["params"]
+    assert materialization["metadata"]["ferris_said"]["raw_value"] == said
+
+
+def test_bad_extras_words_is_a_usage_error_reported_to_dagster(fake_temp):
+    done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": 42}}))
+    assert done.returncode == 2
+    assert "words" in done.stderr.decode()
+    closed = read_messages(fake_temp / "fake_temp" / "messages.json")[-1]
+    assert closed["method"] == "closed" and "words" in closed["params"]["exception"]["message"]
+
+
+def test_partition_key_in_metadata_and_data_version(fake_temp):
+    for key in ("2024-01-01", "2024-01-02"):
+        data = {
+            "asset_keys": ["ferris"],
+            "partition_key": key,
+            "partition_key_range": {"start": key, "end": key},
+        }
+        assert run(["a b c"], fake_temp, context_env(data)).returncode == 0
+    run(["a b c"], fake_temp)
+    materializations = [
+        m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+        if m["method"] == "report_asset_materialization"
+    ]
+    assert [m["metadata"].get("partition_key", {}).get("raw_value") for m in materializations] == [
+        "2024-01-01", "2024-01-02", None,
+    ]
+    versions = [m["data_version"] for m in materializations]
+    assert len(set(versions)) == 3
+    assert versions[2] == sha256("a b c")
+
+
+def test_huge_words_metadata_capped_data_version_covers_all(fake_temp):
+    words = ("ferris " * 40_000).strip()  # 280 KB
+    done = run(["-"], fake_temp, input=words.encode())
+    assert done.returncode == 0, done.stderr
+    lines = (fake_temp / "fake_temp" / "messages.json").read_text().splitlines()
+    materialization = json.loads(lines[5])["params"]
+    said = materialization["metadata"]["ferris_said"]["raw_value"]
+    assert said.startswith(words[:1000])
+    assert "truncated" in said and str(len(words.encode())) in said
+    assert len(said.encode()) < METADATA_CAP_BYTES + 300
+    bubble = materialization["metadata"]["ferris"]["raw_value"]
+    assert len(bubble.encode()) < METADATA_CAP_BYTES + 300 and "truncated" in bubble
+    assert materialization["data_version"] == sha256(words)
+
+
+def test_markdown_fence_outgrows_backticks_in_the_words(fake_temp):
+    run(["``` `````"], fake_temp)
+    bubble_md = read_messages(fake_temp / "fake_temp" / "messages.json")[5]["params"]["metadata"]["ferris"]["raw_value"]
+    assert bubble_md.startswith("``````text\n") and bubble_md.endswith("\n``````\n")
+
+
+# ---- failures inside the session ----------------------------------------------------------
+
+
+def test_a_failure_inside_the_session_is_closed_with_its_reason(fake_temp):
+    done = run(["--character", "no-such-mascot", "hi"], fake_temp)
+    assert done.returncode != 0
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert messages[0]["method"] == "opened" and messages[-1]["method"] == "closed"
+    exception = messages[-1]["params"]["exception"]
+    assert "no-such-mascot" in exception["message"]
+    assert exception["name"] and exception["stack"]
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_during_the_session_closes_with_the_reason(fake_temp, signum, code):
+    messages = fake_temp / "fake_temp" / "messages.json"
+    # No words and an open, silent stdin: the command waits on stdin inside the session.
+    process = subprocess.Popen(
+        [FERRIS], cwd=fake_temp, env=CLEAN_ENV, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if messages.exists() and messages.read_text().count("\n") >= 1:
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=30)
+    process.stdin.close() if process.stdin else None
+    assert process.returncode == code, err
+    last = read_messages(messages)[-1]
+    assert last["method"] == "closed"
+    assert signal.Signals(signum).name in last["params"]["exception"]["message"]
+    assert out == b""
+
+
+# ---- messages on stdio --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["stdio", "buffered_stdio"])
+def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path, form):
+    plain = run(["Say, say, say"], tmp_path).stdout
+    done = run(
+        ["Say, say, say"], tmp_path,
+        {**context_env({"asset_keys": ["ferris"]}),
+         "DAGSTER_PIPES_MESSAGES": encode({form: "stderr"})},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == plain
+    lines = done.stderr.decode().splitlines()
+    messages = [json.loads(line) for line in lines if line.startswith("{")]
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    assert len(messages) == len(lines)  # nothing else on stderr
+
+
+# ---- concurrency: many writers, one file --------------------------------------------------
+
+
+def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
+    shared = tmp_path / "messages.jsonl"
+    env = {**context_env({"asset_keys": ["ferris"]}), **messages_env(shared)}
+    processes = []
+    for i in range(16):
+        words = (f"run{i} " * (150_000 if i % 4 == 0 else 3)).strip()
+        process = subprocess.Popen(
+            [FERRIS, "-"], cwd=tmp_path, env={**CLEAN_ENV, **env},
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        processes.append((process, words))
+    for process, words in processes:
+        process.stdin.write(words.encode())
+        process.stdin.close()
+    for process, _ in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+        process.stderr.close()
+    messages = read_messages(shared)  # every line whole JSON
+    assert len(messages) == 16 * len(BLOG_METHODS)
+    said = sorted(
+        m["params"]["data_version"] for m in messages if m["method"] == "report_asset_materialization"
+    )
+    assert said == sorted(sha256(words) for _, words in processes)
+
+
+def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path):
+    """The file channel itself: each line is one os.write on an O_APPEND descriptor."""
+    shared = tmp_path / "messages.jsonl"
+    writer = (
+        "import os, sys\n"
+        "from ferris_says.pipes import _make_message_writer\n"
+        "with _make_message_writer({}).open({'path': sys.argv[1]}) as channel:\n"
+        "    for n in range(4):\n"
+        "        channel.write_message({'pid': os.getpid(), 'n': n, 'x': sys.argv[2] * 1_000_000})\n"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", writer, str(shared), "abcdefghijklmnop"[i]],
+                         env=CLEAN_ENV)
+        for i in range(16)
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0] * 16
+    lines = shared.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    messages = [json.loads(line) for line in lines[:-1]]
+    assert len(messages) == 64
+    assert all(len(m["x"]) == 1_000_000 and len(set(m["x"])) == 1 for m in messages)
+    assert {(m["pid"], m["n"]) for m in messages} == {(p.pid, n) for p in processes for n in range(4)}

@@ -84,29 +84,28 @@ def describe(message) -> tuple[str, object, str]:
 
 
 def show(path: str, console: Console) -> int:
-    try:
-        handle = open(path, encoding="utf-8", errors="replace")
-    except OSError as error:
-        Console(stderr=True).print(f"[red]error:[/] {path}: {error.strerror or error}")
-        return 1
     table = Table(title=f"Dagster Pipes messages in {path}", box=box.SIMPLE_HEAD, expand=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("method", style="magenta", no_wrap=True)
     table.add_column("what it says")
     count = 0
-    with handle:
-        for number, line in enumerate(handle, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                continue
-            count += 1
-            try:
-                message = json.loads(line)
-            except ValueError:
-                table.add_row(str(number), "?", Text(f"not JSON: {_short(line)}", style="red"))
-                continue
-            method, body, style = describe(message)
-            table.add_row(str(number), method, body, style=style or None)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                count += 1
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    table.add_row(str(number), "?", Text(f"not JSON: {_short(line)}", style="red"))
+                    continue
+                method, body, style = describe(message)
+                table.add_row(str(number), method, body, style=style or None)
+    except OSError as error:
+        Console(stderr=True).print(f"[red]error:[/] {path}: {error.strerror or error}")
+        return 1
     if count == 0:
         console.print(f"{path}: no messages")
         return 0

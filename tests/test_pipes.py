@@ -51,6 +51,7 @@ def encode(value) -> str:
 def run(args, cwd, env=None, input=b"", timeout=60):
     return subprocess.run(
         [FERRIS, *args],
+        check=False,
         cwd=cwd,
         env={**CLEAN_ENV, **(env or {})},
         input=input,
@@ -105,7 +106,8 @@ def test_cold_start_imports_no_pipes_machinery(tmp_path):
         "print(' '.join(sorted(set(sys.modules) - before)))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, env=CLEAN_ENV, capture_output=True, text=True
+        [sys.executable, "-c", probe],
+        cwd=tmp_path, env=CLEAN_ENV, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ferris_says.pipes"]
@@ -114,6 +116,7 @@ def test_cold_start_imports_no_pipes_machinery(tmp_path):
 def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path):
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ferris_says", "hi"],
+        check=False,
         cwd=tmp_path,
         env=CLEAN_ENV,
         capture_output=True,

@@ -43,7 +43,10 @@ def test_every_text_line_has_the_same_width(text, width):
     rows = _inner_lines(render_bubble(text, width))
     widths = {padding_width(row[2:-2]) for row in rows}
     assert len(widths) <= 1
-    edges = ["< >"] if len(rows) == 1 else ["/ \\"] + ["| |"] * (len(rows) - 2) + ["\\ /"]
+    if len(rows) <= 1:
+        edges = ["< >"] * len(rows)
+    else:
+        edges = ["/ \\"] + ["| |"] * (len(rows) - 2) + ["\\ /"]
     assert [row[0] + row[1] + row[-1] for row in rows] == [e[0] + " " + e[2] for e in edges]
 
 

@@ -108,7 +108,7 @@ def mascot(name: str) -> str:
     return _cowsay_mascot(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cowsay_mascot(name: str) -> str:
     art = _cowsay_characters().get(name)
     if art is None:

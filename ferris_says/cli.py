@@ -59,9 +59,11 @@ EPILOG = """\
 \b
 stdout carries only the picture, as UTF-8 bytes whatever the locale.
 Errors go to stderr, one line each (-v adds the traceback).
+
 \b
 Exit status: 0 Ferris spoke; 1 runtime error (unreadable file or stdin,
 Dagster configuration, stdout closed early); 2 usage error.
+
 \b
 Environment:
   NO_COLOR      non-empty: no colour with --color auto (no-color.org)
@@ -414,7 +416,7 @@ def run(
         return _fail(error, str(error), error.exit_code, color, verbose)
     except OSError as error:
         return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
-    except Exception as error:  # a bug: still one line, and the traceback with -v
+    except Exception as error:  # noqa: BLE001 -- a bug: still one line; -v adds the traceback
         message = f"unexpected {type(error).__name__}: {error}"
         return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)
     return EXIT_OK
@@ -546,7 +548,6 @@ def _build_command():
     )
     @click.option(
         "--color",
-        "--colour",
         "color",
         type=click.Choice(COLOR_CHOICES),
         default="auto",

@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo test test-dagster-1.8 bench lint dagster-demo clean
+.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster e2e clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,34 @@ test-dagster-1.8: $(VENV18)/.installed
 dagster-demo: $(VENV)/.installed-test
 	$(BIN)/python dagster_example/demo.py
 
+# Dagster's web UI. dagster-webserver pins its own dagster release, so pip may move .venv's
+# dagster to the newest release that has a matching webserver.
+$(VENV)/.installed-webserver: $(VENV)/.installed-test
+	$(BIN)/python -m pip install $(PIP_FLAGS) dagster-webserver
+	touch $@
+
+# playwright's Python driver only: it drives Debian's chromium (never `playwright install`).
+$(VENV)/.installed-e2e: $(VENV)/.installed-webserver
+	$(BIN)/python -m pip install $(PIP_FLAGS) playwright
+	touch $@
+
+# `dagster dev` with the example definitions and a throw-away DAGSTER_HOME; Ctrl-C stops it.
+DAGSTER_PORT ?= 3000
+dagster: $(VENV)/.installed-webserver
+	@home=$$(mktemp -d -t ferris-dagster-home-XXXXXX) && trap 'rm -rf "$$home"' EXIT INT TERM && \
+	printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml" && \
+	echo "Dagster UI: http://127.0.0.1:$(DAGSTER_PORT)/assets/ferris  (DAGSTER_HOME=$$home)" && \
+	DAGSTER_HOME="$$home" $(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT) -f dagster_example/definitions.py
+
+# Materializes `ferris` against dagster-webserver and checks its asset page in headless Chromium;
+# screenshots and logs in build/e2e/.
+e2e: $(VENV)/.installed-e2e
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	$(BIN)/python dagster_example/e2e.py
+
 bench: $(VENV)/.installed
+	# Compile first, as pip does on a normal install: cold start should not time compiling.
+	$(BIN)/python -m compileall -q ferris_says
 	$(BIN)/python tests/bench.py
 
 lint: $(VENV)/.installed-test

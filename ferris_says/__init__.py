@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from ferris_says.bubble import say  # noqa: E402
+from ferris_says.bubble import say
 
 __all__ = ["say", "__version__"]

@@ -59,7 +59,12 @@ def read_dump(path: str) -> tuple[str, list, list]:
         for line in lines:
             fields = line.split()
             cp = int(fields[0], 16)
-            w2, _w1, width, info = int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4], 16)
+            w2, _w1, width, info = (
+                int(fields[1]),
+                int(fields[2]),
+                int(fields[3]),
+                int(fields[4], 16),
+            )
             flags = 0
             for column, flag in zip(fields[5:10], FLAG_COLUMNS):
                 if column == "1":
@@ -86,7 +91,9 @@ def runs(values: list) -> tuple[list[int], list]:
 
 def wrapped(name: str, items, per_line: int = 14) -> str:
     items = list(items)
-    lines = [", ".join(map(str, items[i : i + per_line])) + "," for i in range(0, len(items), per_line)]
+    lines = [
+        ", ".join(map(str, items[i : i + per_line])) + "," for i in range(0, len(items), per_line)
+    ]
     return f"{name} = (\n" + "".join(f"    {line}\n" for line in lines) + ")\n"
 
 

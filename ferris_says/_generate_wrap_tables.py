@@ -1,6 +1,7 @@
 """Write `_wrap_tables.py`: the Unicode data the wrapper needs, in the versions the Rust crates use.
 
-    python -m ferris_says._generate_wrap_tables LINEBREAK_TXT ALNUM_RUNS > ferris_says/_wrap_tables.py
+    python -m ferris_says._generate_wrap_tables LINEBREAK_TXT ALNUM_RUNS \
+        > ferris_says/_wrap_tables.py
 
 - LINEBREAK_TXT: Unicode 15.0.0's LineBreak.txt, the version unicode-linebreak 0.1.x is built
   from (Debian's `unicode-data` 15.0.0 package installs it as /usr/share/unicode/LineBreak.txt).
@@ -85,7 +86,7 @@ def render(linebreak_path: str, alnum_path: str) -> str:
             "# Rust's char::is_alphanumeric: run starts and 0/1.",
             f"ALPHANUMERIC_STARTS = {tuple(an_starts)!r}",
             f"ALPHANUMERIC_FLAGS = {an_kinds!r}",
-            f"# linebreak_rules.compile_pair_table(), {ROWS} states x {COLUMNS} classes, row-major.",
+            f"# linebreak_rules.compile_pair_table(): {ROWS} states x {COLUMNS} classes, by row.",
             f"PAIR_TABLE = {flat!r}",
             "",
         ]

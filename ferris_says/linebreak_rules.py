@@ -11,22 +11,30 @@ the character, or mandatory.
 
 from __future__ import annotations
 
+# Line-breaking classes in unicode-linebreak's order (their codes are the table's columns),
+# then the states that are not classes: eot is the last column, the rest are rows only.
+(
+    BK, CR, LF, CM, NL, SG, WJ, ZW, GL, SP, ZWJ, B2, BA, BB, HY, CB, CL, CP, EX, IN, NS, OP, QU,
+    IS, NU, PO, PR, SY, AI, AL, CJ, EB, EM, H2, H3, HL, ID, JL, JV, JT, RI, SA, XX,
+    eot, sot, ZWSP, OPSP, QUSP, CLSP, CPSP, B2SP, HLHYBA, RIRI,
+) = range(53)  # fmt: skip
 CLASS_NAMES = (
     "BK", "CR", "LF", "CM", "NL", "SG", "WJ", "ZW", "GL", "SP", "ZWJ", "B2", "BA", "BB", "HY",
     "CB", "CL", "CP", "EX", "IN", "NS", "OP", "QU", "IS", "NU", "PO", "PR", "SY", "AI", "AL", "CJ",
     "EB", "EM", "H2", "H3", "HL", "ID", "JL", "JV", "JT", "RI", "SA", "XX",
 )  # fmt: skip
-EXTRA_STATE_NAMES = ("eot", "sot", "ZWSP", "OPSP", "QUSP", "CLSP", "CPSP", "B2SP", "HLHYBA", "RIRI")
+STATE_NAMES = CLASS_NAMES + (
+    "eot", "sot", "ZWSP", "OPSP", "QUSP", "CLSP", "CPSP", "B2SP", "HLHYBA", "RIRI",
+)  # fmt: skip
 
 NUM_CLASSES = len(CLASS_NAMES)
 COLUMNS = NUM_CLASSES + 1  # every class plus end of text
-ROWS = NUM_CLASSES + len(EXTRA_STATE_NAMES)  # eot is never a state, but keeps its row
+ROWS = len(STATE_NAMES)  # eot is never a state, but keeps its row
 
 ALLOWED_BREAK_BIT = 0x80
 MANDATORY_BREAK_BIT = 0x40
 
-_CODES = {name: code for code, name in enumerate(CLASS_NAMES + EXTRA_STATE_NAMES)}
-globals().update(_CODES)  # BK, CR, ..., sot, ZWSP, ...: the rules below read like UAX #14
+_CODES = {name: code for code, name in enumerate(STATE_NAMES)}
 
 
 def _names(spec: str) -> list[int]:
@@ -152,11 +160,22 @@ def compile_pair_table() -> list[list[int]]:
         *(  # LB25
             (lambda a=a, b=b: never(n(a), n(b)))
             for a, b in (
-                ("CL", "PO"), ("CP", "PO"), ("CL", "PR"), ("CP", "PR"), ("NU", "PO"),
-                ("NU", "PR"), ("PO", "OP"), ("PO", "NU"), ("PR", "OP"), ("PR", "NU"),
-                ("HY", "NU"), ("IS", "NU"), ("NU", "NU"), ("SY", "NU"),
+                ("CL", "PO"),
+                ("CP", "PO"),
+                ("CL", "PR"),
+                ("CP", "PR"),
+                ("NU", "PO"),
+                ("NU", "PR"),
+                ("PO", "OP"),
+                ("PO", "NU"),
+                ("PR", "OP"),
+                ("PR", "NU"),
+                ("HY", "NU"),
+                ("IS", "NU"),
+                ("NU", "NU"),
+                ("SY", "NU"),
             )
-        ),  # fmt: skip
+        ),
         lambda: never(n("JL"), n("JL JV H2 H3")),  # LB26
         lambda: never(n("JV H2"), n("JV JT")),
         lambda: never(n("JT H3"), n("JT")),

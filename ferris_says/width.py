@@ -204,10 +204,7 @@ _ZWJ_JOINABLE_STATES = frozenset(
 # them: non-default info or a flag). A character that is none of these can never change the
 # state nor be changed by it, which lets `padding_width` count it without the state machine.
 _SEQUENCE_CHARS = frozenset(
-    "\n\r\u05d0\u17d2\u1a15\u1a17\u2d7f\u20e3\U00010c32\U000e007f\U0001f3f4"
-    + _ZWJ
-    + _VS15
-    + _VS16
+    "\n\r\u05d0\u17d2\u1a15\u1a17\u2d7f\u20e3\U00010c32\U000e007f\U0001f3f4" + _ZWJ + _VS15 + _VS16
 ).union(
     _ARABIC_LAMS,
     _TIFINAGH_CONSONANTS,
@@ -304,9 +301,9 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
     if state & _EMOJI_PRESENTATION_BIT:
         if flags & EMOJI_PRESENTATION_START:
             # c + VS16 (possibly inside a ZWJ sequence, whose first emoji carries the 2 columns).
-            zwj = (state & (_EMOJI_PRESENTATION_BIT | _KEEPS_PRESENTATION_BIT | _ZWJ_EMOJI_BITS)) == (
-                _EMOJI_PRESENTATION_BIT | _ZWJ_EMOJI_BITS
-            )
+            zwj = (
+                state & (_EMOJI_PRESENTATION_BIT | _KEEPS_PRESENTATION_BIT | _ZWJ_EMOJI_BITS)
+            ) == (_EMOJI_PRESENTATION_BIT | _ZWJ_EMOJI_BITS)
             return (0 if zwj else 2), EMOJI_PRESENTATION
         # The VS16 found no emoji base: ligature states keep going, anything else is forgotten.
         state = state & ~_EMOJI_PRESENTATION_BIT if state & _KEEPS_PRESENTATION_BIT else DEFAULT
@@ -323,7 +320,10 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
         return width, info
 
     if c == _VS16:
-        if state & _KEEPS_PRESENTATION_BIT or (state & (_EMOJI_PRESENTATION_BIT | _ZWJ_EMOJI_BITS)) == _ZWJ_EMOJI_BITS:
+        if (
+            state & _KEEPS_PRESENTATION_BIT
+            or (state & (_EMOJI_PRESENTATION_BIT | _ZWJ_EMOJI_BITS)) == _ZWJ_EMOJI_BITS
+        ):
             return 0, state | _EMOJI_PRESENTATION_BIT
         return 0, VARIATION_SELECTOR_16
     if c == _VS15:
@@ -361,7 +361,7 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
     elif state == BUGINESE_VOWEL_SIGN_I_ZWJ_LETTER_YA:
         if c == "\u1a15":
             return 0, DEFAULT
-    elif state == TIFINAGH_CONSONANT or state == ZWJ_TIFINAGH_CONSONANT:
+    elif state in (TIFINAGH_CONSONANT, ZWJ_TIFINAGH_CONSONANT):
         if c == "\u2d7f":
             return 1, TIFINAGH_JOINER_CONSONANT
         if state == ZWJ_TIFINAGH_CONSONANT and c in _TIFINAGH_CONSONANTS:
@@ -378,7 +378,7 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
     elif state == EMOJI_MODIFIER:
         if flags & EMOJI_MODIFIER_BASE:
             return 0, EMOJI_PRESENTATION  # base + skin tone: the tone's 2 columns cover both
-    elif state == REGIONAL_INDICATOR or state == SEVERAL_REGIONAL_INDICATOR:
+    elif state in (REGIONAL_INDICATOR, SEVERAL_REGIONAL_INDICATOR):
         if c in _REGIONAL_INDICATORS:
             return 1, SEVERAL_REGIONAL_INDICATOR  # no pairing: a flag is two 1-column letters
     elif state == ZWJ_EMOJI_PRESENTATION:
@@ -392,7 +392,9 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
             return 0, TAG_END_ZWJ_EMOJI_PRESENTATION
         if info == EMOJI_PRESENTATION:
             return 0, EMOJI_PRESENTATION  # emoji ZWJ emoji: the first one carries the 2 columns
-    elif state == REGIONAL_INDICATOR_ZWJ_PRESENTATION or state == ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION:
+    elif (
+        state in (REGIONAL_INDICATOR_ZWJ_PRESENTATION, ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION)
+    ):
         if c in _REGIONAL_INDICATORS:
             return -1, EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION
     elif state == EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION:
@@ -411,7 +413,7 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
 
 
 def padding_width(s: str) -> int:
-    """``UnicodeWidthStr::width(s)`` of unicode-width 0.1.14 (non-CJK), as ferris-says pads lines."""
+    """unicode-width 0.1.14's ``UnicodeWidthStr::width(s)`` (non-CJK): how ferris-says pads."""
     if s.isascii():
         if s.isprintable():
             return len(s)

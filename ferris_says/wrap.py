@@ -131,9 +131,12 @@ def _hyphen_splits(word: str) -> list[int]:
     splits = []
     position = word.find("-")
     while position != -1:
-        if 0 < position < len(word) - 1:
-            if _is_alphanumeric(word[position - 1]) and _is_alphanumeric(word[position + 1]):
-                splits.append(position + 1)
+        if (
+            0 < position < len(word) - 1
+            and _is_alphanumeric(word[position - 1])
+            and _is_alphanumeric(word[position + 1])
+        ):
+            splits.append(position + 1)
         position = word.find("-", position + 1)
     return splits
 

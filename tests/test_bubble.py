@@ -34,7 +34,9 @@ def test_every_golden_case_is_loaded():
     assert {case["mode"] for case in CASES} == {"default", "width", "tiny"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)]
+)
 def test_golden(case):
     if case["mode"] == "default":
         # The original command passes the words' UTF-8 byte length; so does width=None.
@@ -70,12 +72,7 @@ def test_empty_text_draws_no_text_lines():
 
 def test_several_lines_get_slashes_and_bars():
     assert render_bubble("one two three", 3) == (
-        " _____\n"
-        "/ one \\\n"
-        "| two |\n"
-        "| thr |\n"
-        "\\ ee  /\n"
-        " -----"
+        " _____\n/ one \\\n| two |\n| thr |\n\\ ee  /\n -----"
     )
 
 

@@ -16,7 +16,7 @@ LINEBREAK_TXT = Path("/usr/share/unicode/LineBreak.txt")
 def test_committed_pair_table_compiles_from_the_rules():
     flat = bytes(cell for row in compile_pair_table() for cell in row)
     assert len(flat) == ROWS * COLUMNS
-    assert _wrap_tables.PAIR_TABLE == flat
+    assert flat == _wrap_tables.PAIR_TABLE
 
 
 def test_line_break_classes_match_linebreak_txt():
@@ -55,3 +55,10 @@ def test_break_classes(ch, name):
 )
 def test_break_opportunities(text, breaks):
     assert break_opportunities(text) == breaks
+
+
+def test_state_constants_match_their_names():
+    from ferris_says import linebreak_rules
+
+    for code, name in enumerate(linebreak_rules.STATE_NAMES):
+        assert getattr(linebreak_rules, name) == code

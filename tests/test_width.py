@@ -103,7 +103,11 @@ CASES = [
     ("\u0627\u0644", 2, 2),
     ("\u0644\u0627\u0644\u0627", 2, 4),
     # Sequence rules that only apply inside emoji ZWJ sequences
-    ("\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f\u200d\U0001f600", 2, 4),
+    (
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f\u200d\U0001f600",
+        2,
+        4,
+    ),
     ("\U0001f1ef\u200d\U0001f1ef\U0001f1f5", 3, 3),
     ("\U0001f600\u200d\U0001f1ef\U0001f1f5\U0001f1fa", 3, 5),
     ("\U0001f468\u200d\u2764\ufe0f\u200d\U0001f468", 2, 5),
@@ -174,7 +178,9 @@ def test_char_width(ch, expected):
     assert char_width(ch) == expected
 
 
-@pytest.mark.parametrize("ch, expected", PADDING_OF_CHAR_CASES, ids=[ascii(c[0]) for c in PADDING_OF_CHAR_CASES])
+@pytest.mark.parametrize(
+    "ch, expected", PADDING_OF_CHAR_CASES, ids=[ascii(c[0]) for c in PADDING_OF_CHAR_CASES]
+)
 def test_padding_width_uses_the_older_unicode(ch, expected):
     assert padding_width(ch) == expected
 
@@ -255,7 +261,10 @@ def test_bounded_caches_give_the_same_answers(s):
     limit = width._CACHE_LIMIT
     width._CACHE_LIMIT = 4
     try:
-        assert (padding_width(s + "\u4e00\u4e01\u4e02\u4e03\u4e04"), text_width(s)) == (expected[0] + 10, expected[1])
+        assert (padding_width(s + "\u4e00\u4e01\u4e02\u4e03\u4e04"), text_width(s)) == (
+            expected[0] + 10,
+            expected[1],
+        )
     finally:
         width._CACHE_LIMIT = limit
 
@@ -281,12 +290,16 @@ def test_against_oracle():
     for _ in range(20000):
         samples.append(
             "".join(
-                rng.choice(pool) if rng.random() < 0.8 else chr(rng.choice((rng.randrange(0xD800), rng.randrange(0xE000, 0x110000))))
+                rng.choice(pool)
+                if rng.random() < 0.8
+                else chr(rng.choice((rng.randrange(0xD800), rng.randrange(0xE000, 0x110000))))
                 for _ in range(rng.randint(1, 10))
             )
         )
     lines = "".join(json.dumps({"text": s}) + "\n" for s in samples)
-    out = subprocess.run([ORACLE, "strwidth"], input=lines.encode(), capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [ORACLE, "strwidth"], input=lines.encode(), capture_output=True, check=True
+    ).stdout
     results = [json.loads(line) for line in out.decode().splitlines()]
     assert len(results) == len(samples)
     wrong = [

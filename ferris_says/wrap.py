@@ -14,6 +14,8 @@ one to one, except in the two places that compare a byte length with the width.
 
 from __future__ import annotations
 
+from array import array
+
 from ferris_says.linebreak import break_opportunities
 from ferris_says.width import char_width, text_width
 
@@ -25,7 +27,6 @@ NLINE_PENALTY = 1000.0
 OVERFLOW_PENALTY = 2500.0  # 50 * 50
 SHORT_LAST_LINE_FRACTION = 4.0
 SHORT_LAST_LINE_PENALTY = 25.0
-HYPHEN_PENALTY = 25.0
 
 
 def fill(text: str, width: int) -> str:
@@ -52,47 +53,58 @@ def _shorter_in_utf8(text: str, width: int) -> bool:
 
 
 class _Fragments:
-    """Words of one line as parallel lists: text, trailing spaces, penalty, display width."""
+    """The words of one line as offsets into it, in typed arrays (tens of MB stay affordable).
 
-    __slots__ = ("text", "spaces", "penalty", "width")
+    Fragment k is line[start[k]:stop[k]] followed by its trailing spaces. For the layout cost,
+    `offsets[k]` is the width of everything before fragment k, spaces included, and `ends[k + 1]`
+    the width up to the end of fragment k's text: a line of fragments i..j-1 is
+    `ends[j] - offsets[i]` columns wide. textwrap sums these as floats; they are whole numbers
+    far below 2**53, so the sums are exact in any order.
+
+    textwrap's fragments also carry a penalty string, the hyphen added when a line breaks after
+    them. The HyphenSplitter only splits right after an existing '-', so that string is always
+    empty with the default options, and neither the hyphen nor its cost ever appears.
+    """
+
+    __slots__ = ("start", "stop", "offsets", "ends", "_total")
 
     def __init__(self) -> None:
-        self.text: list[str] = []
-        self.spaces: list[int] = []
-        self.penalty: list[str] = []
-        self.width: list[int] = []
+        self.start = array("q")
+        self.stop = array("q")
+        self.offsets = array("d", [0.0])
+        self.ends = array("d", [0.0])
+        self._total = 0.0
 
-    def add(self, text: str, spaces: int, penalty: str, width: int) -> None:
-        self.text.append(text)
-        self.spaces.append(spaces)
-        self.penalty.append(penalty)
-        self.width.append(width)
+    def add(self, start: int, stop: int, width: int, spaces: int) -> None:
+        self.start.append(start)
+        self.stop.append(stop)
+        self.ends.append(self._total + width)
+        self._total += width + spaces
+        self.offsets.append(self._total)
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
     fragments = _Fragments()
-    for word in _find_words(line):
-        _split_and_break(word, width, fragments)
+    start = 0
+    for cut in _word_boundaries(line):
+        _split_and_break(line, start, cut, width, fragments)
+        start = cut
     lines = []
-    start_of_line = 0
-    text, spaces, penalty = fragments.text, fragments.spaces, fragments.penalty
     for first, end in _optimal_fit(fragments, width):
         if first == end:
             lines.append("")
-            continue
-        last = end - 1
-        length = sum(map(len, text[first:end])) + sum(spaces[first:last])
-        lines.append(line[start_of_line : start_of_line + length] + penalty[last])
-        start_of_line += length + spaces[last]
+        else:
+            lines.append(line[fragments.start[first] : fragments.stop[end - 1]])
     return lines
 
 
-def _find_words(line: str) -> list[str]:
-    """textwrap's UnicodeBreakProperties separator: the line cut at break opportunities.
+def _word_boundaries(line: str) -> list[int]:
+    """Where textwrap's UnicodeBreakProperties separator cuts the line: each word ends there.
 
-    Each piece keeps its trailing spaces. Breaks right after '-' or a soft hyphen are dropped
+    A word keeps its trailing spaces. Breaks right after '-' or a soft hyphen are dropped
     (hyphens are the word splitter's business), and so is the last remaining opportunity,
-    whatever it is: usually the end of the line, but not when the line ends in a hyphen.
+    whatever it is: usually the end of the line, but not when the line ends in a hyphen. The
+    end of the line always closes the last word, if there is one.
     """
     if ESC in line:
         stripped, original_index = _strip_ansi(line)
@@ -102,29 +114,26 @@ def _find_words(line: str) -> list[str]:
     del cuts[-1:]
     if original_index is not None:
         cuts = [original_index[i] for i in cuts]
-    words = []
-    start = 0
-    for cut in cuts:
-        words.append(line[start:cut])
-        start = cut
-    if start < len(line):
-        words.append(line[start:])
-    return words
+    if (cuts[-1] if cuts else 0) < len(line):
+        cuts.append(len(line))
+    return cuts
 
 
-def _split_and_break(piece: str, line_width: int, out: _Fragments) -> None:
-    """Word::from, then HyphenSplitter, then break_words, for one piece of the line."""
-    word = piece.rstrip(" ")
-    spaces = len(piece) - len(word)
+def _split_and_break(line: str, start: int, end: int, line_width: int, out: _Fragments) -> None:
+    """Word::from, then HyphenSplitter, then break_words, for the word line[start:end]."""
+    stop = end
+    while stop > start and line[stop - 1] == " ":
+        stop -= 1
+    spaces = end - stop
+    word = line[start:stop]
     if "-" not in word:
-        _add_unbroken(word, spaces, "", line_width, out)
+        _add_unbroken(word, start, spaces, line_width, out)
         return
     previous = 0
     for split in _hyphen_splits(word):
-        # The piece before a split ends in its own '-', so it needs no penalty hyphen.
-        _add_unbroken(word[previous:split], 0, "", line_width, out)
+        _add_unbroken(word[previous:split], start + previous, 0, line_width, out)
         previous = split
-    _add_unbroken(word[previous:], spaces, "", line_width, out)
+    _add_unbroken(word[previous:], start + previous, spaces, line_width, out)
 
 
 def _hyphen_splits(word: str) -> list[int]:
@@ -141,15 +150,15 @@ def _hyphen_splits(word: str) -> list[int]:
     return splits
 
 
-def _add_unbroken(word: str, spaces: int, penalty: str, line_width: int, out: _Fragments) -> None:
+def _add_unbroken(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
     width = display_width(word)
     if width > line_width:
-        _break_apart(word, spaces, penalty, line_width, out)
+        _break_apart(word, start, spaces, line_width, out)
     else:
-        out.add(word, spaces, penalty, width)
+        out.add(start, start + len(word), width, spaces)
 
 
-def _break_apart(word: str, spaces: int, penalty: str, line_width: int, out: _Fragments) -> None:
+def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
     """Word::break_apart: cut a too-wide word before the character that would overflow."""
     offset = 0
     width = 0
@@ -161,35 +170,28 @@ def _break_apart(word: str, spaces: int, penalty: str, line_width: int, out: _Fr
             continue
         ch_width = char_width(ch)
         if width > 0 and width + ch_width > line_width:
-            out.add(word[offset:index], 0, "", width)
+            out.add(start + offset, start + index, width, 0)
             offset = index
             width = ch_width
         else:
             width += ch_width
         index += 1
     if offset < len(word):
-        out.add(word[offset:], spaces, penalty, width)
+        out.add(start + offset, start + len(word), width, spaces)
 
 
 def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
     """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
-    count = len(fragments.width)
-    spaces = [float(n) for n in fragments.spaces]
-    penalty = [float(len(p)) for p in fragments.penalty]
-    # Running totals of width + trailing spaces, in floats as textwrap sums them.
-    offsets = [0.0] * (count + 1)
-    total = 0.0
-    for k, (width, gap) in enumerate(zip(fragments.width, spaces), 1):
-        total += width + gap
-        offsets[k] = total
+    count = len(fragments.start)
+    offsets, ends = fragments.offsets, fragments.ends
     target = max(float(line_width), 1.0)
     short_last_line = target / SHORT_LAST_LINE_FRACTION
-    best_row = [0]
+    best_row = array("q", [0])
     best_cost = [0.0]
 
     def cost(i: int, j: int) -> float:
         """Cost of the best layout of fragments[:i] plus one line holding fragments[i:j]."""
-        width = offsets[j] - offsets[i] - spaces[j - 1] + penalty[j - 1]
+        width = ends[j] - offsets[i]
         total = best_cost[i] + NLINE_PENALTY
         if width > target:
             total += (width - target) * OVERFLOW_PENALTY
@@ -198,8 +200,6 @@ def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]
             total += gap * gap
         elif i + 1 == j and width < short_last_line:
             total += SHORT_LAST_LINE_PENALTY
-        if penalty[j - 1] > 0.0:
-            total += HYPHEN_PENALTY
         return total
 
     _online_column_minima(count + 1, cost, best_row, best_cost)

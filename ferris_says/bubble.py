@@ -31,13 +31,23 @@ def merge_whitespace(text: str) -> str:
 
 def default_width(text: str) -> int:
     """The width the original command passes: the words' UTF-8 byte length."""
-    return len(text.encode("utf-8"))
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        # Only a lone surrogate (from surrogateescape or JSON) gets here; a Rust str has none.
+        raise ValueError(
+            f"text is not valid Unicode: lone surrogate U+{ord(text[error.start]):04X} "
+            f"at index {error.start}"
+        ) from None
 
 
 def bubble_lines(text: str, width: int | None = None) -> list[str]:
     """The text lines inside the bubble, before padding."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    byte_length = default_width(text)  # also refuses lone surrogates, whatever the width
     if width is None:
-        width = default_width(text)
+        width = byte_length
     if width < 0:
         raise ValueError(f"width must be 0 or more, not {width}")
     return _rust_lines(fill(merge_whitespace(text), width))

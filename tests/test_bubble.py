@@ -107,6 +107,13 @@ def test_width_zero_acts_on_each_character():
     assert bubble_lines("ab", 0) == ["a", "b"]
 
 
+def test_lone_surrogates_and_bytes_are_refused():
+    with pytest.raises(ValueError, match="lone surrogate U\\+D800 at index 1"):
+        say("a\ud800", 10)
+    with pytest.raises(TypeError, match="must be a str"):
+        say(b"bytes")
+
+
 def test_negative_width_is_refused():
     with pytest.raises(ValueError):
         render_bubble("x", -1)

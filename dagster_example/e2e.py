@@ -296,10 +296,8 @@ def browse(base: str, out: str, bubble: str, docs_screenshot: str | None) -> Che
         )
     asset_url = base + "/assets/ferris"
 
-    with (
-        sync_playwright() as pw,
-        tempfile.TemporaryDirectory(prefix="ferris-e2e-chromium-") as profile,
-    ):
+    profile_dir = tempfile.TemporaryDirectory(prefix="ferris-e2e-chromium-")
+    with sync_playwright() as pw, profile_dir as profile:
         context = pw.chromium.launch_persistent_context(
             profile,
             executable_path=chromium,

@@ -397,9 +397,10 @@ def browse(base: str, out: str, bubble: str, docs_screenshot: str | None) -> Che
                 )
                 expect(entry).to_contain_text("Succeeded")
                 entry.locator(f"[title='{name}']").click()
-                metadata_key = page.get_by_text(key, exact=True)
+                # The key's cell in the check's metadata table (a plot titled by it may follow).
+                metadata_key = page.get_by_role("cell", name=key, exact=True)
                 expect(metadata_key).to_be_visible()
-                expect(metadata_key.locator("xpath=following-sibling::*[1]")).to_have_text(value)
+                expect(metadata_key.locator("xpath=following-sibling::td[1]")).to_have_text(value)
                 result = page.get_by_text("Evaluation result", exact=True).locator("xpath=..")
                 expect(result).to_contain_text("Passed")
                 settle(page)

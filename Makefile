@@ -40,30 +40,29 @@ test-dagster-1.8: $(VENV18)/.installed
 dagster-demo: $(VENV)/.installed-test
 	$(BIN)/python dagster_example/demo.py
 
-# Dagster's web UI. dagster-webserver pins its own dagster release, so pip may move .venv's
-# dagster to the newest release that has a matching webserver.
-$(VENV)/.installed-webserver: $(VENV)/.installed-test
-	$(BIN)/python -m pip install $(PIP_FLAGS) dagster-webserver
-	touch $@
-
+# Dagster's web UI gets its own virtualenv: dagster-webserver pins its dagster release, which
+# may trail the newest dagster that the test suite runs against in $(VENV).
+VENVUI ?= .venv-ui
+BINUI := $(VENVUI)/bin
 # playwright's Python driver only: it drives Debian's chromium (never `playwright install`).
-$(VENV)/.installed-e2e: $(VENV)/.installed-webserver
-	$(BIN)/python -m pip install $(PIP_FLAGS) playwright
+$(VENVUI)/.installed: pyproject.toml
+	test -x $(BINUI)/python || $(PYTHON) -m venv $(VENVUI)
+	$(BINUI)/python -m pip install $(PIP_FLAGS) -e . dagster-webserver playwright
 	touch $@
 
 # `dagster dev` with the example definitions and a throw-away DAGSTER_HOME; Ctrl-C stops it.
 DAGSTER_PORT ?= 3000
-dagster: $(VENV)/.installed-webserver
+dagster: $(VENVUI)/.installed
 	@home=$$(mktemp -d -t ferris-dagster-home-XXXXXX) && trap 'rm -rf "$$home"' EXIT INT TERM && \
 	printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml" && \
 	echo "Dagster UI: http://127.0.0.1:$(DAGSTER_PORT)/assets/ferris  (DAGSTER_HOME=$$home)" && \
-	DAGSTER_HOME="$$home" $(BIN)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT) -f dagster_example/definitions.py
+	DAGSTER_HOME="$$home" $(BINUI)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT) -f dagster_example/definitions.py
 
 # Materializes `ferris` against dagster-webserver and checks its asset page in headless Chromium;
 # screenshots and logs in build/e2e/.
-e2e: $(VENV)/.installed-e2e
+e2e: $(VENVUI)/.installed
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-	$(BIN)/python dagster_example/e2e.py
+	$(BINUI)/python dagster_example/e2e.py
 
 bench: $(VENV)/.installed
 	# Compile first, as pip does on a normal install: cold start should not time compiling.
@@ -72,7 +71,7 @@ bench: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install $(PIP_FLAGS) ruff
-	$(BIN)/python -m ruff check --target-version py39 ferris_says tests
+	$(BIN)/python -m ruff check ferris_says tests dagster_example
 
 clean:
-	rm -rf $(VENV) $(VENV18) build *.egg-info .pytest_cache .hypothesis fake_temp/messages.json
+	rm -rf $(VENV) $(VENV18) $(VENVUI) build *.egg-info .pytest_cache .hypothesis fake_temp/messages.json

@@ -82,7 +82,7 @@ def tool(name: str) -> str:
         return beside
     found = shutil.which(name)
     if found is None:
-        raise SystemExit(f"e2e: {name} is not installed (make .venv/.installed-e2e)")
+        raise SystemExit(f"e2e: {name} is not installed (make .venv-ui/.installed)")
     return found
 
 

@@ -12,8 +12,10 @@ Rust original adds, and fixes what it got wrong:
   two asset checks, the materialization (``ferris_said``, the bubble as Markdown, a content
   hash as ``data_version``), ``closed`` (carrying the exception when something failed);
 - messages to a file are appended with one ``os.write`` per line on an ``O_APPEND`` descriptor,
-  so concurrent writers never interleave inside a line;
-- SIGINT / SIGTERM while the session is open end it with ``closed`` naming the signal.
+  so concurrent writers never interleave inside a line; a write that fails part-way (disk
+  full, file size limit) is taken back, so no reader ever sees half a line;
+- SIGINT / SIGTERM while the session is open end it with ``closed`` naming the signal; a
+  signal that arrives while a message line is being written waits for the line to be whole.
 
 The plain shell path (no variables, no ``./fake_temp``) imports nothing but ``os``: the check
 is two environment look-ups and one ``stat``.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import os
 
-from ferris_says.errors import FerrisError, FerrisUsageError
+from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
 
 CONTEXT_VAR = "DAGSTER_PIPES_CONTEXT"
 MESSAGES_VAR = "DAGSTER_PIPES_MESSAGES"
@@ -46,17 +48,21 @@ _MESSAGES_OPTIONS = ("include_stdio_in_messages", "log_writer")
 # Rust's char::is_whitespace (Unicode White_Space), which the original's split_whitespace uses.
 _WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
+# Long texts are encoded and hashed this many characters at a time, never copied whole.
+_CHUNK = 1 << 20
 
-class FerrisSignalled(FerrisError):
-    """The run was interrupted by a signal while the Pipes session was open."""
+#: The run was interrupted by a signal while the Pipes session was open (exit 128 + signal).
+FerrisSignalled = FerrisInterrupted
 
-    def __init__(self, signum: int):
-        import signal
 
-        name = signal.Signals(signum).name
-        super().__init__(f"interrupted by {name}")
-        self.signum = signum
-        self.exit_code = 128 + signum
+def utf8_length(text: str) -> int:
+    """len(text.encode("utf-8")) without building the encoded copy of a long text."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        len(text[i : i + _CHUNK].encode("utf-8", "surrogatepass"))
+        for i in range(0, len(text), _CHUNK)
+    )
 
 
 def pipes_session(asset_key: str | None = None) -> _SessionManager:
@@ -173,7 +179,7 @@ def _make_params_loader():
                 raise _decode_stage_error(var, value, binascii.Error(str(exc))) from None
             try:
                 params = decode()  # dagster-pipes' own decode_param
-            except Exception as exc:  # noqa: BLE001 - classified into one clear message
+            except Exception as exc:
                 raise _decode_stage_error(var, value, exc) from None
             _check_params_form(var, params)
             self.sources[var] = var
@@ -187,7 +193,10 @@ def _check_params_form(var: str, params) -> None:
         raise _fail(var, f"decodes to a JSON {_json_kind(params)}, expected an object")
     if var == CONTEXT_VAR:
         forms, options = _CONTEXT_FORMS, ()
-        hint = '{"path": FILE} (PipesTempFileContextInjector) or {"data": {...}} (PipesEnvContextInjector)'
+        hint = (
+            '{"path": FILE} (PipesTempFileContextInjector) or {"data": {...}}'
+            " (PipesEnvContextInjector)"
+        )
     else:
         forms, options = _MESSAGES_FORMS, _MESSAGES_OPTIONS
         hint = '{"path": FILE} (PipesTempFileMessageReader) or {"stdio": "stderr"|"stdout"}'
@@ -200,7 +209,9 @@ def _check_params_form(var: str, params) -> None:
         )
     present = [k for k in forms if k in params]
     if len(present) != 1:
-        raise _fail(var, f"expected exactly one of {', '.join(map(repr, forms))}; got {_short(params)}")
+        raise _fail(
+            var, f"expected exactly one of {', '.join(map(repr, forms))}; got {_short(params)}"
+        )
     key = present[0]
     value = params[key]
     if key == "data":
@@ -287,30 +298,75 @@ def _make_context_loader(sources):
     return FerrisContextLoader()
 
 
-def _make_message_writer(sources):
+def _take_back(fd: int, written: int) -> None:
+    """Remove the ``written`` bytes of a line this process just appended to ``fd`` but could
+    not finish, unless another writer has appended since (then end our part with a newline,
+    so that at least their lines stay whole)."""
+    try:
+        end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: just after our bytes
+        if os.fstat(fd).st_size == end:
+            os.ftruncate(fd, end - written)
+        else:
+            os.write(fd, b"\n")
+    except OSError:
+        pass  # nothing more can be done on this file
+
+
+def _make_message_writer(sources, guard=None):
     """dagster-pipes' default message writer; for a plain file, a channel that appends each
     message line with a single os.write on an O_APPEND descriptor (several processes may share
-    one messages file: lines never interleave, even 1 MB ones)."""
+    one messages file: lines never interleave, even 1 MB ones).
+
+    ``guard``, when given, is a context manager factory wrapped around every message write
+    (the session uses it to hold SIGINT / SIGTERM until the line is whole).
+    """
     import contextlib
     import json
 
     from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
     class AppendChannel(PipesMessageWriterChannel):
-        def __init__(self, fd: int, where: str):
+        def __init__(self, fd: int, path: str, where: str):
             self._fd = fd
+            self.path = path
             self.where = where
 
         def write_message(self, message) -> None:
             line = (json.dumps(message) + "\n").encode("utf-8")
             view = memoryview(line)
-            while view:  # a regular file takes it all at once; loop only on a short write
-                written = os.write(self._fd, view)
-                view = view[written:]
+            written = 0
+            try:
+                while view:  # a regular file takes it all at once; loop only on a short write
+                    count = os.write(self._fd, view)
+                    written += count
+                    view = view[count:]
+            except OSError as exc:
+                if written:
+                    _take_back(self._fd, written)
+                raise _fail(
+                    self.where,
+                    f"cannot write to messages file {self.path!r} ({exc.strerror or exc})",
+                ) from exc
+
+    class GuardedChannel(PipesMessageWriterChannel):
+        def __init__(self, inner):
+            self._inner = inner
+
+        def write_message(self, message) -> None:
+            with guard():
+                self._inner.write_message(message)
+
+        def __getattr__(self, name):  # flush() of the buffered stdio channel, ...
+            return getattr(self._inner, name)
 
     class FerrisMessageWriter(PipesDefaultMessageWriter):
         @contextlib.contextmanager
         def open(self, params):
+            with self._open(params) as channel:
+                yield channel if guard is None else GuardedChannel(channel)
+
+        @contextlib.contextmanager
+        def _open(self, params):
             where = sources.get(MESSAGES_VAR, MESSAGES_VAR)
             if "path" in params and not params.get("include_stdio_in_messages"):
                 path = params["path"]
@@ -321,13 +377,17 @@ def _make_message_writer(sources):
                     fd = os.open(path, flags, 0o666)
                 except FileNotFoundError:
                     parent = os.path.dirname(os.path.abspath(path))
-                    raise _fail(where, f"messages file {path!r}: directory {parent!r} does not exist") from None
+                    raise _fail(
+                        where, f"messages file {path!r}: directory {parent!r} does not exist"
+                    ) from None
                 except IsADirectoryError:
                     raise _fail(where, f"messages file {path!r} is a directory") from None
                 except OSError as exc:
-                    raise _fail(where, f"messages file {path!r} cannot be opened ({exc.strerror or exc})") from None
+                    raise _fail(
+                        where, f"messages file {path!r} cannot be opened ({exc.strerror or exc})"
+                    ) from None
                 try:
-                    yield AppendChannel(fd, path)
+                    yield AppendChannel(fd, path, where)
                 finally:
                     os.close(fd)
             else:
@@ -351,13 +411,17 @@ def _utf8(text: str) -> bytes:
 
 
 def _cap(text: str, limit: int = METADATA_CAP_BYTES):
-    """(text cut to at most ``limit`` UTF-8 bytes on a character boundary, total bytes, cut?)."""
+    """(text cut to at most ``limit`` UTF-8 bytes on a character boundary, total bytes, cut?).
+
+    Only the first ``limit`` characters are encoded (they hold at least ``limit`` bytes): the
+    cost stays at the cap, not at the size of a huge text.
+    """
     if len(text) * 4 <= limit:
         return text, None, False
-    data = _utf8(text)
-    if len(data) <= limit:
-        return text, len(data), False
-    return data[:limit].decode("utf-8", "ignore"), len(data), True
+    total = utf8_length(text)
+    if total <= limit:
+        return text, total, False
+    return _utf8(text[:limit])[:limit].decode("utf-8", "ignore"), total, True
 
 
 def _data_version(words: str, partition: str | None) -> str:
@@ -368,7 +432,8 @@ def _data_version(words: str, partition: str | None) -> str:
     if partition is not None:
         key = _utf8(partition)
         digest.update(b"partition:%d:" % len(key) + key + b"\n")
-    digest.update(_utf8(words))
+    for i in range(0, len(words), _CHUNK):  # the same digest as of the whole, in chunks
+        digest.update(_utf8(words[i : i + _CHUNK]))
     return digest.hexdigest()
 
 
@@ -410,6 +475,7 @@ class FerrisPipesSession:
         self.asset_keys: list[str] = []
         self.partition_key: str | None = None
         self._closing = False
+        self._writing = False
         self._pending_signal: int | None = None
         self._old_handlers: dict = {}
 
@@ -420,7 +486,9 @@ class FerrisPipesSession:
         from dagster_pipes import DagsterPipesError, PipesContext
 
         self = cls()
-        self.launched_by_dagster = CONTEXT_VAR in os.environ
+        # Either variable means Dagster started us, and Dagster's stdin is inherited, never
+        # written to: the command must not wait on it.
+        self.launched_by_dagster = CONTEXT_VAR in os.environ or MESSAGES_VAR in os.environ
         params_loader = _make_params_loader()
         self._sources = params_loader.sources
         # Decode both variables first: a broken one is reported before anything is written.
@@ -428,21 +496,27 @@ class FerrisPipesSession:
         messages_params = params_loader.load_messages_params()
         self._context_where = self._describe_params(CONTEXT_VAR, context_params)
         self._messages_where = self._describe_params(MESSAGES_VAR, messages_params)
+        # Signals are caught from before `opened` is written; until the context exists they
+        # are held (there is nothing to close yet), then end the session through `closed`.
+        self._install_signal_handlers()
         try:
             # PipesContext itself (not open_dagster_pipes): no process-wide singleton, and no
             # MagicMock + warning on stderr when the variables are absent (we fall back).
             self._context = PipesContext(
                 params_loader,  # hands over the params it already decoded and checked
                 _make_context_loader(self._sources),
-                _make_message_writer(self._sources),
+                _make_message_writer(self._sources, self._hold_signals),
             )
-        except FerrisError:
+        except BaseException as exc:
+            self._restore_signal_handlers()
+            if self._pending_signal is not None:
+                raise FerrisSignalled(self._pending_signal) from exc
+            if isinstance(exc, DagsterPipesError):
+                raise _pipes_error(exc) from exc
             raise
-        except DagsterPipesError as exc:
-            raise _pipes_error(exc) from exc
         # `opened` is written: from here on every failure reaches Dagster through `closed`.
-        self._install_signal_handlers()
         try:
+            self._raise_pending_signal()
             self._resolve(picked)
         except BaseException as exc:
             self._close(type(exc), exc, exc.__traceback__)
@@ -458,6 +532,10 @@ class FerrisPipesSession:
         try:
             # dagster-pipes' own serialisation of the exception into `closed`.
             self._context.__exit__(exc_type, exc, tb)
+        except FerrisError:
+            if exc is None:
+                raise  # the messages file failed (it names itself): that is the run's error
+            # else: the run's own error stands; the messages file failed as well
         except OSError as write_error:
             if exc is None:
                 raise FerrisError(
@@ -485,20 +563,43 @@ class FerrisPipesSession:
                 pass
 
     def _restore_signal_handlers(self) -> None:
+        import contextlib
         import signal
 
         for signum, old in self._old_handlers.items():
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 signal.signal(signum, old if old is not None else signal.SIG_DFL)
-            except (ValueError, OSError):
-                pass
         self._old_handlers = {}
 
     def _on_signal(self, signum, frame) -> None:
-        if self._closing:
+        if self._closing or self._writing or self._context is None:
+            # Closing, in the middle of a message line, or before `opened` is written: hold
+            # the signal; it ends the run as soon as that is done.
             self._pending_signal = self._pending_signal or signum
             return
         raise FerrisSignalled(signum)
+
+    def _raise_pending_signal(self) -> None:
+        if self._pending_signal is not None and self._context is not None and not self._closing:
+            signum, self._pending_signal = self._pending_signal, None
+            raise FerrisSignalled(signum)
+
+    def _hold_signals(self):
+        """Context manager around each message write: a line is whole before a signal acts."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def holding():
+            outer = self._writing
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = outer
+            if not outer:
+                self._raise_pending_signal()
+
+        return holding()
 
     def _resolve(self, picked: str | None) -> None:
         # Checked here, after `opened`, so that a bad context reaches Dagster through `closed`.
@@ -508,7 +609,9 @@ class FerrisPipesSession:
         if keys is not None and (
             not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys)
         ):
-            raise _fail(where, f'"asset_keys" must be a list of asset key strings, got {_short(keys)}')
+            raise _fail(
+                where, f'"asset_keys" must be a list of asset key strings, got {_short(keys)}'
+            )
         if not isinstance(ctx.extras, dict):
             raise _fail(where, f'"extras" must be an object, got {_short(ctx.extras)}')
         for name, value in (("run_id", ctx.run_id), ("job_name", ctx.job_name)):
@@ -516,9 +619,14 @@ class FerrisPipesSession:
                 raise _fail(where, f'"{name}" must be a string, got {_short(value)}')
         pkr = ctx.partition_key_range if ctx.is_partition_step else None
         if pkr is not None and not (
-            isinstance(pkr, dict) and isinstance(pkr.get("start"), str) and isinstance(pkr.get("end"), str)
+            isinstance(pkr, dict)
+            and isinstance(pkr.get("start"), str)
+            and isinstance(pkr.get("end"), str)
         ):
-            raise _fail(where, f'"partition_key_range" must be {{"start": ..., "end": ...}}, got {_short(pkr)}')
+            raise _fail(
+                where,
+                f'"partition_key_range" must be {{"start": ..., "end": ...}}, got {_short(pkr)}',
+            )
         from dagster_pipes import DagsterPipesError
 
         try:
@@ -561,26 +669,35 @@ class FerrisPipesSession:
             return "inline data (PipesEnvContextInjector)"
         for key in ("stdio", "buffered_stdio"):
             if key in params:
-                return f"{params[key]}" + (", buffered until the end" if key == "buffered_stdio" else "")
+                buffered = ", buffered until the end" if key == "buffered_stdio" else ""
+                return f"{params[key]}{buffered}"
         return str(params)
 
     # ---- what the CLI uses ----------------------------------------------------------------
 
     @property
     def extras_words(self) -> str | None:
-        """Words from ``extras={"words": ...}``: a string, or a list of strings joined by a space."""
+        """Words from ``extras={"words": ...}``: a string, or a list of strings joined by a
+        space; anything else, or text with a lone surrogate, is a usage error."""
         extras = self._context.extras
         if "words" not in extras or extras["words"] is None:
             return None
         words = extras["words"]
-        if isinstance(words, str):
-            return words
         if isinstance(words, list) and all(isinstance(w, str) for w in words):
-            return " ".join(words)
-        raise FerrisUsageError(
-            'Dagster extras "words" must be a string or a list of strings, got'
-            f" {_short(words)}"
-        )
+            words = " ".join(words)
+        if not isinstance(words, str):
+            raise FerrisUsageError(
+                'Dagster extras "words" must be a string or a list of strings, got'
+                f" {_short(words)}"
+            )
+        try:
+            words.encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON's "\ud800": a lone surrogate is not text
+            raise FerrisUsageError(
+                f'Dagster extras "words" is not valid Unicode text: a lone surrogate'
+                f" U+{ord(words[exc.start]):04X} at character {exc.start}"
+            ) from None
+        return words
 
     def describe(self) -> list[str]:
         def origin(var, what, where):
@@ -593,11 +710,15 @@ class FerrisPipesSession:
             origin(MESSAGES_VAR, "messages", self._messages_where),
         ]
         if not self.asset_keys:
-            lines.append("asset keys: none (an op): ferris speaks and logs, no checks or materialization")
+            lines.append(
+                "asset keys: none (an op): ferris speaks and logs, no checks or materialization"
+            )
         elif len(self.asset_keys) == 1:
             lines.append(f"asset key: {self.asset_key}")
         else:
-            lines.append(f"asset keys: {', '.join(self.asset_keys)}; reporting for {self.asset_key}")
+            lines.append(
+                f"asset keys: {', '.join(self.asset_keys)}; reporting for {self.asset_key}"
+            )
         if self.partition_key is not None:
             lines.append(f"partition: {self.partition_key}")
         run_id = self._context.run_id

@@ -20,8 +20,10 @@ from ferris_says import __version__, characters
 from ferris_says.errors import (
     EXIT_OK,
     EXIT_RUNTIME_ERROR,
+    EXIT_SIGINT,
     EXIT_USAGE_ERROR,
     FerrisError,
+    FerrisOutputError,
     FerrisUsageError,
 )
 
@@ -31,7 +33,14 @@ PROG = "ferris-says"
 RUST_ORANGE = "#F74C00"
 
 # Exit status after Ctrl-C: 128 + SIGINT, what shells report for an interrupted command.
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = EXIT_SIGINT
+
+# The largest --width: the crate's `say` takes a usize, whose maximum is 2**64 - 1.
+MAX_WIDTH = 2**64 - 1
+
+# Text goes to stdout this many characters at a time, so the picture is never copied whole
+# into a second, encoded buffer (a 40 MB input can draw a picture of hundreds of MB).
+WRITE_CHUNK = 1 << 20
 
 COLOR_CHOICES = ("auto", "always", "never")
 
@@ -62,7 +71,8 @@ Errors go to stderr, one line each (-v adds the traceback).
 
 \b
 Exit status: 0 Ferris spoke; 1 runtime error (unreadable file or stdin,
-Dagster configuration, stdout closed early); 2 usage error.
+Dagster configuration or messages file, stdout closed or full); 2 usage
+error; 130 / 143 interrupted by SIGINT / SIGTERM.
 
 \b
 Environment:
@@ -108,8 +118,19 @@ def _stderr_is_terminal() -> bool:
 
 def _trace(verbose: bool, message: str) -> None:
     if verbose:
-        sys.stderr.write(f"{PROG}: {message}\n")
-        sys.stderr.flush()
+        _write_stderr(f"{PROG}: {message}\n")
+
+
+def _write_stderr(text: str) -> None:
+    """Best effort: a closed or full stderr must not turn into an error of its own."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        _silence(stream)  # so that Python's final flush does not fail (exit 120) either
 
 
 def _env_set(name: str) -> bool:
@@ -173,7 +194,7 @@ def _report_error(message: str, color: str = "auto") -> None:
             stream.write(f"{PROG}: error: {message}\n")
         stream.flush()
     except (OSError, ValueError):
-        pass  # stderr is gone too: the exit status is all that is left
+        _silence(stream)  # stderr is gone too: the exit status is all that is left
 
 
 def _report_traceback(error: BaseException) -> None:
@@ -185,38 +206,81 @@ def _report_traceback(error: BaseException) -> None:
 # --- stdout ---------------------------------------------------------------------------------
 
 
-def _silence_stdout() -> None:
-    """After EPIPE, point fd 1 at /dev/null so Python's final flush has nowhere to fail."""
+def _silence(stream) -> None:
+    """After a failed write (EPIPE, ENOSPC), point the stream's descriptor at /dev/null, so
+    that Python's final flush of what is still buffered has nowhere to fail: otherwise it
+    prints "Exception ignored ... BrokenPipeError" and exits 120."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(devnull, sys.stdout.fileno())
+            os.dup2(devnull, stream.fileno())
         finally:
             os.close(devnull)
     except (AttributeError, ValueError, OSError):
         pass
 
 
-def _write_stdout(data: bytes) -> None:
-    """Write UTF-8 bytes to stdout, bypassing the text layer and its locale encoding."""
+def _silence_stdout() -> None:
+    _silence(sys.stdout)
+
+
+def _write_stdout(text: str) -> None:
+    """Write `text` to stdout as UTF-8 bytes, whatever the locale or PYTHONIOENCODING.
+
+    Failures become FerrisOutputError: stdout closed (`>&-`) or full (`>/dev/full`) name
+    what was wrong; a reader that left (EPIPE, `| head -c 10`) is quiet.
+    """
     stream = sys.stdout
     if stream is None:
-        raise FerrisError("stdout is closed")
-    buffer = getattr(stream, "buffer", None)
+        raise FerrisOutputError("stdout is closed: nowhere to print the picture")
+    try:
+        _write_utf8(stream, text)
+    except BrokenPipeError as error:
+        _silence(stream)
+        raise FerrisOutputError(
+            "stdout was closed by its reader (broken pipe)", quiet=True
+        ) from error
+    except OSError as error:
+        _silence(stream)
+        raise FerrisOutputError(f"cannot write to stdout: {error.strerror or error}") from error
+    except ValueError as error:  # a stream an embedder closed
+        raise FerrisOutputError(f"cannot write to stdout: {error}") from error
+
+
+def _write_utf8(stream, text: str) -> None:
     stream.flush()
+    buffer = getattr(stream, "buffer", None)
     if buffer is None:  # an embedder replaced sys.stdout with a text-only stream
-        stream.write(data.decode("utf-8"))
+        stream.write(text)
         stream.flush()
         return
-    # With PYTHONUNBUFFERED (python -u, common under Docker and Dagster) `buffer` is the raw
-    # file, whose write may take only part of the data: loop until all of it is written.
+    buffer.flush()
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):  # an in-memory stream (tests, embedders)
+        fd = None
+    for start in range(0, len(text), WRITE_CHUNK):
+        data = text[start : start + WRITE_CHUNK].encode("utf-8")
+        if fd is None:
+            buffer.write(data)
+        else:
+            _write_fd(fd, data)
+    if fd is None:
+        buffer.flush()
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    """All of `data` to `fd`: short writes are continued, a non-blocking fd is waited on."""
     view = memoryview(data)
     while view:
-        written = buffer.write(view)
-        if written is None:  # a non-blocking stdout that is full
-            raise BlockingIOError(11, "stdout would block")
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:  # O_NONBLOCK stdout (shared with a parent that set it): wait
+            import select
+
+            select.select([], [fd], [])
+            continue
         view = view[written:]
-    buffer.flush()
 
 
 def _color_system():
@@ -271,9 +335,31 @@ def _read_stdin() -> str:
     if stream is None:
         raise FerrisUsageError("nothing to say: stdin is closed")
     buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        return stream.read()
-    return _decode(buffer.read(), "stdin")
+    try:
+        if buffer is None:
+            return stream.read()
+        return _decode(_read_all(stream, buffer), "stdin")
+    except OSError as error:
+        raise FerrisError(f"cannot read stdin: {error.strerror or error}") from error
+
+
+def _read_all(stream, buffer) -> bytes:
+    """Every byte up to end of file; a non-blocking stdin (read() gives None) is waited on."""
+    chunks = []
+    while True:
+        try:
+            chunk = buffer.read()
+        except BlockingIOError:
+            chunk = None
+        if chunk is None:
+            import select
+
+            select.select([stream.fileno()], [], [])
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)  # one chunk (the usual case) is returned as is, not copied
 
 
 def _read_file(path) -> str:
@@ -299,7 +385,9 @@ def _check_utf8_argument(word: str) -> None:
 
 
 def _byte_count(text: str) -> str:
-    return f"{len(text.encode('utf-8'))} bytes"
+    from ferris_says.pipes import utf8_length
+
+    return f"{utf8_length(text)} bytes"
 
 
 def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
@@ -334,7 +422,9 @@ def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
         raise FerrisUsageError(
             'nothing to say: launched by Dagster with no WORDS and no extras={"words": ...}'
         )
-    if sys.stdin is None or _stdin_is_terminal():
+    if sys.stdin is None:
+        raise FerrisUsageError("nothing to say: no WORDS, and stdin is closed")
+    if _stdin_is_terminal():
         raise FerrisUsageError(NOTHING_TO_SAY)
     text = _read_stdin()
     _trace(verbose, f"words: from stdin, which is not a terminal ({_byte_count(text)})")
@@ -360,9 +450,16 @@ def _speak(words, files, width, character, color, asset_key, verbose) -> None:
         if session is None:
             _trace(verbose, "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, "
                             "nothing to report")
+            if asset_key is not None:
+                _trace(verbose, f"--asset-key {asset_key!r} ignored: there is no Dagster run")
         else:
             for line in session.describe():
                 _trace(verbose, line)
+            if words or files:
+                _trace(verbose, 'the run\'s extras={"words": ...}, if any, are not used: '
+                                'WORDS or --files were given')
+        if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
+            raise FerrisOutputError("stdout is closed: nowhere to print the picture")
         mascot = characters.mascot(character)  # an unknown name fails before stdin is read
         texts = gather_texts(words, files, session, verbose)
         if session is not None:
@@ -374,9 +471,9 @@ def _speak(words, files, width, character, color, asset_key, verbose) -> None:
         plain = "".join(pictures)
         if colored and all(picture.endswith(mascot) for picture in pictures):
             split = [(picture[: len(picture) - len(mascot)], mascot) for picture in pictures]
-            _write_stdout(_paint(split).encode("utf-8"))
+            _write_stdout(_paint(split))
         else:
-            _write_stdout(plain.encode("utf-8"))
+            _write_stdout(plain)
 
         if session is not None:
             session.spoke("\n".join(texts), plain)
@@ -412,11 +509,17 @@ def run(
         # failed write does, and keep Python's shutdown from complaining about the pipe.
         _silence_stdout()
         return EXIT_RUNTIME_ERROR
+    except FerrisOutputError as error:
+        if error.quiet and not verbose:
+            return error.exit_code
+        return _fail(error, str(error), error.exit_code, color, verbose)
+    except KeyboardInterrupt as error:  # Ctrl-C outside a Dagster session
+        return _fail(error, "interrupted by SIGINT", EXIT_SIGINT, color, verbose)
     except FerrisError as error:
         return _fail(error, str(error), error.exit_code, color, verbose)
     except OSError as error:
         return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
-    except Exception as error:  # noqa: BLE001 -- a bug: still one line; -v adds the traceback
+    except Exception as error:
         message = f"unexpected {type(error).__name__}: {error}"
         return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)
     return EXIT_OK
@@ -433,11 +536,12 @@ def _plain_words(args: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
     args = sys.argv[1:] if argv is None else list(argv)
-    if not _plain_words(args):
-        return _command().main(args=args, prog_name=PROG, standalone_mode=False)
     try:
+        if not _plain_words(args):
+            return _command().main(args=args, prog_name=PROG, standalone_mode=False)
         return run(words=args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C while click is imported or parses: still one line
+        _report_error("interrupted by SIGINT")
         return EXIT_INTERRUPTED
 
 
@@ -484,25 +588,56 @@ def _build_command():
                 _report_error(error.format_message())
                 code = error.exit_code
             except click.Abort as error:
-                # Ctrl-C (click turns KeyboardInterrupt into Abort): quiet, like cat.
+                # Ctrl-C while click parses (click turns KeyboardInterrupt into Abort).
                 interrupted = isinstance(error.__context__, KeyboardInterrupt)
+                _report_error("interrupted by SIGINT" if interrupted else "aborted")
                 code = EXIT_INTERRUPTED if interrupted else EXIT_RUNTIME_ERROR
             except BrokenPipeError:
                 # `ferris-says --help | head -1`: the reader left; say nothing more.
                 _silence_stdout()
                 code = EXIT_RUNTIME_ERROR
+            except FerrisOutputError as error:  # --list-characters
+                if not error.quiet:
+                    _report_error(str(error))
+                code = error.exit_code
             except FerrisError as error:  # from an eager option such as --list-characters
                 _report_error(str(error))
                 code = error.exit_code
+            except OSError as error:  # click printing --help or --version to a full stdout
+                _silence_stdout()
+                _report_error(f"cannot write to stdout: {error.strerror or error}")
+                code = EXIT_RUNTIME_ERROR
+            if code == EXIT_OK and sys.stdout is None:
+                # --help / --version with stdout closed (`>&-`): click prints nothing at all.
+                _report_error("stdout is closed: nowhere to print")
+                code = EXIT_RUNTIME_ERROR
             if standalone_mode:
                 sys.exit(code)
             return code
+
+    class WidthRange(click.IntRange):
+        """0..=usize::MAX; a number of thousands of digits is refused as too large, not as
+        "not a valid integer" (Python's int() stops at 4300 digits), and is not echoed whole."""
+
+        def convert(self, value, param, ctx):
+            if isinstance(value, str):
+                body = value.strip()
+                sign, body = (body[0], body[1:]) if body[:1] in ("+", "-") else ("", body)
+                if body.isascii() and body.isdigit():
+                    significant = body.lstrip("0") or "0"
+                    too_big = len(significant) > len(str(MAX_WIDTH)) or int(significant) > MAX_WIDTH
+                    if too_big or (sign == "-" and significant != "0"):
+                        shown = body if len(body) <= 40 else f"{body[:20]}... ({len(body)} digits)"
+                        shown = f"-{shown}" if sign == "-" else shown
+                        self.fail(f"{shown} is not in the range 0<=x<={MAX_WIDTH}.", param, ctx)
+                    value = int(significant)
+            return super().convert(value, param, ctx)
 
     def list_characters(ctx: click.Context, _param, value: bool) -> None:
         if not value or ctx.resilient_parsing:
             return
         names = characters.character_names()
-        _write_stdout("".join(f"{name}\n" for name in names).encode("utf-8"))
+        _write_stdout("".join(f"{name}\n" for name in names))
         ctx.exit(EXIT_OK)
 
     @click.command(
@@ -524,10 +659,11 @@ def _build_command():
     @click.option(
         "--width",
         "-w",
-        type=click.IntRange(min=0),
+        type=WidthRange(min=0, max=MAX_WIDTH),
         default=None,
         metavar="N",
-        help="Wrap the words at N columns, as the crate's say(text, N) does. "
+        help="Wrap the words at N columns, as the crate's say(text, N) does "
+        "(0 <= N <= 2**64-1, the crate's usize). "
         "Default: the words' UTF-8 byte length, i.e. no re-wrapping (what the original does).",
     )
     @click.option(

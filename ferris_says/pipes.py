@@ -456,6 +456,16 @@ def _bubble_markdown(bubble: str) -> str:
     return md
 
 
+def _context_origin(sources, params) -> str:
+    """Where the context came from, as errors about its content name it."""
+    source = sources.get(CONTEXT_VAR, CONTEXT_VAR)
+    if source != CONTEXT_VAR:
+        return source  # fake_temp/context.json
+    if "path" in params:
+        return f"{CONTEXT_VAR}: context file {params['path']!r}"
+    return f"{CONTEXT_VAR}: inline data"
+
+
 def _pipes_error(exc: BaseException) -> FerrisError:
     err = FerrisError(f"Dagster Pipes: {exc}")
     err.__cause__ = exc
@@ -471,6 +481,7 @@ class FerrisPipesSession:
         self._sources = {}
         self._messages_where = ""
         self._context_where = ""
+        self._context_origin = CONTEXT_VAR
         self.asset_key: str | None = None
         self.asset_keys: list[str] = []
         self.partition_key: str | None = None
@@ -495,6 +506,7 @@ class FerrisPipesSession:
         context_params = params_loader.load_context_params()
         messages_params = params_loader.load_messages_params()
         self._context_where = self._describe_params(CONTEXT_VAR, context_params)
+        self._context_origin = _context_origin(self._sources, context_params)
         self._messages_where = self._describe_params(MESSAGES_VAR, messages_params)
         # Signals are caught from before `opened` is written; until the context exists they
         # are held (there is nothing to close yet), then end the session through `closed`.
@@ -604,7 +616,7 @@ class FerrisPipesSession:
     def _resolve(self, picked: str | None) -> None:
         # Checked here, after `opened`, so that a bad context reaches Dagster through `closed`.
         ctx = self._context
-        where = self._context_where
+        where = self._context_origin  # errors name the variable (or the fake_temp file)
         keys = ctx.asset_keys if ctx.is_asset_step else None
         if keys is not None and (
             not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys)

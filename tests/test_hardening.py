@@ -646,3 +646,36 @@ def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
             assert methods[0] == "opened" and methods[-1] == "closed", (delay, methods)
             if code == 143:
                 assert "SIGTERM" in closed_reason(msgs)
+
+
+# ---- context fields of the wrong type, --asset-key for an op: after `opened`, so in `closed` --
+
+
+@pytest.mark.parametrize(
+    "data,why",
+    [
+        ({"asset_keys": ["ferris"], "run_id": 7}, '"run_id" must be a string'),
+        ({"asset_keys": ["ferris"], "job_name": ["j"]}, '"job_name" must be a string'),
+        ({"asset_keys": ["ferris", ""]}, '"asset_keys" must be a list of asset key strings'),
+        ({"asset_keys": ["ferris"], "partition_key_range": {"start": "a"}},
+         '"partition_key_range" must be'),
+        ({"asset_keys": ["ferris"], "partition_key": 3,
+          "partition_key_range": {"start": "a", "end": "a"}}, '"partition_key" must be a string'),
+        ({"asset_keys": ["ferris"], "extras": "words"}, '"extras" must be an object'),
+    ],
+    ids=["run_id", "job_name", "empty-key", "range", "partition_key", "extras"],
+)
+def test_context_fields_of_the_wrong_type(cwd, data, why):
+    messages = cwd / "messages.jsonl"
+    done = run(["hi"], cwd, dagster_env(messages, data))
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "DAGSTER_PIPES_CONTEXT", why)
+    assert why in closed_reason(read_messages(messages))
+
+
+def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd):
+    messages = cwd / "messages.jsonl"
+    done = run(["--asset-key", "ferris", "hi"], cwd, dagster_env(messages, {"asset_keys": None}))
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "--asset-key 'ferris'", "targets no assets")
+    assert "targets no assets" in closed_reason(read_messages(messages))

@@ -371,10 +371,14 @@ def _make_message_writer(sources, guard=None):
             if "path" in params and not params.get("include_stdio_in_messages"):
                 path = params["path"]
                 flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+                # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of hanging.
+                nonblock = getattr(os, "O_NONBLOCK", 0)
                 try:
                     if os.path.isdir(path):
                         raise IsADirectoryError(21, "Is a directory")
-                    fd = os.open(path, flags, 0o666)
+                    fd = os.open(path, flags | nonblock, 0o666)
+                    if nonblock:
+                        os.set_blocking(fd, True)
                 except FileNotFoundError:
                     parent = os.path.dirname(os.path.abspath(path))
                     raise _fail(
@@ -383,9 +387,13 @@ def _make_message_writer(sources, guard=None):
                 except IsADirectoryError:
                     raise _fail(where, f"messages file {path!r} is a directory") from None
                 except OSError as exc:
-                    raise _fail(
-                        where, f"messages file {path!r} cannot be opened ({exc.strerror or exc})"
-                    ) from None
+                    import errno
+
+                    why = (
+                        "it is a FIFO that nobody reads" if exc.errno == errno.ENXIO
+                        else exc.strerror or exc
+                    )
+                    raise _fail(where, f"messages file {path!r} cannot be opened ({why})") from None
                 try:
                     yield AppendChannel(fd, path, where)
                 finally:
@@ -487,6 +495,7 @@ class FerrisPipesSession:
         self.partition_key: str | None = None
         self._closing = False
         self._writing = False
+        self._opened = False  # `opened` is written (the first message line)
         self._pending_signal: int | None = None
         self._old_handlers: dict = {}
 
@@ -584,9 +593,10 @@ class FerrisPipesSession:
         self._old_handlers = {}
 
     def _on_signal(self, signum, frame) -> None:
-        if self._closing or self._writing or self._context is None:
-            # Closing, in the middle of a message line, or before `opened` is written: hold
-            # the signal; it ends the run as soon as that is done.
+        if self._closing or self._writing or (self._opened and self._context is None):
+            # Closing, in the middle of a message line, or `opened` written but the context
+            # not yet handed back: hold the signal; it ends the run as soon as that is done.
+            # Before `opened` (opening files, which may block) it ends the run at once.
             self._pending_signal = self._pending_signal or signum
             return
         raise FerrisSignalled(signum)
@@ -608,6 +618,7 @@ class FerrisPipesSession:
                 yield
             finally:
                 self._writing = outer
+            self._opened = True
             if not outer:
                 self._raise_pending_signal()
 

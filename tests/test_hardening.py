@@ -679,3 +679,60 @@ def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd):
     assert done.returncode == 1 and done.stdout == b""
     one_error_line(done.stderr, "--asset-key 'ferris'", "targets no assets")
     assert "targets no assets" in closed_reason(read_messages(messages))
+
+
+# ---- FIFOs: never a hang ---------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_messages_path_a_fifo_nobody_reads_fails_at_once(cwd):
+    os.mkfifo(cwd / "messages.fifo")
+    done = run(["hi"], cwd, dagster_env(cwd / "messages.fifo"), timeout=30)
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "DAGSTER_PIPES_MESSAGES", "a FIFO that nobody reads")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_messages_path_a_fifo_with_a_reader_gets_every_line(cwd):
+    fifo = cwd / "messages.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        done = run(["Say, say, say"], cwd, dagster_env(fifo), timeout=30)
+        data = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert done.returncode == 0, done.stderr
+    methods = [json.loads(line)["method"] for line in data.decode().splitlines()]
+    assert methods == BLOG_METHODS
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
+    """Opening a context FIFO nobody writes blocks; SIGTERM (Dagster cancelling) still ends
+    the run at once: 143, one line, and no `opened` (nothing had been sent)."""
+    os.mkfifo(cwd / "context.fifo")
+    messages = cwd / "messages.jsonl"
+    env = {"DAGSTER_PIPES_CONTEXT": encode({"path": str(cwd / "context.fifo")}),
+           "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)})}
+    process = subprocess.Popen(
+        [FERRIS, "hi"], cwd=cwd, env={**CLEAN_ENV, **env},
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:  # until blocked in open()
+        if wchan.exists() and wchan.read_text() in ("wait_for_partner", "fifo_open"):
+            break
+        time.sleep(0.01)
+    time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    try:
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()  # a no-op once it has exited; never leave it stuck on the FIFO
+        process.wait()
+    assert process.returncode == 143
+    assert out == b""
+    one_error_line(err, "interrupted by SIGTERM")
+    assert not messages.exists() or read_messages(messages) == []

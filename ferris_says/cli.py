@@ -566,12 +566,27 @@ def __getattr__(name: str):
 def _build_command():
     import click
 
+    class Interrupted(Exception):
+        """Ctrl-C inside click, carried past click's handler (which prints an empty line)."""
+
     class FerrisCommand(click.Command):
         """A click command whose failures are one line on stderr and a documented status.
 
         click's own usage errors (a bad --width, an unknown option) print several lines of
         usage; here they are one line like every other error, and still exit 2.
         """
+
+        def make_context(self, *args, **kwargs):
+            try:
+                return super().make_context(*args, **kwargs)
+            except KeyboardInterrupt as error:
+                raise Interrupted() from error
+
+        def invoke(self, ctx):
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt as error:
+                raise Interrupted() from error
 
         def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
                  **extra):
@@ -587,6 +602,9 @@ def _build_command():
             except click.ClickException as error:
                 _report_error(error.format_message())
                 code = error.exit_code
+            except Interrupted:
+                _report_error("interrupted by SIGINT")
+                code = EXIT_INTERRUPTED
             except click.Abort as error:
                 # Ctrl-C while click parses (click turns KeyboardInterrupt into Abort).
                 interrupted = isinstance(error.__context__, KeyboardInterrupt)

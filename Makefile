@@ -34,7 +34,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed
-	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py
+	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py
 
 # Materializes the example asset with the dagster CLI against a temporary DAGSTER_HOME.
 dagster-demo: $(VENV)/.installed-test

@@ -639,16 +639,19 @@ def _build_command():
 
         def convert(self, value, param, ctx):
             if isinstance(value, str):
-                body = value.strip()
-                sign, body = (body[0], body[1:]) if body[:1] in ("+", "-") else ("", body)
-                if body.isascii() and body.isdigit():
-                    significant = body.lstrip("0") or "0"
-                    too_big = len(significant) > len(str(MAX_WIDTH)) or int(significant) > MAX_WIDTH
-                    if too_big or (sign == "-" and significant != "0"):
-                        shown = body if len(body) <= 40 else f"{body[:20]}... ({len(body)} digits)"
-                        shown = f"-{shown}" if sign == "-" else shown
-                        self.fail(f"{shown} is not in the range 0<=x<={MAX_WIDTH}.", param, ctx)
-                    value = int(significant)
+                # What Rust's usize parser takes: an optional sign and ASCII digits. Python's
+                # int() would also take "1_000", " 5" and full-width "５".
+                sign, body = (value[0], value[1:]) if value[:1] in ("+", "-") else ("", value)
+                if not (body.isascii() and body.isdigit()):
+                    shown = value if len(value) <= 40 else f"{value[:20]}..."
+                    self.fail(f"{shown!r} is not a whole number of columns.", param, ctx)
+                significant = body.lstrip("0") or "0"
+                too_big = len(significant) > len(str(MAX_WIDTH)) or int(significant) > MAX_WIDTH
+                if too_big or sign == "-":  # Rust refuses a sign on an unsigned number, even -0
+                    shown = body if len(body) <= 40 else f"{body[:20]}... ({len(body)} digits)"
+                    shown = f"-{shown}" if sign == "-" else shown
+                    self.fail(f"{shown} is not in the range 0<=x<={MAX_WIDTH}.", param, ctx)
+                value = int(significant)
             return super().convert(value, param, ctx)
 
     def list_characters(ctx: click.Context, _param, value: bool) -> None:

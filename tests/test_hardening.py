@@ -736,3 +736,15 @@ def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
     assert out == b""
     one_error_line(err, "interrupted by SIGTERM")
     assert not messages.exists() or read_messages(messages) == []
+
+
+@pytest.mark.parametrize("width", ["1_000", " 5", "5 ", "５", "-0", "0x10", "", "+"])
+def test_width_must_be_what_rusts_usize_parser_takes(cwd, width):
+    done = run(["--width", width, "hi"], cwd)
+    assert done.returncode == 2 and done.stdout == b""
+    one_error_line(done.stderr, "--width")
+
+
+def test_width_may_carry_a_plus_sign_as_in_rust(cwd):
+    done = run(["--width", "+5", "hi there"], cwd)
+    assert (done.returncode, done.stdout) == (0, say("hi there", 5).encode())

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from crate_pictures import CRATE_FERRIS
 
 from ferris_says import say
 from ferris_says.bubble import bubble_lines, default_width, merge_whitespace, render_bubble
@@ -18,15 +19,7 @@ GOLDEN = Path(__file__).parent / "golden" / "ferris_says_0.3.2.jsonl"
 SHARED_GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / GOLDEN.name
 CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line]
 
-FERRIS = (
-    "\n"
-    "        \\\n"
-    "         \\\n"
-    "            _~^~^~_\n"
-    "        \\) /  o o  \\ (/\n"
-    "          '_   -   _'\n"
-    "          / '-----' \\\n"
-)
+FERRIS = CRATE_FERRIS
 
 
 def test_every_golden_case_is_loaded():

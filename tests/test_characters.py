@@ -7,35 +7,11 @@ import sys
 
 import cowsay
 import pytest
+from crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 
 from ferris_says import characters, say
 from ferris_says.characters import UnknownCharacterError, character_names, mascot
 from ferris_says.errors import FerrisUsageError
-
-# ferris-says 0.3.2, src/lib.rs, MASCOT without and with the "clippy" feature, written out by
-# hand from the crate's source rather than taken from the module under test.
-CRATE_FERRIS = r"""
-        \
-         \
-            _~^~^~_
-        \) /  o o  \ (/
-          '_   -   _'
-          / '-----' \
-"""
-
-CRATE_CLIPPY = r"""
-        \
-         \
-            __
-           /  \
-           |  |
-           @  @
-           |  |
-           || |/
-           || ||
-           |\_/|
-           \___/
-"""
 
 COWSAY_NAMES = list(cowsay.char_names)
 
@@ -48,23 +24,6 @@ def test_ferris_is_the_crates_mascot():
 def test_clippy_is_the_crates_alternate_mascot():
     assert mascot("clippy") == CRATE_CLIPPY
     assert characters.CLIPPY == CRATE_CLIPPY
-
-
-def test_the_crates_documented_example():
-    # The doc comment of the crate's `say`, width 24.
-    expected = (
-        " __________________________\n"
-        "< Hello fellow Rustaceans! >\n"
-        " --------------------------\n"
-        "        \\\n"
-        "         \\\n"
-        "            _~^~^~_\n"
-        "        \\) /  o o  \\ (/\n"
-        "          '_   -   _'\n"
-        "          / '-----' \\\n"
-    )
-    assert say("Hello fellow Rustaceans!", 24) == expected
-    assert say("Hello fellow Rustaceans!", 24, "ferris") == expected
 
 
 def test_clippy_under_the_bubble():

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,17 +31,7 @@ from ferris_says.errors import FerrisUsageError
 ENTRY_POINT = Path(sys.executable).parent / "ferris-says"
 
 # The crate's picture for the blog's words, written out by hand.
-WHAT_YOU_WANT = (
-    " _______________\n"
-    "< what you want >\n"
-    " ---------------\n"
-    "        \\\n"
-    "         \\\n"
-    "            _~^~^~_\n"
-    "        \\) /  o o  \\ (/\n"
-    "          '_   -   _'\n"
-    "          / '-----' \\\n"
-)
+WHAT_YOU_WANT = " _______________\n< what you want >\n ---------------" + CRATE_FERRIS
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SCRUBBED = (
@@ -86,7 +77,7 @@ def run_cmd(args, input=None, cwd=None, timeout=60, **env):
     """The installed entry point, as a real process; `input` is bytes or str (UTF-8)."""
     if isinstance(input, str):
         input = input.encode("utf-8")
-    return subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+    return subprocess.run(
         [str(ENTRY_POINT), *args],
         input=input,
         stdin=None if input is not None else subprocess.DEVNULL,
@@ -148,11 +139,14 @@ def test_words_that_look_like_options_after_double_dash():
     assert run_cmd(["--", "--width", "-v"]).stdout == expected
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
-        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                max_size=12),
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+        ),
         min_size=1,
         max_size=5,
     ).filter(lambda words: words != ["-"])
@@ -201,7 +195,7 @@ def test_stdin_that_is_not_utf8_is_a_runtime_error():
 
 
 def test_argument_that_is_not_utf8_is_a_usage_error():
-    proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+    proc = subprocess.run(
         [os.fsencode(ENTRY_POINT), b"caf\xe9"], capture_output=True, env=child_env(), timeout=60
     )
     assert proc.returncode == 2
@@ -251,7 +245,7 @@ def test_terminal_stdin_never_hangs_in_a_real_process():
     master, slave = pty_module.openpty()
     try:
         started = time.monotonic()
-        proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+        proc = subprocess.run(
             [str(ENTRY_POINT)],
             stdin=slave,
             capture_output=True,
@@ -287,7 +281,9 @@ def test_two_files_give_two_pictures_in_order(tmp_path):
     proc = run_cmd(["-w", "8", "-f", "a.txt", "-f", "b.txt"])
     assert (proc.returncode, proc.stdout) == (0, expected)
     reverse = run_cmd(["-w", "8", "-f", "b.txt", "-f", "a.txt"])
-    assert reverse.stdout == (say("ラクスル 折り返します", 8) + say("alpha beta gamma\n", 8)).encode()
+    assert (
+        reverse.stdout == (say("ラクスル 折り返します", 8) + say("alpha beta gamma\n", 8)).encode()
+    )
 
 
 def test_files_with_a_character(tmp_path):
@@ -300,8 +296,10 @@ def test_files_with_a_character(tmp_path):
     [
         (lambda d: d / "missing.txt", "No such file or directory"),
         (lambda d: (d / "adir").mkdir() or d / "adir", "it is a directory"),
-        (lambda d: (d / "latin1.txt").write_bytes(b"caf\xe9") and d / "latin1.txt",
-         "is not valid UTF-8 (byte 0xe9 at offset 3)"),
+        (
+            lambda d: (d / "latin1.txt").write_bytes(b"caf\xe9") and d / "latin1.txt",
+            "is not valid UTF-8 (byte 0xe9 at offset 3)",
+        ),
     ],
     ids=["missing", "directory", "not-utf8"],
 )
@@ -375,10 +373,16 @@ def test_ferris_is_the_default_character():
 def test_clippy():
     expected = say("It looks like you are writing Rust", 12, "clippy").encode()
     assert b"@  @" in expected
-    assert invoke(["-w", "12", "--character", "clippy", "It looks like you are writing Rust"]
-                  ).stdout_bytes == expected
-    assert run_cmd(["-w", "12", "-c", "clippy", "It looks like you are writing Rust"]
-                   ).stdout == expected
+    assert (
+        invoke(
+            ["-w", "12", "--character", "clippy", "It looks like you are writing Rust"]
+        ).stdout_bytes
+        == expected
+    )
+    assert (
+        run_cmd(["-w", "12", "-c", "clippy", "It looks like you are writing Rust"]).stdout
+        == expected
+    )
 
 
 @pytest.mark.parametrize("name", ["cow", "tux", "dragon"])
@@ -584,8 +588,17 @@ def test_help_lists_every_option_and_keeps_the_examples_intact():
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("Usage: ferris-says [OPTIONS] [WORDS]...")
-    for option in ("--files", "--width", "--character", "--list-characters", "--color",
-                   "--asset-key", "--verbose", "--version", "--help"):
+    for option in (
+        "--files",
+        "--width",
+        "--character",
+        "--list-characters",
+        "--color",
+        "--asset-key",
+        "--verbose",
+        "--version",
+        "--help",
+    ):
         assert option in out
     # `\b` blocks keep one example per line, unwrapped.
     assert '\n    ferris-says "what you want"\n' in out
@@ -598,14 +611,18 @@ def test_help_lists_every_option_and_keeps_the_examples_intact():
 
 
 def test_python_dash_m():
-    proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+    proc = subprocess.run(
         [sys.executable, "-m", "ferris_says", "what you want"],
-        capture_output=True, env=child_env(), timeout=60,
+        capture_output=True,
+        env=child_env(),
+        timeout=60,
     )
     assert (proc.returncode, proc.stdout.decode()) == (0, WHAT_YOU_WANT)
-    proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+    proc = subprocess.run(
         [sys.executable, "-m", "ferris_says", "--width", "-2", "x"],
-        capture_output=True, env=child_env(), timeout=60,
+        capture_output=True,
+        env=child_env(),
+        timeout=60,
     )
     assert proc.returncode == 2
 
@@ -657,7 +674,7 @@ def test_plain_path_imports_neither_rich_nor_cowsay_nor_click():
         "               & {'click', 'rich', 'cowsay', 'dagster_pipes', 'json', 'traceback'})\n"
         "assert code == 0 and not heavy, heavy\n"
     )
-    proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+    proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, env=child_env(), timeout=60
     )
     assert proc.returncode == 0, proc.stderr.decode()
@@ -686,8 +703,14 @@ def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered):
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 @pytest.mark.parametrize(
     "args",
-    [["hi"], ["-w", "5", "hi"], ["--list-characters"], ["--help"], ["--version"],
-     ["-c", "cow", "--color", "always", "moo"]],
+    [
+        ["hi"],
+        ["-w", "5", "hi"],
+        ["--list-characters"],
+        ["--help"],
+        ["--version"],
+        ["-c", "cow", "--color", "always", "moo"],
+    ],
 )
 def test_stdout_closed_before_anything_is_written(args, unbuffered):
     # Small outputs sit in Python's buffer: without care its final flush at shutdown would
@@ -695,7 +718,7 @@ def test_stdout_closed_before_anything_is_written(args, unbuffered):
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        proc = subprocess.run(  # noqa: PLW1510 -- the status is what is tested
+        proc = subprocess.run(
             [str(ENTRY_POINT), *args],
             stdin=subprocess.DEVNULL,
             stdout=write_end,

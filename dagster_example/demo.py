@@ -54,11 +54,13 @@ def report(returncode: int) -> int:
             evaluation = entry.dagster_event.event_specific_data
             outcome = "passed" if evaluation.passed else "FAILED"
             metadata = {k: v.value for k, v in evaluation.metadata.items()}
-            print(f"  check {evaluation.check_name} ({evaluation.severity.value}): {outcome} {metadata}")
+            severity = evaluation.severity.value
+            print(f"  check {evaluation.check_name} ({severity}): {outcome} {metadata}")
         event = instance.get_latest_materialization_event(AssetKey("ferris"))
         if event is not None:
             materialization = event.asset_materialization
-            print(f"  materialized ferris, data_version {materialization.tags.get('dagster/data_version')}")
+            version = materialization.tags.get("dagster/data_version")
+            print(f"  materialized ferris, data_version {version}")
             print(f"  ferris_said: {materialization.metadata['ferris_said'].value}")
             print(materialization.metadata["ferris"].value)
         ok = run.status.value == "SUCCESS" and returncode == 0

@@ -369,9 +369,7 @@ def _read_file(path) -> str:
     except IsADirectoryError:
         raise FerrisError(f"cannot read {_show_path(path)}: it is a directory") from None
     except OSError as error:
-        raise FerrisError(
-            f"cannot read {_show_path(path)}: {error.strerror or error}"
-        ) from None
+        raise FerrisError(f"cannot read {_show_path(path)}: {error.strerror or error}") from None
     return _decode(data, _show_path(path))
 
 
@@ -448,16 +446,21 @@ def _speak(words, files, width, character, color, asset_key, verbose) -> None:
 
     with pipes_session(asset_key=asset_key) as session:
         if session is None:
-            _trace(verbose, "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, "
-                            "nothing to report")
+            _trace(
+                verbose,
+                "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, nothing to report",
+            )
             if asset_key is not None:
                 _trace(verbose, f"--asset-key {asset_key!r} ignored: there is no Dagster run")
         else:
             for line in session.describe():
                 _trace(verbose, line)
             if words or files:
-                _trace(verbose, 'the run\'s extras={"words": ...}, if any, are not used: '
-                                'WORDS or --files were given')
+                _trace(
+                    verbose,
+                    'the run\'s extras={"words": ...}, if any, are not used: '
+                    "WORDS or --files were given",
+                )
         if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")
         mascot = characters.mascot(character)  # an unknown name fails before stdin is read
@@ -588,8 +591,7 @@ def _build_command():
             except KeyboardInterrupt as error:
                 raise Interrupted() from error
 
-        def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
-                 **extra):
+        def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
             extra.setdefault("windows_expand_args", False)  # words are words, not globs
             try:
                 code = super().main(

@@ -124,8 +124,7 @@ def _decode_stage_error(var: str, value: str, exc: BaseException) -> FerrisError
     shown = value if len(value) <= 40 else value[:37] + "..."
     return _fail(
         var,
-        f"{stage}; Dagster sets it to base64(zlib(JSON)), got {shown!r}"
-        "",
+        f"{stage}; Dagster sets it to base64(zlib(JSON)), got {shown!r}",
     )
 
 
@@ -390,7 +389,8 @@ def _make_message_writer(sources, guard=None):
                     import errno
 
                     why = (
-                        "it is a FIFO that nobody reads" if exc.errno == errno.ENXIO
+                        "it is a FIFO that nobody reads"
+                        if exc.errno == errno.ENXIO
                         else exc.strerror or exc
                     )
                     raise _fail(where, f"messages file {path!r} cannot be opened ({why})") from None
@@ -710,8 +710,7 @@ class FerrisPipesSession:
             words = " ".join(words)
         if not isinstance(words, str):
             raise FerrisUsageError(
-                'Dagster extras "words" must be a string or a list of strings, got'
-                f" {_short(words)}"
+                f'Dagster extras "words" must be a string or a list of strings, got {_short(words)}'
             )
         try:
             words.encode("utf-8")
@@ -798,4 +797,3 @@ class FerrisPipesSession:
         if self.partition_key is not None:
             metadata["partition_key"] = {"raw_value": self.partition_key, "type": "text"}
         return metadata
-

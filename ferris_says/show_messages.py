@@ -36,9 +36,7 @@ def _metadata(metadata) -> list:
             rows.append(Text.assemble(("  " + key, "cyan"), (" (md):", "dim")))
             rows.append(Markdown(value if len(value) <= 20_000 else value[:20_000] + "\n…"))
         else:
-            rows.append(
-                Text.assemble(("  " + key, "cyan"), (f" ({kind}): ", "dim"), _short(value))
-            )
+            rows.append(Text.assemble(("  " + key, "cyan"), (f" ({kind}): ", "dim"), _short(value)))
     return rows
 
 
@@ -65,18 +63,29 @@ def describe(message) -> tuple[str, object, str]:
     if method == "log":
         level = str(params.get("level", "")).upper()
         style = {"ERROR": "red", "CRITICAL": "red", "WARNING": "yellow"}.get(level, "")
-        return method, Text.assemble((f"[{level}] ", "dim"), (str(params.get("message")), style)), ""
+        return (
+            method,
+            Text.assemble((f"[{level}] ", "dim"), (str(params.get("message")), style)),
+            "",
+        )
     if method == "report_asset_check":
         passed = params.get("passed") is True
-        mark = ("✔ passed", "green") if passed else ("✘ failed", "red" if params.get("severity") == "ERROR" else "yellow")
+        mark = (
+            ("✔ passed", "green")
+            if passed
+            else ("✘ failed", "red" if params.get("severity") == "ERROR" else "yellow")
+        )
         head = Text.assemble(
-            mark, " ", (str(params.get("check_name")), "bold"),
+            mark,
+            " ",
+            (str(params.get("check_name")), "bold"),
             (f"  severity {params.get('severity')}, asset {params.get('asset_key')}", "dim"),
         )
         return method, Group(head, *_metadata(params.get("metadata"))), ""
     if method == "report_asset_materialization":
         head = Text.assemble(
-            ("materialized ", "green"), (str(params.get("asset_key")), "bold"),
+            ("materialized ", "green"),
+            (str(params.get("asset_key")), "bold"),
             (f"  data_version {params.get('data_version')}", "dim"),
         )
         return method, Group(head, *_metadata(params.get("metadata"))), ""

@@ -392,9 +392,7 @@ def _step(c: str, width: int, info: int, flags: int, state: int) -> tuple[int, i
             return 0, TAG_END_ZWJ_EMOJI_PRESENTATION
         if info == EMOJI_PRESENTATION:
             return 0, EMOJI_PRESENTATION  # emoji ZWJ emoji: the first one carries the 2 columns
-    elif (
-        state in (REGIONAL_INDICATOR_ZWJ_PRESENTATION, ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION)
-    ):
+    elif state in (REGIONAL_INDICATOR_ZWJ_PRESENTATION, ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION):
         if c in _REGIONAL_INDICATORS:
             return -1, EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION
     elif state == EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION:

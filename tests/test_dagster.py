@@ -117,8 +117,10 @@ def data_version(mat) -> str:
 
 def check_evaluations(instance, result):
     entries = instance.all_logs(result.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    return {e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data
-            for e in entries}
+    return {
+        e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data
+        for e in entries
+    }
 
 
 def user_messages(instance, result):
@@ -134,8 +136,13 @@ def sha256(text):
 
 @pytest.fixture(scope="module")
 def blog_run(instance):
-    return run_asset(instance, example.ferris, example.defs.resources["pipes_subprocess_client"]
-                     if hasattr(example.defs, "resources") else blog_client())
+    return run_asset(
+        instance,
+        example.ferris,
+        example.defs.resources["pipes_subprocess_client"]
+        if hasattr(example.defs, "resources")
+        else blog_client(),
+    )
 
 
 def test_the_blogs_asset_materializes(blog_run):
@@ -207,7 +214,8 @@ def test_partitioned_asset(instance):
 def test_env_injected_context_with_file_messages(instance):
     """PipesEnvContextInjector: the context travels inline ({"data": ...}) in the variable."""
     result = run_asset(
-        instance, ferris_asset(["env context words"]),
+        instance,
+        ferris_asset(["env context words"]),
         client=blog_client(context_injector=PipesEnvContextInjector()),
     )
     assert result.success
@@ -251,7 +259,9 @@ def test_env_context_with_messages_on_stderr(instance):
                 [FERRIS, "words on stderr"],
                 check=False,
                 env={**os.environ, **session.get_bootstrap_env_vars()},
-                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
             )
             reader.consume(done.stderr)
             assert done.returncode == 0, done.stderr

@@ -41,13 +41,17 @@ HERE = Path(__file__).resolve().parent
 
 SCRUBBED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "PYTHONUNBUFFERED", "PYTHONIOENCODING")
 CLEAN_ENV = {
-    k: v for k, v in os.environ.items()
-    if not k.startswith("DAGSTER_PIPES_") and k not in SCRUBBED
+    k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_") and k not in SCRUBBED
 }
 
 BLOG_METHODS = [
-    "opened", "log", "log", "report_asset_check", "report_asset_check",
-    "report_asset_materialization", "closed",
+    "opened",
+    "log",
+    "log",
+    "report_asset_check",
+    "report_asset_check",
+    "report_asset_materialization",
+    "closed",
 ]
 
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
@@ -76,8 +80,12 @@ def run(args, cwd, env=None, input=b"", timeout=60, **popen):
     popen.setdefault("stdout", subprocess.PIPE)
     popen.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(
-        [FERRIS, *args], cwd=cwd, env={**CLEAN_ENV, **(env or {})}, input=input,
-        timeout=timeout, **popen,
+        [FERRIS, *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input,
+        timeout=timeout,
+        **popen,
     )
 
 
@@ -85,8 +93,12 @@ def in_shell(redirect: str, args, cwd, env=None, input=b""):
     """The command with a shell redirection applied to it, e.g. ``>&-`` or ``<&-``."""
     script = f'exec "$0" "$@" {redirect}'
     return subprocess.run(
-        ["/bin/sh", "-c", script, FERRIS, *args], cwd=cwd, env={**CLEAN_ENV, **(env or {})},
-        input=input, capture_output=True, timeout=60,
+        ["/bin/sh", "-c", script, FERRIS, *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input,
+        capture_output=True,
+        timeout=60,
     )
 
 
@@ -160,8 +172,14 @@ def fake_temp(tmp_path):
 
 # ---- stdout: closed entirely, full -----------------------------------------------------------
 
-OUTPUTS = [["hi"], ["-w", "3", "hi"], ["-c", "cow", "hi"], ["--list-characters"], ["--help"],
-           ["--version"]]
+OUTPUTS = [
+    ["hi"],
+    ["-w", "3", "hi"],
+    ["-c", "cow", "hi"],
+    ["--list-characters"],
+    ["--help"],
+    ["--version"],
+]
 
 
 @pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
@@ -202,8 +220,12 @@ def test_stdout_closed_under_a_session_fails_before_reading_stdin(cwd):
 def test_reader_leaving_under_a_session_is_quiet_but_reaches_dagster(cwd):
     messages = cwd / "messages.jsonl"
     process = subprocess.Popen(
-        [FERRIS, "-w", "40", "-"], cwd=cwd, env={**CLEAN_ENV, **dagster_env(messages)},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS, "-w", "40", "-"],
+        cwd=cwd,
+        env={**CLEAN_ENV, **dagster_env(messages)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     process.stdin.write(b"word " * 400_000)
     process.stdin.close()
@@ -221,8 +243,12 @@ def test_nonblocking_stdout_gets_the_whole_picture(cwd):
     fcntl.fcntl(write_end, fcntl.F_SETFL, fcntl.fcntl(write_end, fcntl.F_GETFL) | os.O_NONBLOCK)
     text = "word " * 100_000
     process = subprocess.Popen(
-        [FERRIS, "-w", "40", "-"], cwd=cwd, env=CLEAN_ENV,
-        stdin=subprocess.PIPE, stdout=write_end, stderr=subprocess.PIPE,
+        [FERRIS, "-w", "40", "-"],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        stdin=subprocess.PIPE,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
     )
     os.close(write_end)
     process.stdin.write(text.encode())
@@ -241,8 +267,9 @@ def test_nonblocking_stdout_gets_the_whole_picture(cwd):
 
 
 @pytest.mark.parametrize("redirect", ["2>&-", "2>/dev/full"])
-@pytest.mark.parametrize("args,code", [(["-v", "hi"], 0), (["-c", "nobody", "hi"], 2),
-                                       (["-w", "x", "hi"], 2)])
+@pytest.mark.parametrize(
+    "args,code", [(["-v", "hi"], 0), (["-c", "nobody", "hi"], 2), (["-w", "x", "hi"], 2)]
+)
 def test_stderr_closed_or_full_keeps_the_exit_code(cwd, redirect, args, code):
     if "full" in redirect and not os.path.exists("/dev/full"):
         pytest.skip("needs /dev/full")
@@ -299,8 +326,12 @@ def test_nonblocking_stdin_is_waited_on(cwd):
     read_end, write_end = os.pipe()
     fcntl.fcntl(read_end, fcntl.F_SETFL, fcntl.fcntl(read_end, fcntl.F_GETFL) | os.O_NONBLOCK)
     process = subprocess.Popen(
-        [FERRIS, "-"], cwd=cwd, env=CLEAN_ENV, stdin=read_end,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS, "-"],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        stdin=read_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     os.close(read_end)
     for part in (b"slow ", b"words ", b"arrive"):
@@ -352,7 +383,12 @@ def _peak_rss_mb(args, cwd, input_path) -> float:
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(input_path), FERRIS, *args],
-        cwd=cwd, env=CLEAN_ENV, capture_output=True, text=True, timeout=300, check=True,
+        cwd=cwd,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     return int(done.stdout) / 1024
 
@@ -432,11 +468,13 @@ def test_messages_file_full_mid_run_leaves_no_half_line(cwd):
     says why, exit 1; the picture was already out."""
     messages = cwd / "messages.jsonl"
     words = "Say, say, say " * 2000  # a materialization line of ~60 KB
-    done = run(["-"], cwd, dagster_env(messages), input=words.encode(),
-               preexec_fn=_file_size_limit(16384))
+    done = run(
+        ["-"], cwd, dagster_env(messages), input=words.encode(), preexec_fn=_file_size_limit(16384)
+    )
     assert done.returncode == 1
-    one_error_line(done.stderr, "DAGSTER_PIPES_MESSAGES", "cannot write to messages file",
-                   str(messages))
+    one_error_line(
+        done.stderr, "DAGSTER_PIPES_MESSAGES", "cannot write to messages file", str(messages)
+    )
     assert done.stdout == say(words).encode()
     msgs = read_messages(messages)
     assert [m["method"] for m in msgs] == BLOG_METHODS[:5] + ["closed"]
@@ -464,8 +502,12 @@ def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp):
         "    sys.exit(error.exit_code)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=fake_temp, env=CLEAN_ENV, capture_output=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", script],
+        cwd=fake_temp,
+        env=CLEAN_ENV,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 143, done.stderr
     msgs = read_messages(fake_temp / "fake_temp" / "messages.json")
@@ -489,8 +531,7 @@ def test_extras_words_with_a_lone_surrogate_are_a_usage_error(cwd, words):
     assert "lone surrogate" in closed_reason(read_messages(messages))
 
 
-@pytest.mark.parametrize("words", [42, 1.5, True, {"a": 1}, [1, 2], ["a", None], [["a"]]],
-                         ids=repr)
+@pytest.mark.parametrize("words", [42, 1.5, True, {"a": 1}, [1, 2], ["a", None], [["a"]]], ids=repr)
 def test_extras_words_of_the_wrong_type_are_a_usage_error(cwd, words):
     messages = cwd / "messages.jsonl"
     env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": words}})
@@ -586,8 +627,12 @@ def test_signal_while_wrapping_megabytes(fake_temp, signum, code, where):
     else:
         messages, env = fake_temp / "fake_temp" / "messages.json", {}
     process = subprocess.Popen(
-        [FERRIS, "-w", "40", "-"], cwd=fake_temp, env={**CLEAN_ENV, **env},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS, "-w", "40", "-"],
+        cwd=fake_temp,
+        env={**CLEAN_ENV, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     process.stdin.write(_big_text(2).encode())
     process.stdin.close()
@@ -607,8 +652,12 @@ def test_signal_while_wrapping_megabytes(fake_temp, signum, code, where):
 @pytest.mark.parametrize("args", [[], ["-"], ["-w", "5", "-"]])
 def test_ctrl_c_while_reading_stdin_without_dagster(cwd, args):
     process = subprocess.Popen(
-        [FERRIS, *args], cwd=cwd, env=CLEAN_ENV,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS, *args],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     process.stdin.write(b"half a sentence")
     process.stdin.flush()
@@ -628,8 +677,12 @@ def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
         messages = fake_temp / "fake_temp" / "messages.json"
         messages.unlink(missing_ok=True)
         process = subprocess.Popen(
-            [FERRIS, "-"], cwd=fake_temp, env=CLEAN_ENV,
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [FERRIS, "-"],
+            cwd=fake_temp,
+            env=CLEAN_ENV,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         process.stdin.write(words)
         process.stdin.close()
@@ -657,10 +710,18 @@ def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
         ({"asset_keys": ["ferris"], "run_id": 7}, '"run_id" must be a string'),
         ({"asset_keys": ["ferris"], "job_name": ["j"]}, '"job_name" must be a string'),
         ({"asset_keys": ["ferris", ""]}, '"asset_keys" must be a list of asset key strings'),
-        ({"asset_keys": ["ferris"], "partition_key_range": {"start": "a"}},
-         '"partition_key_range" must be'),
-        ({"asset_keys": ["ferris"], "partition_key": 3,
-          "partition_key_range": {"start": "a", "end": "a"}}, '"partition_key" must be a string'),
+        (
+            {"asset_keys": ["ferris"], "partition_key_range": {"start": "a"}},
+            '"partition_key_range" must be',
+        ),
+        (
+            {
+                "asset_keys": ["ferris"],
+                "partition_key": 3,
+                "partition_key_range": {"start": "a", "end": "a"},
+            },
+            '"partition_key" must be a string',
+        ),
         ({"asset_keys": ["ferris"], "extras": "words"}, '"extras" must be an object'),
     ],
     ids=["run_id", "job_name", "empty-key", "range", "partition_key", "extras"],
@@ -713,11 +774,17 @@ def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
     the run at once: 143, one line, and no `opened` (nothing had been sent)."""
     os.mkfifo(cwd / "context.fifo")
     messages = cwd / "messages.jsonl"
-    env = {"DAGSTER_PIPES_CONTEXT": encode({"path": str(cwd / "context.fifo")}),
-           "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)})}
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"path": str(cwd / "context.fifo")}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
+    }
     process = subprocess.Popen(
-        [FERRIS, "hi"], cwd=cwd, env={**CLEAN_ENV, **env},
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS, "hi"],
+        cwd=cwd,
+        env={**CLEAN_ENV, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     wchan = Path(f"/proc/{process.pid}/wchan")
     deadline = time.monotonic() + 30

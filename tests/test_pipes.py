@@ -107,7 +107,11 @@ def test_cold_start_imports_no_pipes_machinery(tmp_path):
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
-        cwd=tmp_path, env=CLEAN_ENV, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ferris_says.pipes"]
@@ -137,7 +141,10 @@ def test_fake_temp_gets_the_blogs_messages_in_order(fake_temp):
     messages = read_messages(fake_temp / "fake_temp" / "messages.json")
     assert [m["method"] for m in messages] == BLOG_METHODS
     assert all(m["__dagster_pipes_version"] == "0.1" for m in messages)
-    assert [m["params"]["message"] for m in messages[1:3]] == ["ferris will now speak", "ferris spoke"]
+    assert [m["params"]["message"] for m in messages[1:3]] == [
+        "ferris will now speak",
+        "ferris spoke",
+    ]
     assert [m["params"]["level"] for m in messages[1:3]] == ["INFO", "INFO"]
     say_something, three_words = messages[3]["params"], messages[4]["params"]
     assert say_something == {
@@ -170,7 +177,9 @@ def test_the_blogs_minimal_context_works(tmp_path):
     (tmp_path / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
     done = run(["Say, say, say"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [m["method"] for m in read_messages(tmp_path / "fake_temp" / "messages.json")] == BLOG_METHODS
+    assert [
+        m["method"] for m in read_messages(tmp_path / "fake_temp" / "messages.json")
+    ] == BLOG_METHODS
 
 
 def test_runs_append_and_same_words_same_data_version(fake_temp):
@@ -188,16 +197,22 @@ def test_runs_append_and_same_words_same_data_version(fake_temp):
 def test_two_words_fail_the_warn_check_only(fake_temp):
     done = run(["two", "words"], fake_temp)
     assert done.returncode == 0
-    checks = [m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
-              if m["method"] == "report_asset_check"]
+    checks = [
+        m["params"]
+        for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+        if m["method"] == "report_asset_check"
+    ]
     assert [(c["passed"], c["severity"]) for c in checks] == [(True, "ERROR"), (False, "WARN")]
     assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 2
 
 
 def test_words_are_counted_like_rusts_split_whitespace(fake_temp):
     run(["\u3000one\u00a0two\tthree\x1cfour  "], fake_temp)
-    checks = [m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
-              if m["method"] == "report_asset_check"]
+    checks = [
+        m["params"]
+        for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+        if m["method"] == "report_asset_check"
+    ]
     # NBSP and U+3000 are White_Space; U+001C is not (Python's str.split would say 4).
     assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 3
 
@@ -231,12 +246,22 @@ def _stages(var):
     return [
         pytest.param(var, "%%%not base64%%%", "not base64", id=f"{var}-not-base64"),
         pytest.param(var, base64.b64encode(b"plain").decode(), "not zlib", id=f"{var}-not-zlib"),
-        pytest.param(var, base64.b64encode(zlib.compress(b"\xff\xfe")).decode(), "not UTF-8",
-                     id=f"{var}-not-utf8"),
-        pytest.param(var, base64.b64encode(zlib.compress(b"{nope")).decode(), "not JSON",
-                     id=f"{var}-not-json"),
+        pytest.param(
+            var,
+            base64.b64encode(zlib.compress(b"\xff\xfe")).decode(),
+            "not UTF-8",
+            id=f"{var}-not-utf8",
+        ),
+        pytest.param(
+            var,
+            base64.b64encode(zlib.compress(b"{nope")).decode(),
+            "not JSON",
+            id=f"{var}-not-json",
+        ),
         pytest.param(var, encode(["path", "x"]), "expected an object", id=f"{var}-not-object"),
-        pytest.param(var, encode({"path": "x", "surprise": 1}), "unknown key", id=f"{var}-unknown-key"),
+        pytest.param(
+            var, encode({"path": "x", "surprise": 1}), "unknown key", id=f"{var}-unknown-key"
+        ),
         pytest.param(var, encode({}), "expected exactly one of", id=f"{var}-no-form"),
         pytest.param(var, "", "empty", id=f"{var}-empty"),
     ]
@@ -341,7 +366,9 @@ def test_several_asset_keys_none_picked_lists_them_and_closes_with_it(fake_temp)
 
 
 def test_asset_key_not_among_them(fake_temp):
-    done = run(["--asset-key", "middle", "hi"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
+    done = run(
+        ["--asset-key", "middle", "hi"], fake_temp, context_env({"asset_keys": ["left", "right"]})
+    )
     assert done.returncode == 1
     assert "middle" in done.stderr.decode() and "left, right" in done.stderr.decode()
     closed = read_messages(fake_temp / "fake_temp" / "messages.json")[-1]
@@ -349,7 +376,9 @@ def test_asset_key_not_among_them(fake_temp):
 
 
 def test_asset_key_picks_one(fake_temp):
-    done = run(["--asset-key", "right", "a b c"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
+    done = run(
+        ["--asset-key", "right", "a b c"], fake_temp, context_env({"asset_keys": ["left", "right"]})
+    )
     assert done.returncode == 0, done.stderr
     messages = read_messages(fake_temp / "fake_temp" / "messages.json")
     assert [m["method"] for m in messages] == BLOG_METHODS
@@ -366,7 +395,9 @@ def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp):
 # ---- extras, partitions, data versions ----------------------------------------------------
 
 
-@pytest.mark.parametrize("words,said", [("from extras", "from extras"), (["one", "two", "three"], "one two three")])
+@pytest.mark.parametrize(
+    "words,said", [("from extras", "from extras"), (["one", "two", "three"], "one two three")]
+)
 def test_words_from_extras(fake_temp, words, said):
     done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": words}}))
     assert done.returncode == 0, done.stderr
@@ -393,11 +424,14 @@ def test_partition_key_in_metadata_and_data_version(fake_temp):
         assert run(["a b c"], fake_temp, context_env(data)).returncode == 0
     run(["a b c"], fake_temp)
     materializations = [
-        m["params"] for m in read_messages(fake_temp / "fake_temp" / "messages.json")
+        m["params"]
+        for m in read_messages(fake_temp / "fake_temp" / "messages.json")
         if m["method"] == "report_asset_materialization"
     ]
     assert [m["metadata"].get("partition_key", {}).get("raw_value") for m in materializations] == [
-        "2024-01-01", "2024-01-02", None,
+        "2024-01-01",
+        "2024-01-02",
+        None,
     ]
     versions = [m["data_version"] for m in materializations]
     assert len(set(versions)) == 3
@@ -421,7 +455,9 @@ def test_huge_words_metadata_capped_data_version_covers_all(fake_temp):
 
 def test_markdown_fence_outgrows_backticks_in_the_words(fake_temp):
     run(["``` `````"], fake_temp)
-    bubble_md = read_messages(fake_temp / "fake_temp" / "messages.json")[5]["params"]["metadata"]["ferris"]["raw_value"]
+    bubble_md = read_messages(fake_temp / "fake_temp" / "messages.json")[5]["params"]["metadata"][
+        "ferris"
+    ]["raw_value"]
     assert bubble_md.startswith("``````text\n") and bubble_md.endswith("\n``````\n")
 
 
@@ -443,8 +479,12 @@ def test_signal_during_the_session_closes_with_the_reason(fake_temp, signum, cod
     messages = fake_temp / "fake_temp" / "messages.json"
     # No words and an open, silent stdin: the command waits on stdin inside the session.
     process = subprocess.Popen(
-        [FERRIS], cwd=fake_temp, env=CLEAN_ENV, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [FERRIS],
+        cwd=fake_temp,
+        env=CLEAN_ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -469,9 +509,12 @@ def test_signal_during_the_session_closes_with_the_reason(fake_temp, signum, cod
 def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path, form):
     plain = run(["Say, say, say"], tmp_path).stdout
     done = run(
-        ["Say, say, say"], tmp_path,
-        {**context_env({"asset_keys": ["ferris"]}),
-         "DAGSTER_PIPES_MESSAGES": encode({form: "stderr"})},
+        ["Say, say, say"],
+        tmp_path,
+        {
+            **context_env({"asset_keys": ["ferris"]}),
+            "DAGSTER_PIPES_MESSAGES": encode({form: "stderr"}),
+        },
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == plain
@@ -491,8 +534,12 @@ def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
     for i in range(16):
         words = (f"run{i} " * (150_000 if i % 4 == 0 else 3)).strip()
         process = subprocess.Popen(
-            [FERRIS, "-"], cwd=tmp_path, env={**CLEAN_ENV, **env},
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [FERRIS, "-"],
+            cwd=tmp_path,
+            env={**CLEAN_ENV, **env},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         processes.append((process, words))
     for process, words in processes:
@@ -504,7 +551,9 @@ def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
     messages = read_messages(shared)  # every line whole JSON
     assert len(messages) == 16 * len(BLOG_METHODS)
     said = sorted(
-        m["params"]["data_version"] for m in messages if m["method"] == "report_asset_materialization"
+        m["params"]["data_version"]
+        for m in messages
+        if m["method"] == "report_asset_materialization"
     )
     assert said == sorted(sha256(words) for _, words in processes)
 
@@ -517,11 +566,13 @@ def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path):
         "from ferris_says.pipes import _make_message_writer\n"
         "with _make_message_writer({}).open({'path': sys.argv[1]}) as channel:\n"
         "    for n in range(4):\n"
-        "        channel.write_message({'pid': os.getpid(), 'n': n, 'x': sys.argv[2] * 1_000_000})\n"
+        "        line = {'pid': os.getpid(), 'n': n, 'x': sys.argv[2] * 1_000_000}\n"
+        "        channel.write_message(line)\n"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", writer, str(shared), "abcdefghijklmnop"[i]],
-                         env=CLEAN_ENV)
+        subprocess.Popen(
+            [sys.executable, "-c", writer, str(shared), "abcdefghijklmnop"[i]], env=CLEAN_ENV
+        )
         for i in range(16)
     ]
     assert [p.wait(timeout=120) for p in processes] == [0] * 16
@@ -530,4 +581,6 @@ def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path):
     messages = [json.loads(line) for line in lines[:-1]]
     assert len(messages) == 64
     assert all(len(m["x"]) == 1_000_000 and len(set(m["x"])) == 1 for m in messages)
-    assert {(m["pid"], m["n"]) for m in messages} == {(p.pid, n) for p in processes for n in range(4)}
+    assert {(m["pid"], m["n"]) for m in messages} == {
+        (p.pid, n) for p in processes for n in range(4)
+    }

@@ -14,7 +14,6 @@ repeated here; this file adds the rest.
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import hashlib
 import json
@@ -26,43 +25,20 @@ import signal
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
+from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ferris_says import pipes, say
 from ferris_says.cli import MAX_WIDTH
 
-FERRIS = str(Path(sys.executable).parent / "ferris-says")
-HERE = Path(__file__).resolve().parent
-
-SCRUBBED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "PYTHONUNBUFFERED", "PYTHONIOENCODING")
-CLEAN_ENV = {
-    k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_") and k not in SCRUBBED
-}
-
-BLOG_METHODS = [
-    "opened",
-    "log",
-    "log",
-    "report_asset_check",
-    "report_asset_check",
-    "report_asset_materialization",
-    "closed",
-]
-
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 
 
 # ---- helpers --------------------------------------------------------------------------------
-
-
-def encode(value) -> str:
-    """What Dagster does: base64(zlib(JSON))."""
-    return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
 
 
 def dagster_env(messages, data=None) -> dict:
@@ -71,22 +47,6 @@ def dagster_env(messages, data=None) -> dict:
         "DAGSTER_PIPES_CONTEXT": encode({"data": data or {"asset_keys": ["ferris"]}}),
         "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
     }
-
-
-def run(args, cwd, env=None, input=b"", timeout=60, **popen):
-    """The installed command; stdin is `input` unless `stdin=` is given."""
-    if "stdin" in popen:
-        input = None
-    popen.setdefault("stdout", subprocess.PIPE)
-    popen.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run(
-        [FERRIS, *args],
-        cwd=cwd,
-        env={**CLEAN_ENV, **(env or {})},
-        input=input,
-        timeout=timeout,
-        **popen,
-    )
 
 
 def in_shell(redirect: str, args, cwd, env=None, input=b""):
@@ -113,22 +73,11 @@ def one_error_line(stderr: bytes, *fragments: str) -> str:
     return lines[0]
 
 
-def read_messages(path) -> list[dict]:
-    """Every line whole JSON (a half-written line fails here), the last one ending in \\n."""
-    data = Path(path).read_bytes()
-    assert data == b"" or data.endswith(b"\n"), data[-200:]
-    return [json.loads(line) for line in data.decode().splitlines()]
-
-
 def closed_reason(messages: list[dict]) -> str:
     assert messages[0]["method"] == "opened"
     assert messages[-1]["method"] == "closed", [m["method"] for m in messages]
     assert [m["method"] for m in messages].count("closed") == 1
     return messages[-1]["params"]["exception"]["message"]
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def wait_blocked_on_stdin(process, timeout=30.0) -> None:
@@ -160,13 +109,6 @@ def wait_for_line(path: Path, needle: str, process, timeout=60.0) -> None:
 @pytest.fixture
 def cwd(tmp_path):
     """An empty working directory: no fake_temp/, so no session unless variables say so."""
-    return tmp_path
-
-
-@pytest.fixture
-def fake_temp(tmp_path):
-    (tmp_path / "fake_temp").mkdir()
-    shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
     return tmp_path
 
 

@@ -5,75 +5,17 @@ back and checked line by line."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 import zlib
-from pathlib import Path
 
 import pytest
+from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 from ferris_says.pipes import METADATA_CAP_BYTES
-
-HERE = Path(__file__).resolve().parent
-
-
-def _ferris_says() -> str:
-    beside = Path(sys.executable).with_name("ferris-says")
-    return str(beside) if beside.exists() else shutil.which("ferris-says")
-
-
-FERRIS = _ferris_says()
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_")}
-CLEAN_ENV.pop("FORCE_COLOR", None)
-
-BLOG_METHODS = [
-    "opened",
-    "log",
-    "log",
-    "report_asset_check",
-    "report_asset_check",
-    "report_asset_materialization",
-    "closed",
-]
-
-
-def encode(value) -> str:
-    """What Dagster does: base64(zlib(JSON))."""
-    return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
-
-
-def run(args, cwd, env=None, input=b"", timeout=60):
-    return subprocess.run(
-        [FERRIS, *args],
-        check=False,
-        cwd=cwd,
-        env={**CLEAN_ENV, **(env or {})},
-        input=input,
-        capture_output=True,
-        timeout=timeout,
-    )
-
-
-def read_messages(path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text().splitlines()]
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture
-def fake_temp(tmp_path):
-    """A working directory with the committed fake_temp/context.json."""
-    (tmp_path / "fake_temp").mkdir()
-    shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
-    return tmp_path
 
 
 def context_env(data) -> dict:

@@ -1,0 +1,72 @@
+"""Running the installed ferris-says as Dagster would, shared by the subprocess tests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _installed_command() -> str:
+    beside = Path(sys.executable).with_name("ferris-says")
+    return str(beside) if beside.exists() else shutil.which("ferris-says")
+
+
+FERRIS = _installed_command()
+
+# Variables that would change what the command does: a run inherits none of them by accident.
+SCRUBBED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "PYTHONUNBUFFERED", "PYTHONIOENCODING")
+CLEAN_ENV = {
+    k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_") and k not in SCRUBBED
+}
+
+BLOG_METHODS = [
+    "opened",
+    "log",
+    "log",
+    "report_asset_check",
+    "report_asset_check",
+    "report_asset_materialization",
+    "closed",
+]
+
+
+def encode(value) -> str:
+    """What Dagster does: base64(zlib(JSON))."""
+    return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
+
+
+def run(args, cwd, env=None, input=b"", timeout=60, **popen):
+    """The installed command; stdin is `input` unless `stdin=` is given."""
+    if "stdin" in popen:
+        input = None
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [FERRIS, *args],
+        check=False,
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input,
+        timeout=timeout,
+        **popen,
+    )
+
+
+def read_messages(path) -> list[dict]:
+    """Every line whole JSON (a half-written line fails here), the last one ending in \\n."""
+    data = Path(path).read_bytes()
+    assert data == b"" or data.endswith(b"\n"), data[-200:]
+    return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

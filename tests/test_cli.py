@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ferris_says
-from ferris_says import __version__, say
+from ferris_says import __version__, say, streams
 from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
-from ferris_says.cli import cli, gather_texts
+from ferris_says.cli import cli
 from ferris_says.errors import FerrisUsageError
+from ferris_says.speak import gather_texts
 
 ENTRY_POINT = Path(sys.executable).parent / "ferris-says"
 
@@ -207,7 +208,7 @@ def test_argument_that_is_not_utf8_is_a_usage_error():
 
 
 def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch):
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     result = invoke([], input="never read")
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
@@ -218,7 +219,7 @@ def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch):
 
 
 def test_nothing_to_say_in_main_is_a_usage_error(monkeypatch, capsys):
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     assert cli_module.main([]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -406,7 +407,7 @@ def test_unknown_character_fails_before_stdin_is_read(monkeypatch):
     def no_reading():
         raise AssertionError("stdin read before the character was checked")
 
-    monkeypatch.setattr(cli_module, "_read_stdin", no_reading)
+    monkeypatch.setattr(streams, "read_stdin", no_reading)
     result = invoke(["--character", "nobody"])
     assert result.exit_code == 2
     assert "unknown character 'nobody'" in one_error_line(result.stderr)
@@ -501,7 +502,7 @@ def test_color_auto_off_a_terminal(env, colored):
     ],
 )
 def test_color_auto_on_a_terminal(monkeypatch, env, colored):
-    monkeypatch.setattr(cli_module, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(streams, "stdout_is_terminal", lambda: True)
     out = invoke(["hi"], env=env).stdout_bytes
     if colored:
         paint_check(out, say("hi"))
@@ -763,10 +764,10 @@ def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch):
 
 
 def test_fake_temp_session_without_extras_still_reads_piped_stdin(monkeypatch):
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: False)
-    monkeypatch.setattr(cli_module, "_read_stdin", lambda: "piped")
+    monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(streams, "read_stdin", lambda: "piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
     assert gather_texts([], [], session) == ["piped"]
-    monkeypatch.setattr(cli_module, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     with pytest.raises(FerrisUsageError, match="nothing to say"):
         gather_texts([], [], session)

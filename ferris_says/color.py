@@ -1,0 +1,70 @@
+"""Ferris in Rust orange: whether to colour, and how (rich, imported only when colour is on)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Rust's orange, as on rust-lang.org and Ferris himself.
+RUST_ORANGE = "#F74C00"
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _env_set(name: str) -> bool:
+    """A NO_COLOR-style variable is on when present and not empty."""
+    return os.environ.get(name, "") != ""
+
+
+def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
+    """Whether to colour, and why (for --verbose).
+
+    `always` and `never` win over the environment (no-color.org: a command-line flag overrides
+    NO_COLOR). `auto`: NO_COLOR (non-empty) turns colour off; else FORCE_COLOR (non-empty, any
+    value, as force-color.org and rich read it) turns it on; else colour only on a terminal that
+    is not TERM=dumb (rich's rule).
+    """
+    if color == "always":
+        return True, "--color always"
+    if color == "never":
+        return False, "--color never"
+    if _env_set("NO_COLOR"):
+        return False, "NO_COLOR is set"
+    if _env_set("FORCE_COLOR"):
+        return True, "FORCE_COLOR is set"
+    if not is_terminal:
+        return False, "not a terminal"
+    if os.environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+        return False, "TERM=dumb"
+    return True, "a terminal"
+
+
+def color_system():
+    """The terminal's colour system as rich detects it, at least 16 colours."""
+    from rich.color import ColorSystem
+    from rich.console import Console
+
+    detected = Console(file=sys.stdout, force_terminal=True, no_color=False).color_system
+    return {
+        "truecolor": ColorSystem.TRUECOLOR,
+        "256": ColorSystem.EIGHT_BIT,
+        "windows": ColorSystem.WINDOWS,
+    }.get(detected or "", ColorSystem.STANDARD)
+
+
+def paint(pictures: list[tuple[str, str]]) -> str:
+    """Each bubble as it is, each character in Rust orange (one escape run per line)."""
+    from rich.style import Style
+
+    system = color_system()
+    out = []
+    for bubble, mascot in pictures:
+        out.append(bubble)
+        out.append(
+            "\n".join(
+                # A fresh Style each time: a Style caches the codes of the first colour system.
+                Style(color=RUST_ORANGE).render(line, color_system=system) if line else line
+                for line in mascot.split("\n")
+            )
+        )
+    return "".join(out)

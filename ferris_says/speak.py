@@ -1,0 +1,173 @@
+"""Saying the words: where they come from, the Dagster session, the picture, the exit status.
+
+`run` is what the command does once its options are parsed; every failure ends as one line on
+stderr and a documented exit status (a traceback too with `verbose`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ferris_says import characters, streams
+from ferris_says.color import color_decision, paint
+from ferris_says.errors import (
+    EXIT_OK,
+    EXIT_RUNTIME_ERROR,
+    EXIT_SIGINT,
+    FerrisError,
+    FerrisOutputError,
+    FerrisUsageError,
+)
+
+NOTHING_TO_SAY = (
+    "nothing to say: give WORDS, `-` or --files, or pipe text in (see ferris-says --help)"
+)
+
+
+def trace(verbose: bool, message: str) -> None:
+    if verbose:
+        streams.write_stderr(f"{streams.PROG}: {message}\n")
+
+
+def _byte_count(text: str) -> str:
+    from ferris_says.pipes import utf8_length
+
+    return f"{utf8_length(text)} bytes"
+
+
+def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
+    """What to say, one text per picture, following fsays (and never hanging).
+
+    --files: each file's whole content, one picture each, read before anything is written.
+    `-` as the only word: stdin. Words: joined with one space. No words: Dagster's extras
+    when a session has them; under Dagster and nothing there, a usage error (Dagster's stdin
+    is inherited and nobody writes to it); otherwise stdin, unless it is a terminal.
+    """
+    if files:
+        texts = []
+        for path in files:
+            text = streams.read_file(path)
+            trace(verbose, f"words: from file {streams.show_path(path)} ({_byte_count(text)})")
+            texts.append(text)
+        return texts
+    words = list(words)
+    if words == ["-"]:
+        text = streams.read_stdin()
+        trace(verbose, f"words: from stdin, as `-` asks ({_byte_count(text)})")
+        return [text]
+    if words:
+        for word in words:
+            streams.check_utf8_argument(word)
+        trace(verbose, f"words: from the command line ({len(words)} argument(s))")
+        return [" ".join(words)]
+    if session is not None and session.extras_words is not None:
+        trace(verbose, 'words: from the Dagster run\'s extras={"words": ...}')
+        return [session.extras_words]
+    if session is not None and session.launched_by_dagster:
+        raise FerrisUsageError(
+            'nothing to say: launched by Dagster with no WORDS and no extras={"words": ...}'
+        )
+    if sys.stdin is None:
+        raise FerrisUsageError("nothing to say: no WORDS, and stdin is closed")
+    if streams.stdin_is_terminal():
+        raise FerrisUsageError(NOTHING_TO_SAY)
+    text = streams.read_stdin()
+    trace(verbose, f"words: from stdin, which is not a terminal ({_byte_count(text)})")
+    return [text]
+
+
+def speak(words, files, width, character, color, asset_key, verbose) -> None:
+    if files and words:
+        raise FerrisUsageError("give WORDS or --files, not both")
+    colored, why = color_decision(color, streams.stdout_is_terminal())
+    trace(
+        verbose,
+        f"width: {width if width is not None else 'the words UTF-8 byte length'}; "
+        f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
+    )
+
+    from ferris_says.pipes import pipes_session
+
+    with pipes_session(asset_key=asset_key) as session:
+        if session is None:
+            trace(
+                verbose,
+                "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, nothing to report",
+            )
+            if asset_key is not None:
+                trace(verbose, f"--asset-key {asset_key!r} ignored: there is no Dagster run")
+        else:
+            for line in session.describe():
+                trace(verbose, line)
+            if words or files:
+                trace(
+                    verbose,
+                    'the run\'s extras={"words": ...}, if any, are not used: '
+                    "WORDS or --files were given",
+                )
+        if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
+            raise FerrisOutputError("stdout is closed: nowhere to print the picture")
+        mascot = characters.mascot(character)  # an unknown name fails before stdin is read
+        texts = gather_texts(words, files, session, verbose)
+        if session is not None:
+            session.will_speak()
+
+        from ferris_says import say
+
+        pictures = [say(text, width, character) for text in texts]
+        plain = "".join(pictures)
+        if colored and all(picture.endswith(mascot) for picture in pictures):
+            split = [(picture[: len(picture) - len(mascot)], mascot) for picture in pictures]
+            streams.write_stdout(paint(split))
+        else:
+            streams.write_stdout(plain)
+
+        if session is not None:
+            session.spoke("\n".join(texts), plain)
+
+
+def _os_error_message(error: OSError) -> str:
+    if error.filename is not None:
+        return f"{os.fsdecode(error.filename)}: {error.strerror or error}"
+    return error.strerror or str(error)
+
+
+def _fail(error: BaseException, message: str, code: int, color: str, verbose: bool) -> int:
+    if verbose:
+        streams.report_traceback(error)
+    streams.report_error(message, color)
+    return code
+
+
+def run(
+    words=(),
+    files=(),
+    width: int | None = None,
+    character: str = characters.DEFAULT_CHARACTER,
+    color: str = "auto",
+    asset_key: str | None = None,
+    verbose: bool = False,
+) -> int:
+    """Say the words; report any failure as one line on stderr; return the exit status."""
+    try:
+        speak(words, files, width, character, color, asset_key, verbose)
+    except BrokenPipeError:
+        # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
+        # failed write does, and keep Python's shutdown from complaining about the pipe.
+        streams.silence_stdout()
+        return EXIT_RUNTIME_ERROR
+    except FerrisOutputError as error:
+        if error.quiet and not verbose:
+            return error.exit_code
+        return _fail(error, str(error), error.exit_code, color, verbose)
+    except KeyboardInterrupt as error:  # Ctrl-C outside a Dagster session
+        return _fail(error, "interrupted by SIGINT", EXIT_SIGINT, color, verbose)
+    except FerrisError as error:
+        return _fail(error, str(error), error.exit_code, color, verbose)
+    except OSError as error:
+        return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
+    except Exception as error:
+        message = f"unexpected {type(error).__name__}: {error}"
+        return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)
+    return EXIT_OK

@@ -1,0 +1,239 @@
+"""The standard streams, as the command uses them.
+
+stdout gets UTF-8 bytes whatever the locale, in pieces, through short writes and non-blocking
+descriptors; stderr is best effort (a closed or full stderr never changes the exit status);
+stdin and files are read whole and must be UTF-8. Every failure becomes a FerrisError that names
+the stream or path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ferris_says.color import color_decision
+from ferris_says.errors import FerrisError, FerrisOutputError, FerrisUsageError
+
+PROG = "ferris-says"
+
+# Text goes to stdout this many characters at a time, so the picture is never copied whole
+# into a second, encoded buffer (a 40 MB input can draw a picture of hundreds of MB).
+WRITE_CHUNK = 1 << 20
+
+
+def is_terminal(stream) -> bool:
+    """True when `stream` is an open terminal; False for None, closed or odd streams."""
+    if stream is None:
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    return is_terminal(sys.stdin)
+
+
+def stdout_is_terminal() -> bool:
+    return is_terminal(sys.stdout)
+
+
+def stderr_is_terminal() -> bool:
+    return is_terminal(sys.stderr)
+
+
+def write_stderr(text: str) -> None:
+    """Best effort: a closed or full stderr must not turn into an error of its own."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        silence(stream)  # so that Python's final flush does not fail (exit 120) either
+
+
+def one_line(message: str) -> str:
+    return " ".join(str(message).split()) or "unknown error"
+
+
+def report_error(message: str, color: str = "auto") -> None:
+    """`ferris-says: error: <message>` on stderr, one line; `error:` in red on a terminal."""
+    message = one_line(message)
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        colored, _ = color_decision(color, stderr_is_terminal())
+        if colored:
+            from rich.console import Console
+            from rich.text import Text
+
+            console = Console(
+                file=stream,
+                force_terminal=True,
+                no_color=False,
+                highlight=False,
+                markup=False,
+                emoji=False,
+                soft_wrap=True,
+            )
+            line = Text(f"{PROG}: ")
+            line.append("error:", style="bold red")
+            line.append(f" {message}")
+            console.print(line)
+        else:
+            stream.write(f"{PROG}: error: {message}\n")
+        stream.flush()
+    except (OSError, ValueError):
+        silence(stream)  # stderr is gone too: the exit status is all that is left
+
+
+def report_traceback(error: BaseException) -> None:
+    import traceback
+
+    traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+
+
+def silence(stream) -> None:
+    """After a failed write (EPIPE, ENOSPC), point the stream's descriptor at /dev/null, so
+    that Python's final flush of what is still buffered has nowhere to fail: otherwise it
+    prints "Exception ignored ... BrokenPipeError" and exits 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+    except (AttributeError, ValueError, OSError):
+        pass
+
+
+def silence_stdout() -> None:
+    silence(sys.stdout)
+
+
+def write_stdout(text: str) -> None:
+    """Write `text` to stdout as UTF-8 bytes, whatever the locale or PYTHONIOENCODING.
+
+    Failures become FerrisOutputError: stdout closed (`>&-`) or full (`>/dev/full`) name
+    what was wrong; a reader that left (EPIPE, `| head -c 10`) is quiet.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise FerrisOutputError("stdout is closed: nowhere to print the picture")
+    try:
+        _write_utf8(stream, text)
+    except BrokenPipeError as error:
+        silence(stream)
+        raise FerrisOutputError(
+            "stdout was closed by its reader (broken pipe)", quiet=True
+        ) from error
+    except OSError as error:
+        silence(stream)
+        raise FerrisOutputError(f"cannot write to stdout: {error.strerror or error}") from error
+    except ValueError as error:  # a stream an embedder closed
+        raise FerrisOutputError(f"cannot write to stdout: {error}") from error
+
+
+def _write_utf8(stream, text: str) -> None:
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # an embedder replaced sys.stdout with a text-only stream
+        stream.write(text)
+        stream.flush()
+        return
+    buffer.flush()
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):  # an in-memory stream (tests, embedders)
+        fd = None
+    for start in range(0, len(text), WRITE_CHUNK):
+        data = text[start : start + WRITE_CHUNK].encode("utf-8")
+        if fd is None:
+            buffer.write(data)
+        else:
+            _write_fd(fd, data)
+    if fd is None:
+        buffer.flush()
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    """All of `data` to `fd`: short writes are continued, a non-blocking fd is waited on."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:  # O_NONBLOCK stdout (shared with a parent that set it): wait
+            import select
+
+            select.select([], [fd], [])
+            continue
+        view = view[written:]
+
+
+def show_path(path) -> str:
+    return repr(os.fsdecode(path))
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FerrisError(
+            f"{where} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+
+
+def read_stdin() -> str:
+    stream = sys.stdin
+    if stream is None:
+        raise FerrisUsageError("nothing to say: stdin is closed")
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is None:
+            return stream.read()
+        return _decode(_read_all(stream, buffer), "stdin")
+    except OSError as error:
+        raise FerrisError(f"cannot read stdin: {error.strerror or error}") from error
+
+
+def _read_all(stream, buffer) -> bytes:
+    """Every byte up to end of file; a non-blocking stdin (read() gives None) is waited on."""
+    chunks = []
+    while True:
+        try:
+            chunk = buffer.read()
+        except BlockingIOError:
+            chunk = None
+        if chunk is None:
+            import select
+
+            select.select([stream.fileno()], [], [])
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)  # one chunk (the usual case) is returned as is, not copied
+
+
+def read_file(path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise FerrisError(f"cannot read {show_path(path)}: it is a directory") from None
+    except OSError as error:
+        raise FerrisError(f"cannot read {show_path(path)}: {error.strerror or error}") from None
+    return _decode(data, show_path(path))
+
+
+def check_utf8_argument(word: str) -> None:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        # POSIX argv bytes that are not UTF-8 arrive as surrogate escapes; clap refuses them too.
+        shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise FerrisUsageError(f"an argument is not valid UTF-8: '{shown}'") from None

@@ -29,16 +29,27 @@ def merge_whitespace(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text)
 
 
+# Long texts are measured this many characters at a time, never encoded whole.
+_CHUNK = 1 << 20
+
+
 def default_width(text: str) -> int:
     """The width the original command passes: the words' UTF-8 byte length."""
-    try:
-        return len(text.encode("utf-8"))
-    except UnicodeEncodeError as error:
-        # Only a lone surrogate (from surrogateescape or JSON) gets here; a Rust str has none.
-        raise ValueError(
-            f"text is not valid Unicode: lone surrogate U+{ord(text[error.start]):04X} "
-            f"at index {error.start}"
-        ) from None
+    if text.isascii():
+        return len(text)
+    total = 0
+    for start in range(0, len(text), _CHUNK):
+        try:
+            total += len(text[start : start + _CHUNK].encode("utf-8"))
+        except UnicodeEncodeError as error:
+            # Only a lone surrogate (from surrogateescape or JSON) gets here; a Rust str has
+            # none.
+            index = start + error.start
+            raise ValueError(
+                f"text is not valid Unicode: lone surrogate U+{ord(text[index]):04X} "
+                f"at index {index}"
+            ) from None
+    return total
 
 
 def bubble_lines(text: str, width: int | None = None) -> list[str]:

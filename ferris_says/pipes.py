@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 
+from ferris_says.bubble import default_width as utf8_length
 from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
 
 CONTEXT_VAR = "DAGSTER_PIPES_CONTEXT"
@@ -53,16 +54,6 @@ _CHUNK = 1 << 20
 
 #: The run was interrupted by a signal while the Pipes session was open (exit 128 + signal).
 FerrisSignalled = FerrisInterrupted
-
-
-def utf8_length(text: str) -> int:
-    """len(text.encode("utf-8")) without building the encoded copy of a long text."""
-    if text.isascii():
-        return len(text)
-    return sum(
-        len(text[i : i + _CHUNK].encode("utf-8", "surrogatepass"))
-        for i in range(0, len(text), _CHUNK)
-    )
 
 
 def pipes_session(asset_key: str | None = None) -> _SessionManager:

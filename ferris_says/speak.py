@@ -10,6 +10,7 @@ import os
 import sys
 
 from ferris_says import characters, streams
+from ferris_says.bubble import default_width
 from ferris_says.color import color_decision, paint
 from ferris_says.errors import (
     EXIT_OK,
@@ -31,9 +32,7 @@ def trace(verbose: bool, message: str) -> None:
 
 
 def _byte_count(text: str) -> str:
-    from ferris_says.pipes import utf8_length
-
-    return f"{utf8_length(text)} bytes"
+    return f"{default_width(text)} bytes"
 
 
 def gather_texts(words, files, session, verbose: bool = False) -> list[str]:

@@ -30,7 +30,12 @@ demo: $(VENV)/.installed
 	$(BIN)/ferris-says "what you want"
 	$(BIN)/python -m ferris_says.show_messages fake_temp/messages.json
 
-test: $(VENV)/.installed-test
+# Debian's LineBreak.txt, which a test checks the generated line-break table against.
+LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
+$(LINEBREAK_TXT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT)
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed

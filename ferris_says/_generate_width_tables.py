@@ -1,4 +1,4 @@
-"""Write `_width_tables.py`: the per-code-point data `width` needs, from a dump of the Rust crates.
+"""Write `_width_tables.py`, the data of `char_width` and `str_width`, from a dump of the crates.
 
     python -m ferris_says._generate_width_tables WIDTH_DUMP > ferris_says/_width_tables.py
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import sys
 
-from ferris_says.width import (
+from ferris_says.str_width import (
     ARABIC_TRANSPARENT,
     EMOJI_MODIFIER_BASE,
     EMOJI_PRESENTATION_START,
@@ -123,7 +123,7 @@ def generate(path: str) -> str:
         f"CHAR_WIDTH_VALUES = {bytes(char_values)!r}\n\n",
         "# unicode-width 0.1.14 `str_width` data of every code point: run starts, and from each\n"
         "# start on an index into STR_PROPS, whose records are (lookup_width, WidthInfo, flags)\n"
-        "# with the flags of `ferris_says.width`.\n",
+        "# with the flags of `ferris_says.str_width`.\n",
         wrapped("STR_STARTS", str_starts),
         f"STR_KINDS = {bytes(index[props] for props in str_values)!r}\n",
         wrapped("STR_PROPS", (f"({w}, 0x{info:04X}, {flags})" for w, info, flags in distinct), 5),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ferris_says.width import padding_width
+from ferris_says.str_width import padding_width
 from ferris_says.wrap import fill
 
 # Rust's regex `[^\S\r\n]+`: a run of Unicode White_Space other than CR and LF. Python's `\s`

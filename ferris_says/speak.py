@@ -20,6 +20,7 @@ from ferris_says.errors import (
     FerrisOutputError,
     FerrisUsageError,
 )
+from ferris_says.pipes import pipes_session
 
 NOTHING_TO_SAY = (
     "nothing to say: give WORDS, `-` or --files, or pipe text in (see ferris-says --help)"
@@ -86,8 +87,6 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
         f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
     )
 
-    from ferris_says.pipes import pipes_session
-
     with pipes_session(asset_key=asset_key) as session:
         if session is None:
             trace(
@@ -109,21 +108,30 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")
         mascot = characters.mascot(character)  # an unknown name fails before stdin is read
         texts = gather_texts(words, files, session, verbose)
-        if session is not None:
-            session.will_speak()
-
-        from ferris_says import say
-
-        pictures = [say(text, width, character) for text in texts]
-        plain = "".join(pictures)
-        if colored and all(picture.endswith(mascot) for picture in pictures):
-            split = [(picture[: len(picture) - len(mascot)], mascot) for picture in pictures]
-            streams.write_stdout(paint(split))
+        if session is None:
+            draw(texts, width, character, mascot, colored)
         else:
-            streams.write_stdout(plain)
+            from ferris_says.pipes.reports import speak_and_report  # dagster-pipes is loaded
 
-        if session is not None:
-            session.spoke("\n".join(texts), plain)
+            speak_and_report(
+                session,
+                "\n".join(texts),
+                lambda: draw(texts, width, character, mascot, colored),
+            )
+
+
+def draw(texts, width, character, mascot, colored) -> str:
+    """Print one picture per text; return them uncoloured (what Dagster's metadata shows)."""
+    from ferris_says import say
+
+    pictures = [say(text, width, character) for text in texts]
+    plain = "".join(pictures)
+    if colored and all(picture.endswith(mascot) for picture in pictures):
+        split = [(picture[: len(picture) - len(mascot)], mascot) for picture in pictures]
+        streams.write_stdout(paint(split))
+    else:
+        streams.write_stdout(plain)
+    return plain
 
 
 def _os_error_message(error: OSError) -> str:

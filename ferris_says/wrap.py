@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from array import array
 
+from ferris_says.char_width import char_width, text_width
 from ferris_says.linebreak import break_opportunities
-from ferris_says.width import char_width, text_width
 
 ESC = "\x1b"
 SOFT_HYPHEN = "\xad"

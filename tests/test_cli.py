@@ -25,7 +25,7 @@ import ferris_says
 from ferris_says import __version__, say, streams
 from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
-from ferris_says.cli import cli
+from ferris_says.command import cli
 from ferris_says.errors import FerrisUsageError
 from ferris_says.speak import gather_texts
 

@@ -32,8 +32,10 @@ from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferris_says import pipes, say
-from ferris_says.cli import MAX_WIDTH
+from ferris_says import say
+from ferris_says.bubble import default_width as utf8_length
+from ferris_says.command import MAX_WIDTH
+from ferris_says.pipes import metadata
 
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 
@@ -303,7 +305,7 @@ def test_ten_megabytes_through_stdin_under_a_session(fake_temp):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout == say(text).encode()
     messages_file = fake_temp / "fake_temp" / "messages.json"
-    assert messages_file.stat().st_size < 3 * pipes.METADATA_CAP_BYTES
+    assert messages_file.stat().st_size < 3 * metadata.METADATA_CAP_BYTES
     messages = read_messages(messages_file)
     assert [m["method"] for m in messages] == BLOG_METHODS
     materialization = messages[5]["params"]
@@ -355,23 +357,23 @@ def test_memory_grows_with_the_input_not_faster(fake_temp):
 @given(st.text(max_size=300), st.integers(min_value=0, max_value=64))
 def test_cap_and_hash_in_chunks_equal_the_whole_text(monkeypatch_chunk, text, limit):
     encoded = text.encode("utf-8", "surrogatepass")
-    assert pipes.utf8_length(text) == len(encoded)
-    shown, total, cut = pipes._cap(text, limit)
+    assert utf8_length(text) == len(encoded)
+    shown, total, cut = metadata.cap(text, limit)
     if len(encoded) <= limit:
         assert shown == text and not cut
     else:
         assert cut and total == len(encoded)
         assert shown == encoded[:limit].decode("utf-8", "ignore")
-    assert pipes._data_version(text, None) == hashlib.sha256(encoded).hexdigest()
+    assert metadata.data_version(text, None) == hashlib.sha256(encoded).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def monkeypatch_chunk():
     """Tiny chunks, so that a few hundred characters cross many chunk boundaries."""
-    saved = pipes._CHUNK
-    pipes._CHUNK = 7
+    saved = metadata.CHUNK
+    metadata.CHUNK = 7
     yield
-    pipes._CHUNK = saved
+    metadata.CHUNK = saved
 
 
 # ---- messages file full or unwritable mid-run ------------------------------------------------
@@ -428,7 +430,8 @@ def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp):
     the run ends with `closed` (without the hold, half a line would precede `closed`)."""
     script = (
         "import os, signal, sys\n"
-        "from ferris_says import pipes\n"
+        "from ferris_says.errors import FerrisInterrupted\n"
+        "from ferris_says.pipes import pipes_session\n"
         "real_write = os.write\n"
         "def dribble(fd, data):\n"
         "    if fd <= 2:\n"
@@ -436,11 +439,11 @@ def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp):
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    return real_write(fd, bytes(data[:16]))\n"
         "try:\n"
-        "    with pipes.pipes_session() as session:\n"
+        "    with pipes_session() as session:\n"
         "        os.write = dribble\n"
-        "        session.will_speak()\n"
+        "        session.context.log.info('ferris will now speak')\n"
         "        sys.exit(0)\n"
-        "except pipes.FerrisSignalled as error:\n"
+        "except FerrisInterrupted as error:\n"
         "    sys.exit(error.exit_code)\n"
     )
     done = subprocess.run(

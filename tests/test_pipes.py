@@ -15,7 +15,7 @@ import zlib
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
-from ferris_says.pipes import METADATA_CAP_BYTES
+from ferris_says.pipes.metadata import METADATA_CAP_BYTES
 
 
 def context_env(data) -> dict:
@@ -505,8 +505,8 @@ def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path):
     shared = tmp_path / "messages.jsonl"
     writer = (
         "import os, sys\n"
-        "from ferris_says.pipes import _make_message_writer\n"
-        "with _make_message_writer({}).open({'path': sys.argv[1]}) as channel:\n"
+        "from ferris_says.pipes.channel import FerrisMessageWriter\n"
+        "with FerrisMessageWriter({}).open({'path': sys.argv[1]}) as channel:\n"
         "    for n in range(4):\n"
         "        line = {'pid': os.getpid(), 'n': n, 'x': sys.argv[2] * 1_000_000}\n"
         "        channel.write_message(line)\n"

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ferris_says.bubble import bubble_lines, merge_whitespace, render_bubble
-from ferris_says.width import char_width, padding_width
+from ferris_says.char_width import char_width
+from ferris_says.str_width import padding_width
 from ferris_says.wrap import display_width
 
 # Characters that exercise every path: ASCII, hyphens, CJK, kana punctuation, Hangul, emoji with

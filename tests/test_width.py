@@ -21,8 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferris_says import _width_tables, width
-from ferris_says.width import char_width, padding_width, text_width
+from ferris_says import _width_tables, str_width
+from ferris_says import char_width as char_width_module
+from ferris_says.char_width import char_width, text_width
+from ferris_says.str_width import padding_width
 
 # (text, padding_width = 0.1.14 str width, text_width = 0.2.1 char-width sum)
 CASES = [
@@ -163,13 +165,13 @@ def test_padding_width_and_text_width(text, padding, chars):
     assert padding_width(text) == padding
     # Both ways padding_width has of measuring non-ASCII text.
     if not text.isascii():
-        assert width._whole_string_width(text) == padding
-        assert width._width_by_class(text) == padding
+        assert str_width._whole_string_width(text) == padding
+        assert str_width._width_by_class(text) == padding
     assert text_width(text) == chars
     assert sum(char_width(c) for c in text) == chars
     # Same answers with the text inside longer lines (the inert-run splitting at work).
     assert padding_width(f"x {text} y") == padding + 4
-    assert width._width_by_class(f"x {text} y") == padding + 4
+    assert str_width._width_by_class(f"x {text} y") == padding + 4
     assert text_width(f"x {text} y") == chars + 4
 
 
@@ -208,7 +210,8 @@ def test_table_provenance():
 def test_ascii_never_loads_the_tables():
     code = (
         "import sys\n"
-        "from ferris_says.width import char_width, padding_width, text_width\n"
+        "from ferris_says.char_width import char_width, text_width\n"
+        "from ferris_says.str_width import padding_width\n"
         "assert text_width('hello, world') == 12 and text_width('a\\x00b') == 2\n"
         "assert char_width('a') == 1 and char_width('\\x1b') == 0\n"
         "assert padding_width('a\\r\\nb\\x00') == 3\n"
@@ -238,8 +241,8 @@ def test_text_width_is_the_char_sum(s):
 
 @given(texts)
 def test_class_counting_matches_the_whole_string_state_machine(s):
-    assert width._width_by_class(s) == width._whole_string_width(s)
-    assert padding_width(s) == width._whole_string_width(s)
+    assert str_width._width_by_class(s) == str_width._whole_string_width(s)
+    assert padding_width(s) == str_width._whole_string_width(s)
 
 
 @given(texts, texts)
@@ -258,15 +261,15 @@ def test_ascii(s):
 @given(texts)
 def test_bounded_caches_give_the_same_answers(s):
     expected = (padding_width(s), text_width(s))
-    limit = width._CACHE_LIMIT
-    width._CACHE_LIMIT = 4
+    limits = char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT
+    char_width_module._CACHE_LIMIT = str_width._CACHE_LIMIT = 4
     try:
         assert (padding_width(s + "\u4e00\u4e01\u4e02\u4e03\u4e04"), text_width(s)) == (
             expected[0] + 10,
             expected[1],
         )
     finally:
-        width._CACHE_LIMIT = limit
+        char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT = limits
 
 
 def test_char_table_lookup_agrees_with_the_cache():

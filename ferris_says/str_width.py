@@ -1,28 +1,13 @@
-"""Display widths, exactly as the two unicode-width versions in the Rust crate stack compute them.
+"""Line widths as ferris-says 0.3.2 pads them: unicode-width 0.1.14's ``UnicodeWidthStr::width``.
 
-The Rust side measures text twice, with two different crate versions:
+A str width is *not* the sum of char widths (that is textwrap's measure, `char_width`): the
+crate walks the string backwards with a small state machine that knows emoji presentation /
+ZWJ / modifier / flag / tag sequences, VS15 text presentation, a few script ligatures (Arabic
+lam-alef, Khmer coeng, Tifinagh, Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts
+every other control character as 1 column. That is `padding_width`.
 
-- textwrap 0.16.2 measures words with unicode-width **0.2.1** (Unicode 16.0.0), one char at a
-  time: ``UnicodeWidthChar::width(c).unwrap_or(0)``, so control characters count 0 and no
-  sequence (emoji ZWJ, VS16, flags...) is recognised. That is `char_width` / `text_width`.
-- ferris-says 0.3.2 pads each bubble line with unicode-width **0.1.14** (Unicode 15.1.0)
-  ``UnicodeWidthStr::width(line)``. A str width is *not* the sum of char widths: it walks the
-  string backwards with a small state machine that knows emoji presentation / ZWJ / modifier /
-  flag / tag sequences, VS15 text presentation, a few script ligatures (Arabic lam-alef, Khmer
-  coeng, Tifinagh, Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts every other control
-  character as 1 column. That is `padding_width`.
-
-The two also disagree on single characters (261 code points): Unicode 16 made the I Ching and
-Tai Xuan Jing symbols and counting rods wide, turned a few viramas into zero-width marks, and
-added new characters, so a word can measure 2 for wrapping and 1 for padding.
-
-The per-code-point data lives in `_width_tables`, dumped from the crates' own lookup functions
-and turned into Python by `_generate_width_tables`. It is imported only once a non-ASCII
-character is actually measured, so ASCII-only text never pays for it. Char widths are cached
-per character. `padding_width` runs short inputs through the state machine char by char; once
-there is enough text to pay for compiling two regex classes, it counts plain characters by
-class (C speed, even on lines of megabytes) and runs only the rare ones through the state
-machine, caching per run.
+Short inputs go through the state machine char by char; past a volume that pays for two
+regex classes, plain chars are counted by class at C speed and only rare runs step through it.
 
 Lone surrogates (which only appear in a Python str after ``surrogateescape`` decoding; Rust
 strings cannot hold them) are measured like U+FFFD: 1 column, no role in any sequence.
@@ -30,15 +15,12 @@ strings cannot hold them) are measured like U+FFFD: 1 column, no role in any seq
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
-__all__ = ["char_width", "text_width", "padding_width"]
+__all__ = ["padding_width"]
 
-# Per-character caches stop growing past this many entries (they are then reset), so input made
-# of hundreds of thousands of distinct code points cannot hold on to unbounded memory.
-_CACHE_LIMIT = 1 << 16
-
-_ASCII_CHAR_WIDTHS = {chr(cp): 1 if 0x20 <= cp < 0x7F else 0 for cp in range(0x80)}
+_CACHE_LIMIT = 1 << 16  # entries per cache before it is reset: distinct input cannot hoard memory
 
 
 def _tables():
@@ -47,55 +29,6 @@ def _tables():
 
     return _width_tables
 
-
-# ---------------------------------------------------------------------------------------------
-# unicode-width 0.2.1, char by char (textwrap's measure)
-# ---------------------------------------------------------------------------------------------
-
-# char -> width, seeded with ASCII (controls are None in Rust, unwrap_or(0) makes them 0).
-_char_widths: dict[str, int] = dict(_ASCII_CHAR_WIDTHS)
-
-
-def _learn_char_widths(text: str) -> None:
-    """Put the 0.2.1 width of every char of `text` into the cache."""
-    tables = _tables()
-    starts, values = tables.CHAR_WIDTH_STARTS, tables.CHAR_WIDTH_VALUES
-    if len(_char_widths) > _CACHE_LIMIT:
-        _char_widths.clear()
-        _char_widths.update(_ASCII_CHAR_WIDTHS)
-    for ch in set(text).difference(_char_widths):
-        _char_widths[ch] = values[bisect_right(starts, ord(ch)) - 1]
-
-
-def char_width(ch: str) -> int:
-    """``UnicodeWidthChar::width(ch).unwrap_or(0)`` of unicode-width 0.2.1 (`ch`: one character)."""
-    try:
-        return _char_widths[ch]
-    except KeyError:
-        _learn_char_widths(ch)
-        return _char_widths[ch]
-
-
-def text_width(s: str) -> int:
-    """Sum of `char_width` over `s`: textwrap 0.16's display width, without its ANSI skipping."""
-    if s.isascii() and s.isprintable():  # isascii is O(1) in CPython
-        return len(s)
-    widths = _char_widths
-    try:
-        if len(s) <= 8:  # most words: a plain loop beats setting up map() and sum()
-            total = 0
-            for ch in s:
-                total += widths[ch]
-            return total
-        return sum(map(widths.__getitem__, s))
-    except KeyError:
-        _learn_char_widths(s)
-        return text_width(s)
-
-
-# ---------------------------------------------------------------------------------------------
-# unicode-width 0.1.14, whole string (ferris-says' padding measure)
-# ---------------------------------------------------------------------------------------------
 
 # Per-code-point flags, stored in `_width_tables.STR_PROPS` (the generator imports these).
 EMOJI_PRESENTATION_START = 1  # forms an emoji presentation sequence with a following VS16
@@ -247,8 +180,6 @@ def _str_patterns():
     """
     global _patterns
     if _patterns is None:
-        import re
-
         tables = _tables()
         starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
         wide: list[tuple[int, int]] = []

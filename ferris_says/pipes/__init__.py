@@ -1,0 +1,73 @@
+"""Ferris as a Dagster Pipes process, on top of the official ``dagster-pipes`` package.
+
+The protocol itself (params decoding, context loading, the message format, ``opened`` /
+``closed`` and the exception payload) is dagster-pipes' own. This package adds what the Rust
+original adds, and fixes what it got wrong, one job a module:
+
+- ``params``: where the params come from. ``DAGSTER_PIPES_CONTEXT`` / ``DAGSTER_PIPES_MESSAGES``,
+  each absent one falling back *on its own* to ``fake_temp/context.json`` /
+  ``fake_temp/messages.json`` when ``./fake_temp`` exists; present but malformed is an error,
+  never a fallback (Dagster would never read messages written to the fallback).
+- ``channel``: messages to a file are appended with one ``os.write`` per line on an
+  ``O_APPEND`` descriptor, so concurrent writers never interleave inside a line; a write that
+  fails part-way is taken back, so no reader ever sees half a line.
+- ``session``: the lifecycle. ``opened``, then ``closed`` carrying the exception when something
+  failed; SIGINT / SIGTERM end the session through ``closed``, never in the middle of a line.
+- ``reports``: Ferris's own messages, the blog's ``run()``: two logs, two asset checks, the
+  materialization (``metadata`` computes what goes in it).
+
+This module is all the plain shell path loads: with no variables and no ``./fake_temp``, the
+check is two environment look-ups and one ``stat``, and dagster-pipes is never imported.
+"""
+
+from __future__ import annotations
+
+import os
+
+CONTEXT_VAR = "DAGSTER_PIPES_CONTEXT"
+MESSAGES_VAR = "DAGSTER_PIPES_MESSAGES"
+FAKE_TEMP_DIR = "fake_temp"
+FAKE_CONTEXT = os.path.join(FAKE_TEMP_DIR, "context.json")
+FAKE_MESSAGES = os.path.join(FAKE_TEMP_DIR, "messages.json")
+
+
+def pipes_requested() -> bool:
+    """Whether a session would open: a Pipes variable is set, or ./fake_temp/ exists."""
+    environ = os.environ
+    return CONTEXT_VAR in environ or MESSAGES_VAR in environ or os.path.isdir(FAKE_TEMP_DIR)
+
+
+def launched_by_dagster() -> bool:
+    """Either variable means Dagster started us: its stdin is inherited and never written to."""
+    return CONTEXT_VAR in os.environ or MESSAGES_VAR in os.environ
+
+
+def pipes_session(asset_key: str | None = None) -> SessionManager:
+    """``with pipes_session(asset_key=...) as session:`` — ``session`` is None without Dagster.
+
+    Raises FerrisError (on entering) for malformed configuration, naming the variable, path or
+    key. Inside the block, any exception (FerrisError, KeyboardInterrupt, SystemExit with a
+    non-zero code, ...) is reported to Dagster as ``closed`` with the exception, then re-raised.
+    """
+    return SessionManager(asset_key)
+
+
+class SessionManager:
+    """Opens a FerrisPipesSession only when Dagster (or ./fake_temp/) is there."""
+
+    def __init__(self, asset_key: str | None):
+        self._asset_key = asset_key
+        self._session = None
+
+    def __enter__(self):
+        if not pipes_requested():
+            return None
+        from ferris_says.pipes.session import FerrisPipesSession  # dagster-pipes starts here
+
+        self._session = FerrisPipesSession.open(self._asset_key)
+        return self._session
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self._session is not None:
+            self._session.close(exc_type, exc, tb)
+        return False  # never swallow

@@ -1,0 +1,218 @@
+"""Where the Pipes params and the context come from, checked at every stage.
+
+dagster-pipes decodes the variables and loads the context; these subclasses add the
+``./fake_temp/`` fallback for an absent variable, and turn every way a present one can be
+malformed into a FerrisError that names the variable (or file) and what was wrong with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+import os
+import zlib
+
+from dagster_pipes import PipesContextLoader, PipesDefaultContextLoader, PipesEnvVarParamsLoader
+
+from ferris_says.errors import FerrisError
+from ferris_says.pipes import (
+    CONTEXT_VAR,
+    FAKE_CONTEXT,
+    FAKE_MESSAGES,
+    FAKE_TEMP_DIR,
+    MESSAGES_VAR,
+)
+
+# Keys dagster-pipes' PipesDefaultContextLoader / PipesDefaultMessageWriter understand.
+CONTEXT_FORMS = ("path", "data")
+MESSAGES_FORMS = ("path", "stdio", "buffered_stdio")
+MESSAGES_OPTIONS = ("include_stdio_in_messages", "log_writer")
+
+# What a hand-written context (like the blog's ``{"asset_keys": ["ferris"]}``) may leave out.
+CONTEXT_DEFAULTS = {
+    "asset_keys": None,
+    "code_version_by_asset_key": None,
+    "provenance_by_asset_key": None,
+    "partition_key": None,
+    "partition_key_range": None,
+    "partition_time_window": None,
+    "run_id": "",
+    "job_name": None,
+    "retry_number": 0,
+    "extras": {},
+}
+
+
+def fail(where: str, what: str) -> FerrisError:
+    return FerrisError(f"{where}: {what}")
+
+
+def json_kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def short(value, limit: int = 120) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class FerrisParamsLoader(PipesEnvVarParamsLoader):
+    """PipesEnvVarParamsLoader, plus: an absent variable falls back to ./fake_temp/, and a
+    present one must decode, at every stage, to an object of a form we can serve.
+
+    ``sources`` records, per variable, where its params came from: the variable itself or the
+    fallback file.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.sources: dict[str, str] = {}
+        self._loaded: dict[str, dict] = {}
+
+    def is_dagster_pipes_process(self) -> bool:
+        return True  # we only get here when a session was requested
+
+    def load_context_params(self):
+        return self._load(CONTEXT_VAR, FAKE_CONTEXT, super().load_context_params)
+
+    def load_messages_params(self):
+        return self._load(MESSAGES_VAR, FAKE_MESSAGES, super().load_messages_params)
+
+    def _load(self, var, fallback, decode):
+        if var not in self._loaded:
+            self._loaded[var] = self._decode(var, fallback, decode)
+        return self._loaded[var]
+
+    def _decode(self, var, fallback, decode):
+        if var not in self._mapping:
+            if not os.path.isdir(FAKE_TEMP_DIR):
+                other = MESSAGES_VAR if var == CONTEXT_VAR else CONTEXT_VAR
+                raise fail(
+                    var,
+                    f"not set, while {other} is, and there is no ./{FAKE_TEMP_DIR}/ to fall"
+                    " back on; Dagster sets both",
+                )
+            self.sources[var] = fallback
+            return {"path": fallback}
+        value = self._mapping[var]
+        if not value.strip():
+            raise fail(var, "is set but empty")
+        try:
+            base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _decode_stage_error(var, value, binascii.Error(str(exc))) from None
+        try:
+            params = decode()  # dagster-pipes' own decode_param
+        except Exception as exc:
+            raise _decode_stage_error(var, value, exc) from None
+        check_params_form(var, params)
+        self.sources[var] = var
+        return params
+
+
+def _decode_stage_error(var: str, value: str, exc: BaseException) -> FerrisError:
+    if isinstance(exc, binascii.Error):
+        stage = "is not base64"
+    elif isinstance(exc, zlib.error):
+        stage = "is base64 but not zlib-compressed data"
+    elif isinstance(exc, UnicodeDecodeError):
+        stage = "decompresses to bytes that are not UTF-8"
+    elif isinstance(exc, json.JSONDecodeError):
+        stage = f"decompresses to text that is not JSON ({exc.msg})"
+    else:
+        stage = f"cannot be decoded ({type(exc).__name__}: {exc})"
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return fail(var, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {shown!r}")
+
+
+def check_params_form(var: str, params) -> None:
+    if not isinstance(params, dict):
+        raise fail(var, f"decodes to a JSON {json_kind(params)}, expected an object")
+    if var == CONTEXT_VAR:
+        forms, options = CONTEXT_FORMS, ()
+        hint = (
+            '{"path": FILE} (PipesTempFileContextInjector) or {"data": {...}}'
+            " (PipesEnvContextInjector)"
+        )
+    else:
+        forms, options = MESSAGES_FORMS, MESSAGES_OPTIONS
+        hint = '{"path": FILE} (PipesTempFileMessageReader) or {"stdio": "stderr"|"stdout"}'
+    unknown = sorted(k for k in params if k not in forms and k not in options)
+    if unknown:
+        raise fail(
+            var,
+            f"unknown key(s) {', '.join(map(repr, unknown))} in {short(params)}; ferris-says"
+            f" serves {hint}",
+        )
+    present = [k for k in forms if k in params]
+    if len(present) != 1:
+        raise fail(
+            var, f"expected exactly one of {', '.join(map(repr, forms))}; got {short(params)}"
+        )
+    key = present[0]
+    value = params[key]
+    if key == "data":
+        if not isinstance(value, dict):
+            raise fail(var, f'"data" must be a JSON object, got a JSON {json_kind(value)}')
+    elif key == "path":
+        if not isinstance(value, str) or not value:
+            raise fail(var, f'"path" must be a non-empty string, got {short(value)}')
+    elif value not in ("stderr", "stdout"):
+        raise fail(var, f'"{key}" must be "stderr" or "stdout", got {short(value)}')
+
+
+def context_origin(sources: dict[str, str], params) -> str:
+    """Where the context came from, as errors about its content name it."""
+    source = sources.get(CONTEXT_VAR, CONTEXT_VAR)
+    if source != CONTEXT_VAR:
+        return source  # fake_temp/context.json
+    if "path" in params:
+        return f"{CONTEXT_VAR}: context file {params['path']!r}"
+    return f"{CONTEXT_VAR}: inline data"
+
+
+class FerrisContextLoader(PipesContextLoader):
+    """dagster-pipes' default context loader (file or inline data), with clear errors and the
+    keys a hand-written context leaves out filled in."""
+
+    def __init__(self, sources: dict[str, str]):
+        self._sources = sources
+
+    @contextlib.contextmanager
+    def load_context(self, params):
+        where = self._sources.get(CONTEXT_VAR, CONTEXT_VAR)
+        if "path" in params:
+            where = f"{where}: context file {params['path']!r}"
+        inner = PipesDefaultContextLoader().load_context(params)
+        try:
+            data = inner.__enter__()
+        except FileNotFoundError:
+            raise fail(where, "does not exist") from None
+        except IsADirectoryError:
+            raise fail(where, "is a directory, not a JSON file") from None
+        except OSError as exc:
+            raise fail(where, f"cannot be read ({exc.strerror or exc})") from None
+        except UnicodeDecodeError:
+            raise fail(where, "is not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise fail(where, f"is not JSON ({exc.msg}, line {exc.lineno})") from None
+        try:
+            if not isinstance(data, dict):
+                raise fail(where, f"holds a JSON {json_kind(data)}, expected an object")
+            full = dict(CONTEXT_DEFAULTS)
+            full.update(data)
+            yield full
+        finally:
+            inner.__exit__(None, None, None)

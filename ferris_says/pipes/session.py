@@ -1,0 +1,298 @@
+"""The Pipes session's lifecycle: open, check the context, close, and the signals in between.
+
+``opened`` is the first message line: from then on every failure reaches Dagster through
+``closed``, with dagster-pipes' own serialisation of the exception. SIGINT / SIGTERM are caught
+from before ``opened``: until the context exists they end the run at once (opening the files
+may block); while a message line is being written, or while closing, they wait for the line to
+be whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+from dagster_pipes import DagsterPipesError, PipesContext
+
+from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
+from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
+from ferris_says.pipes.channel import FerrisMessageWriter
+from ferris_says.pipes.params import (
+    FerrisContextLoader,
+    FerrisParamsLoader,
+    context_origin,
+    fail,
+    short,
+)
+
+HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def pipes_error(exc: BaseException) -> FerrisError:
+    err = FerrisError(f"Dagster Pipes: {exc}")
+    err.__cause__ = exc
+    return err
+
+
+def describe_params(params) -> str:
+    if "path" in params:
+        return f"file {params['path']}"
+    if "data" in params:
+        return "inline data (PipesEnvContextInjector)"
+    for key in ("stdio", "buffered_stdio"):
+        if key in params:
+            buffered = ", buffered until the end" if key == "buffered_stdio" else ""
+            return f"{params[key]}{buffered}"
+    return str(params)
+
+
+class FerrisPipesSession:
+    """An open Pipes session; made by ``pipes_session``, never directly."""
+
+    def __init__(self):  # filled by open()
+        self.launched_by_dagster = launched_by_dagster()
+        self.context: PipesContext | None = None
+        self.asset_key: str | None = None
+        self.asset_keys: list[str] = []
+        self.partition_key: str | None = None
+        self._sources: dict[str, str] = {}
+        self._messages_where = ""
+        self._context_where = ""
+        self._context_origin = CONTEXT_VAR
+        self._closing = False
+        self._writing = False
+        self._opened = False  # `opened` is written (the first message line)
+        self._pending_signal: int | None = None
+        self._old_handlers: dict = {}
+
+    # ---- opening / closing ----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, picked: str | None) -> FerrisPipesSession:
+        self = cls()
+        params_loader = FerrisParamsLoader()
+        self._sources = params_loader.sources
+        # Decode both variables first: a broken one is reported before anything is written.
+        context_params = params_loader.load_context_params()
+        messages_params = params_loader.load_messages_params()
+        self._context_where = describe_params(context_params)
+        self._context_origin = context_origin(self._sources, context_params)
+        self._messages_where = describe_params(messages_params)
+        self._install_signal_handlers()
+        try:
+            # PipesContext itself (not open_dagster_pipes): no process-wide singleton, and no
+            # MagicMock + warning on stderr when the variables are absent (we fall back).
+            self.context = PipesContext(
+                params_loader,  # hands over the params it already decoded and checked
+                FerrisContextLoader(self._sources),
+                FerrisMessageWriter(self._sources, self._hold_signals),
+            )
+        except BaseException as exc:
+            self._restore_signal_handlers()
+            if self._pending_signal is not None:
+                raise FerrisInterrupted(self._pending_signal) from exc
+            if isinstance(exc, DagsterPipesError):
+                raise pipes_error(exc) from exc
+            raise
+        # `opened` is written: from here on every failure reaches Dagster through `closed`.
+        try:
+            self._raise_pending_signal()
+            self._resolve(picked)
+        except BaseException as exc:
+            self.close(type(exc), exc, exc.__traceback__)
+            raise
+        return self
+
+    def close(self, exc_type, exc, tb) -> None:
+        if self.context is None or self.context.is_closed:
+            return
+        self._closing = True
+        if exc_type is not None and issubclass(exc_type, SystemExit) and exc.code in (0, None):
+            exc_type = exc = tb = None  # a clean exit
+        try:
+            # dagster-pipes' own serialisation of the exception into `closed`.
+            self.context.__exit__(exc_type, exc, tb)
+        except FerrisError:
+            if exc is None:
+                raise  # the messages file failed (it names itself): that is the run's error
+            # else: the run's own error stands; the messages file failed as well
+        except OSError as write_error:
+            if exc is None:
+                raise FerrisError(
+                    f"could not write `closed` to {self._messages_where}: {write_error}"
+                ) from write_error
+        finally:
+            self._restore_signal_handlers()
+        if self._pending_signal is not None and exc is None:
+            raise FerrisInterrupted(self._pending_signal)
+
+    @contextlib.contextmanager
+    def reporting(self):
+        """Around Ferris's reports: dagster-pipes' own errors become one-line FerrisErrors."""
+        try:
+            yield self.context
+        except DagsterPipesError as exc:
+            raise pipes_error(exc) from exc
+
+    # ---- signals --------------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in HANDLED_SIGNALS:
+            try:
+                old = signal.getsignal(signum)
+                if old is signal.SIG_IGN:
+                    continue  # respect an ignored signal (nohup, background jobs)
+                signal.signal(signum, self._on_signal)
+                self._old_handlers[signum] = old
+            except (ValueError, OSError):
+                pass
+
+    def _restore_signal_handlers(self) -> None:
+        for signum, old in self._old_handlers.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signum, old if old is not None else signal.SIG_DFL)
+        self._old_handlers = {}
+
+    def _on_signal(self, signum, frame) -> None:
+        if self._closing or self._writing or (self._opened and self.context is None):
+            # Closing, in the middle of a message line, or `opened` written but the context
+            # not yet handed back: hold the signal; it ends the run as soon as that is done.
+            # Before `opened` (opening files, which may block) it ends the run at once.
+            self._pending_signal = self._pending_signal or signum
+            return
+        raise FerrisInterrupted(signum)
+
+    def _raise_pending_signal(self) -> None:
+        if self._pending_signal is not None and self.context is not None and not self._closing:
+            signum, self._pending_signal = self._pending_signal, None
+            raise FerrisInterrupted(signum)
+
+    @contextlib.contextmanager
+    def _hold_signals(self):
+        """Around each message write: a line is whole before a signal acts."""
+        outer = self._writing
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = outer
+        self._opened = True
+        if not outer:
+            self._raise_pending_signal()
+
+    # ---- the context ----------------------------------------------------------------------
+
+    def _resolve(self, picked: str | None) -> None:
+        # Checked here, after `opened`, so that a bad context reaches Dagster through `closed`.
+        ctx = self.context
+        where = self._context_origin  # errors name the variable (or the fake_temp file)
+        keys = ctx.asset_keys if ctx.is_asset_step else None
+        if keys is not None and (
+            not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys)
+        ):
+            raise fail(
+                where, f'"asset_keys" must be a list of asset key strings, got {short(keys)}'
+            )
+        if not isinstance(ctx.extras, dict):
+            raise fail(where, f'"extras" must be an object, got {short(ctx.extras)}')
+        for name, value in (("run_id", ctx.run_id), ("job_name", ctx.job_name)):
+            if value is not None and not isinstance(value, str):
+                raise fail(where, f'"{name}" must be a string, got {short(value)}')
+        pkr = ctx.partition_key_range if ctx.is_partition_step else None
+        if pkr is not None and not (
+            isinstance(pkr, dict)
+            and isinstance(pkr.get("start"), str)
+            and isinstance(pkr.get("end"), str)
+        ):
+            raise fail(
+                where,
+                f'"partition_key_range" must be {{"start": ..., "end": ...}}, got {short(pkr)}',
+            )
+        try:
+            partition_key = ctx.partition_key
+        except DagsterPipesError:  # not partitioned, or a range of several partitions
+            partition_key = None
+        if partition_key is not None and not isinstance(partition_key, str):
+            raise fail(where, f'"partition_key" must be a string, got {short(partition_key)}')
+        self.asset_keys = list(keys or [])
+        self.asset_key = self._pick_asset_key(picked)
+        if partition_key is not None:
+            self.partition_key = partition_key
+        elif pkr is not None:
+            self.partition_key = (
+                pkr["start"] if pkr["start"] == pkr["end"] else f"{pkr['start']}...{pkr['end']}"
+            )
+
+    def _pick_asset_key(self, picked: str | None) -> str | None:
+        keys = self.asset_keys
+        if picked is not None:
+            if not keys:
+                raise FerrisError(
+                    f"--asset-key {picked!r}: this Dagster step targets no assets (an op)"
+                )
+            if picked not in keys:
+                raise FerrisError(
+                    f"--asset-key {picked!r} is not among this step's asset keys: {', '.join(keys)}"
+                )
+            return picked
+        if len(keys) > 1:
+            raise FerrisError(
+                f"this Dagster step targets {len(keys)} assets"
+                f" ({', '.join(keys)}); pick one with --asset-key"
+            )
+        return keys[0] if keys else None
+
+    # ---- what the command uses ------------------------------------------------------------
+
+    @property
+    def extras_words(self) -> str | None:
+        """Words from ``extras={"words": ...}``: a string, or a list of strings joined by a
+        space; anything else, or text with a lone surrogate, is a usage error."""
+        extras = self.context.extras
+        if "words" not in extras or extras["words"] is None:
+            return None
+        words = extras["words"]
+        if isinstance(words, list) and all(isinstance(w, str) for w in words):
+            words = " ".join(words)
+        if not isinstance(words, str):
+            raise FerrisUsageError(
+                f'Dagster extras "words" must be a string or a list of strings, got {short(words)}'
+            )
+        try:
+            words.encode("utf-8")
+        except UnicodeEncodeError as exc:  # JSON's "\ud800": a lone surrogate is not text
+            raise FerrisUsageError(
+                f'Dagster extras "words" is not valid Unicode text: a lone surrogate'
+                f" U+{ord(words[exc.start]):04X} at character {exc.start}"
+            ) from None
+        return words
+
+    def describe(self) -> list[str]:
+        def origin(var, what, where):
+            if self._sources.get(var) == var:
+                return f"Dagster pipes {what}: {where} (from {var})"
+            return f"Dagster pipes {what}: {where} ({var} not set: the ./{FAKE_TEMP_DIR}/ fallback)"
+
+        lines = [
+            origin(CONTEXT_VAR, "context", self._context_where),
+            origin(MESSAGES_VAR, "messages", self._messages_where),
+        ]
+        if not self.asset_keys:
+            lines.append(
+                "asset keys: none (an op): ferris speaks and logs, no checks or materialization"
+            )
+        elif len(self.asset_keys) == 1:
+            lines.append(f"asset key: {self.asset_key}")
+        else:
+            lines.append(
+                f"asset keys: {', '.join(self.asset_keys)}; reporting for {self.asset_key}"
+            )
+        if self.partition_key is not None:
+            lines.append(f"partition: {self.partition_key}")
+        run_id = self.context.run_id
+        if run_id:
+            lines.append(f"run id: {run_id}")
+        return lines

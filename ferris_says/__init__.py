@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from ferris_says.bubble import say
+from ferris_says.bubble import iter_say, say
 
-__all__ = ["say", "__version__"]
+__all__ = ["say", "iter_say", "__version__"]

@@ -1,13 +1,17 @@
 """The picture: Ferris's speech bubble, drawn exactly as ferris-says 0.3.2's `say` draws it.
 
-Pure functions, no I/O: the command and the Dagster side both call `say` and decide where the
-bytes go.
+Pure functions, no I/O. Padding to the widest line can make a picture far larger than its
+text, so it also comes in pieces (`iter_say`): the wrapped lines are kept, proportional to the
+text, and each padded line is made only when its turn comes.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
+from ferris_says.characters import DEFAULT_CHARACTER, mascot
 from ferris_says.str_width import padding_width
 from ferris_says.wrap import fill
 
@@ -64,12 +68,12 @@ def bubble_lines(text: str, width: int | None = None) -> list[str]:
     return _rust_lines(fill(merge_whitespace(text), width))
 
 
-def render_bubble(text: str, width: int | None = None) -> str:
-    """The bubble from the top border to the bottom border (without a newline after it)."""
-    lines = bubble_lines(text, width)
+def iter_bubble(lines: list[str]) -> Iterator[str]:
+    """The bubble around `lines`, a piece at a time: the top border, each padded line, the
+    bottom border (with no newline after it, as the crate writes it)."""
     widths = [padding_width(line) for line in lines]
     inner = max(widths, default=0)
-    parts = [" ", "_" * (inner + 2), "\n"]
+    yield " " + "_" * (inner + 2) + "\n"
     last = len(lines) - 1
     for index, (line, line_width) in enumerate(zip(lines, widths)):
         if last == 0:
@@ -80,20 +84,29 @@ def render_bubble(text: str, width: int | None = None) -> str:
             left, right = _LAST
         else:
             left, right = _MIDDLE
-        parts += (left, line, " " * (inner - line_width), right)
-    parts += (" ", "-" * (inner + 2))
-    return "".join(parts)
+        yield left + line + " " * (inner - line_width) + right
+    yield " " + "-" * (inner + 2)
 
 
-def say(text: str, width: int | None = None, character: str = "ferris") -> str:
+def render_bubble(text: str, width: int | None = None) -> str:
+    """The bubble from the top border to the bottom border (without a newline after it)."""
+    return "".join(iter_bubble(bubble_lines(text, width)))
+
+
+def iter_say(text: str, width: int | None = None, character: str = DEFAULT_CHARACTER):
+    """`say` in pieces that join to exactly its string; a bad argument fails at the call,
+    before the first piece. Memory: the wrapped lines plus one padded line at a time."""
+    lines = bubble_lines(text, width)
+    return chain(iter_bubble(lines), (mascot(character),))
+
+
+def say(text: str, width: int | None = None, character: str = DEFAULT_CHARACTER) -> str:
     """Everything ferris-says' `say(text, width, writer)` writes, mascot and final newline too.
 
     `width=None` is the original command's default, the UTF-8 byte length of `text`.
     `character` is ferris, clippy or any cowsay character (`characters.character_names()`).
     """
-    from ferris_says.characters import mascot
-
-    return render_bubble(text, width) + mascot(character)
+    return "".join(iter_say(text, width, character))
 
 
 def _rust_lines(text: str) -> list[str]:

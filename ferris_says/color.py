@@ -52,19 +52,13 @@ def color_system():
     }.get(detected or "", ColorSystem.STANDARD)
 
 
-def paint(pictures: list[tuple[str, str]]) -> str:
-    """Each bubble as it is, each character in Rust orange (one escape run per line)."""
+def paint_mascot(mascot: str) -> str:
+    """The character in Rust orange, one escape run per line (the bubble stays as it is)."""
     from rich.style import Style
 
     system = color_system()
-    out = []
-    for bubble, mascot in pictures:
-        out.append(bubble)
-        out.append(
-            "\n".join(
-                # A fresh Style each time: a Style caches the codes of the first colour system.
-                Style(color=RUST_ORANGE).render(line, color_system=system) if line else line
-                for line in mascot.split("\n")
-            )
-        )
-    return "".join(out)
+    return "\n".join(
+        # A fresh Style each time: a Style caches the codes of the first colour system.
+        Style(color=RUST_ORANGE).render(line, color_system=system) if line else line
+        for line in mascot.split("\n")
+    )

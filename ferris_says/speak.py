@@ -10,8 +10,8 @@ import os
 import sys
 
 from ferris_says import characters, streams
-from ferris_says.bubble import default_width
-from ferris_says.color import color_decision, paint
+from ferris_says.bubble import bubble_lines, default_width, iter_bubble
+from ferris_says.color import color_decision, paint_mascot
 from ferris_says.errors import (
     EXIT_OK,
     EXIT_RUNTIME_ERROR,
@@ -109,29 +109,37 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
         mascot = characters.mascot(character)  # an unknown name fails before stdin is read
         texts = gather_texts(words, files, session, verbose)
         if session is None:
-            draw(texts, width, character, mascot, colored)
+            draw(texts, width, mascot, colored)
         else:
             from ferris_says.pipes.reports import speak_and_report  # dagster-pipes is loaded
 
             speak_and_report(
                 session,
                 "\n".join(texts),
-                lambda: draw(texts, width, character, mascot, colored),
+                lambda copy: draw(texts, width, mascot, colored, copy),
             )
 
 
-def draw(texts, width, character, mascot, colored) -> str:
-    """Print one picture per text; return them uncoloured (what Dagster's metadata shows)."""
-    from ferris_says import say
+def draw(texts, width, mascot, colored, copy=None) -> None:
+    """Stream one picture per text to stdout; `copy`, if given, sees every uncoloured piece.
 
-    pictures = [say(text, width, character) for text in texts]
-    plain = "".join(pictures)
-    if colored and all(picture.endswith(mascot) for picture in pictures):
-        split = [(picture[: len(picture) - len(mascot)], mascot) for picture in pictures]
-        streams.write_stdout(paint(split))
-    else:
-        streams.write_stdout(plain)
-    return plain
+    Every text is wrapped (and so checked) before the first byte is written; the padded lines
+    are made one at a time as they are written, so memory follows the texts, not the picture.
+    """
+    wrapped = [bubble_lines(text, width) for text in texts]
+    shown_mascot = paint_mascot(mascot) if colored else mascot
+
+    def pieces():
+        for lines in wrapped:
+            for piece in iter_bubble(lines):
+                if copy is not None:
+                    copy.add(piece)
+                yield piece
+            if copy is not None:
+                copy.add(mascot)
+            yield shown_mascot
+
+    streams.write_stdout(pieces())
 
 
 def _os_error_message(error: OSError) -> str:
@@ -174,6 +182,8 @@ def run(
         return _fail(error, str(error), error.exit_code, color, verbose)
     except OSError as error:
         return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
+    except MemoryError as error:
+        return _fail(error, "out of memory", EXIT_RUNTIME_ERROR, color, verbose)
     except Exception as error:
         message = f"unexpected {type(error).__name__}: {error}"
         return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 
 from ferris_says.color import color_decision
 from ferris_says.errors import FerrisError, FerrisOutputError, FerrisUsageError
 
 PROG = "ferris-says"
 
-# Text goes to stdout this many characters at a time, so the picture is never copied whole
-# into a second, encoded buffer (a 40 MB input can draw a picture of hundreds of MB).
+# Text goes to stdout this many characters at a time: the picture, which can be hundreds of
+# times larger than its input, is never held whole, encoded or not.
 WRITE_CHUNK = 1 << 20
 
 
@@ -115,8 +116,9 @@ def silence_stdout() -> None:
     silence(sys.stdout)
 
 
-def write_stdout(text: str) -> None:
-    """Write `text` to stdout as UTF-8 bytes, whatever the locale or PYTHONIOENCODING.
+def write_stdout(pieces: str | Iterable[str]) -> None:
+    """Write `pieces` (one str, or str pieces as they come) to stdout as UTF-8 bytes, whatever
+    the locale or PYTHONIOENCODING, a chunk at a time: never all of it at once.
 
     Failures become FerrisOutputError: stdout closed (`>&-`) or full (`>/dev/full`) name
     what was wrong; a reader that left (EPIPE, `| head -c 10`) is quiet.
@@ -124,8 +126,10 @@ def write_stdout(text: str) -> None:
     stream = sys.stdout
     if stream is None:
         raise FerrisOutputError("stdout is closed: nowhere to print the picture")
+    if isinstance(pieces, str):
+        pieces = (pieces,)
     try:
-        _write_utf8(stream, text)
+        _write_utf8(stream, pieces)
     except BrokenPipeError as error:
         silence(stream)
         raise FerrisOutputError(
@@ -138,11 +142,12 @@ def write_stdout(text: str) -> None:
         raise FerrisOutputError(f"cannot write to stdout: {error}") from error
 
 
-def _write_utf8(stream, text: str) -> None:
+def _write_utf8(stream, pieces: Iterable[str]) -> None:
     stream.flush()
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # an embedder replaced sys.stdout with a text-only stream
-        stream.write(text)
+        for piece in pieces:
+            stream.write(piece)
         stream.flush()
         return
     buffer.flush()
@@ -150,14 +155,31 @@ def _write_utf8(stream, text: str) -> None:
         fd = stream.fileno()
     except (AttributeError, ValueError, OSError):  # an in-memory stream (tests, embedders)
         fd = None
-    for start in range(0, len(text), WRITE_CHUNK):
-        data = text[start : start + WRITE_CHUNK].encode("utf-8")
+    for chunk in _chunks(pieces, WRITE_CHUNK):
+        data = chunk.encode("utf-8")
         if fd is None:
             buffer.write(data)
         else:
             _write_fd(fd, data)
     if fd is None:
         buffer.flush()
+
+
+def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
+    """The pieces joined into strings of at most `size` characters, in order: small pieces are
+    gathered into one write, a large one is cut."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            joined = "".join(batch)
+            batch, length = [], 0
+            for start in range(0, len(joined), size):
+                yield joined[start : start + size]
+    if batch:
+        yield "".join(batch)
 
 
 def _write_fd(fd: int, data: bytes) -> None:

@@ -61,6 +61,29 @@ def measure(text_path: Path, out_path: Path) -> dict:
     return json.loads(result.stdout)
 
 
+# The picture outgrows its input: one line of N characters and N newlines, every line padded
+# to N. Written to /dev/null; the child's peak RSS is read by a wrapper that runs only it.
+TALL_AND_WIDE = (20_000, 100_000)  # 40 KB -> 400 MB, 200 KB -> 10 GB
+
+PEAK = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+with open(sys.argv[1], "rb") as stdin, open("/dev/null", "wb") as out:
+    subprocess.run(sys.argv[2:], stdin=stdin, stdout=out, check=True)
+seconds = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
+"""
+
+
+def streamed(command: list[str], text_path: Path, cwd: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, str(text_path), *command],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
 def cold_start(command: list[str], cwd: str, runs: int = 30) -> float:
     """Best wall time of `runs` starts: the least disturbed one."""
     best = float("inf")
@@ -109,12 +132,26 @@ def main() -> None:
             "the Rust crate measured 0.87 s and 10.9 s, a ratio of 12.5)"
         )
 
-        # Cold start in a directory without fake_temp/, as a shell user runs it, and in one
-        # with the project's fake_temp/, where a Pipes session opens and writes six messages.
         ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
         session_dir = workdir / "session"
         (session_dir / "fake_temp").mkdir(parents=True)
         shutil.copy(PROJECT / "fake_temp" / "context.json", session_dir / "fake_temp")
+
+        for size in TALL_AND_WIDE:
+            text_path = workdir / f"tall-{size}.txt"
+            text_path.write_text("x" * size + "\n" * size, encoding="utf-8")
+            picture_gb = (size + 1) * (size + 5) / 1e9
+            for where, cwd in (("no session", scratch), ("fake_temp session", str(session_dir))):
+                result = streamed([ferris, "-"], text_path, cwd)
+                print(
+                    f"{2 * size // 1000} KB input, {picture_gb:.1f} GB picture to /dev/null, "
+                    f"{where}: {result['seconds']:.2f} s, "
+                    f"{picture_gb / result['seconds']:.2f} GB/s, "
+                    f"peak RSS {result['peak_kib'] / 1024:.0f} MiB (goal: under 64 MiB)"
+                )
+
+        # Cold start in a directory without fake_temp/, as a shell user runs it, and in one
+        # with the project's fake_temp/, where a Pipes session opens and writes six messages.
         python_seconds = cold_start([sys.executable, "-c", "pass"], scratch)
         ferris_seconds = cold_start([ferris, "what you want"], scratch)
         session_seconds = cold_start([ferris, "what you want"], str(session_dir))

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from crate_pictures import CRATE_FERRIS
 
-from ferris_says import say
+from ferris_says import iter_say, say
 from ferris_says.bubble import bubble_lines, default_width, merge_whitespace, render_bubble
+from ferris_says.characters import UnknownCharacterError
 
 GOLDEN = Path(__file__).parent / "golden" / "ferris_says_0.3.2.jsonl"
 SHARED_GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden" / GOLDEN.name
@@ -36,6 +37,31 @@ def test_golden(case):
         assert case["width"] == default_width(case["text"])
         assert say(case["text"]) == case["expected"]
     assert say(case["text"], case["width"]) == case["expected"]
+
+
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)]
+)
+def test_golden_in_pieces_one_line_each(case):
+    """The streamed picture: each piece is one line of the golden picture, then the mascot."""
+    width = None if case["mode"] == "default" else case["width"]
+    pieces = list(iter_say(case["text"], width))
+    *bubble, mascot = pieces
+    assert "".join(pieces) == case["expected"]
+    assert mascot == FERRIS
+    picture_lines = case["expected"][: -len(FERRIS)].split("\n")
+    assert [piece.rstrip("\n") for piece in bubble] == picture_lines
+    assert all(piece.endswith("\n") for piece in bubble[:-1])
+
+
+def test_iter_say_checks_before_the_first_piece():
+    # Bad arguments fail at the call, so the command can check every text before writing.
+    with pytest.raises(ValueError, match="width must be 0 or more"):
+        iter_say("hi", -1)
+    with pytest.raises(ValueError, match="lone surrogate"):
+        iter_say("hi \udcff")
+    with pytest.raises(UnknownCharacterError, match="unknown character"):
+        iter_say("hi", None, "nobody")
 
 
 def test_golden_copy_is_current():

@@ -21,7 +21,7 @@ from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ferris_says
+import ferris_says.speak
 from ferris_says import __version__, say, streams
 from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
@@ -646,7 +646,7 @@ def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(monkeypat
     def broken(*_args, **_kwargs):
         raise RuntimeError("the renderer fell over")
 
-    monkeypatch.setattr(ferris_says, "say", broken)
+    monkeypatch.setattr(ferris_says.speak, "bubble_lines", broken)
     result = invoke(["hi"])
     assert result.exit_code == 1
     assert result.stdout_bytes == b""

@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ferris_says import iter_say, say
 from ferris_says.bubble import bubble_lines, merge_whitespace, render_bubble
 from ferris_says.char_width import char_width
 from ferris_says.str_width import padding_width
@@ -72,3 +73,12 @@ def test_no_line_wider_than_width_unless_one_wide_character(text, width):
 def test_merged_whitespace_is_single_spaces(text):
     merged = merge_whitespace(text)
     assert "  " not in merged and "\t" not in merged and "\u3000" not in merged
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.none() | WIDTH, st.sampled_from(["ferris", "clippy", "tux"]))
+def test_pieces_join_to_say_one_line_each(text, width, character):
+    pieces = list(iter_say(text, width, character))
+    assert "".join(pieces) == say(text, width, character)
+    assert all(piece.count("\n") == 1 and piece.endswith("\n") for piece in pieces[:-2])
+    assert "\n" not in pieces[-2]  # the bottom border; the mascot brings the newline

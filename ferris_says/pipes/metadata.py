@@ -69,9 +69,36 @@ def said_text(words: str) -> str:
     return said
 
 
-def bubble_markdown(bubble: str) -> str:
-    """``ferris``: the picture in a code fence longer than any backtick run inside it."""
-    shown, total, cut = cap(bubble)
+class PictureCopy:
+    """The start of the picture, as it streams by: at most ``limit`` UTF-8 bytes of it, and
+    its whole size. The picture can be far larger than its words; it is never held whole."""
+
+    def __init__(self, limit: int = METADATA_CAP_BYTES):
+        self.limit = limit
+        self.total_bytes = 0
+        self._head: list[str] = []
+        self._head_chars = 0
+
+    def add(self, piece: str) -> None:
+        self.total_bytes += utf8_length(piece)
+        room = self.limit - self._head_chars  # a char is at least a byte: chars bound bytes
+        if room > 0:
+            self._head.append(piece[:room])
+            self._head_chars += min(len(piece), room)
+
+    def head(self) -> str:
+        """The first ``limit`` bytes at most, cut at a character boundary."""
+        head = "".join(self._head)
+        if self.total_bytes <= self.limit:
+            return head
+        return utf8(head)[: self.limit].decode("utf-8", "ignore")
+
+
+def bubble_markdown(picture: PictureCopy) -> str:
+    """``ferris``: the picture in a code fence longer than any backtick run inside it; a cut
+    picture ends at its last whole line, with a note."""
+    shown = picture.head()
+    cut = picture.total_bytes > picture.limit
     if cut:
         newline = shown.rfind("\n")
         shown = shown[: newline + 1] if newline > 0 else shown
@@ -81,7 +108,7 @@ def bubble_markdown(bubble: str) -> str:
     md = f"{fence}text\n{body}{fence}\n"
     if cut:
         md += (
-            f"\n*Bubble truncated: the first {len(utf8(shown))} of {total} bytes are shown"
-            f" (metadata is capped at {METADATA_CAP_BYTES // 1024} KiB).*\n"
+            f"\n*Bubble truncated: the first {len(utf8(shown))} of {picture.total_bytes} bytes"
+            f" are shown (metadata is capped at {METADATA_CAP_BYTES // 1024} KiB).*\n"
         )
     return md

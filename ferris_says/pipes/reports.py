@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ferris_says.pipes.metadata import bubble_markdown, count_words, data_version, said_text
+from ferris_says.pipes.metadata import (
+    PictureCopy,
+    bubble_markdown,
+    count_words,
+    data_version,
+    said_text,
+)
 
 CHECK_SAID_SOMETHING = "ferris_should_say_something"
 CHECK_THREE_WORDS = "ferris_should_speak_3_words"
 
 
-def speak_and_report(session, words: str, speak: Callable[[], str]) -> None:
-    """Run ``speak`` (which draws the picture and returns it) inside Ferris's reports."""
+def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) -> None:
+    """Run ``speak`` inside Ferris's reports; it draws the picture, and hands each piece of
+    it to the PictureCopy it is given, for the ``ferris`` metadata."""
     with session.reporting() as context:
         context.log.info("ferris will now speak")
-        picture = speak()
+        picture = PictureCopy()
+        speak(picture)
         context.log.info("ferris spoke")
         asset_key = session.asset_key
         if asset_key is None:

@@ -1,0 +1,155 @@
+"""The picture is streamed: memory follows the input, never the picture.
+
+Padding to the widest line makes some pictures hundreds of times larger than their input. The
+command is run in a child whose address space is limited far below the picture's size; code
+that builds the picture whole (as the command did before it streamed) dies of MemoryError there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import resource
+import subprocess
+
+import pytest
+from command import BLOG_METHODS, CLEAN_ENV, FERRIS, read_messages, run
+
+from ferris_says import iter_say
+from ferris_says.pipes.metadata import METADATA_CAP_BYTES
+
+# Address space for the child: several times what the streaming command needs (about 100 MiB
+# of mappings for Python, its libraries and dagster-pipes), far below the picture.
+ADDRESS_SPACE_LIMIT = 256 * 1024 * 1024
+
+# One 20,000-character line and 20,000 newlines: 40 KB of input, a 400 MB picture.
+LONG_LINE = 20_000
+
+
+def tall_and_wide() -> str:
+    return "x" * LONG_LINE + "\n" * LONG_LINE
+
+
+def picture_digest(text: str) -> tuple[str, int]:
+    """sha256 and size of the picture, from the pieces (the test never holds it whole)."""
+    digest, size = hashlib.sha256(), 0
+    for piece in iter_say(text):
+        data = piece.encode()
+        digest.update(data)
+        size += len(data)
+    return digest.hexdigest(), size
+
+
+def limit_address_space():
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
+
+
+def run_limited(args, cwd, input_path):
+    """The command under the address-space limit; stdout hashed as it arrives."""
+    with open(input_path, "rb") as stdin:
+        process = subprocess.Popen(
+            [FERRIS, *args],
+            cwd=cwd,
+            env=CLEAN_ENV,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=limit_address_space,
+        )
+        digest, size = hashlib.sha256(), 0
+        for block in iter(lambda: process.stdout.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+    return process.returncode, digest.hexdigest(), size, stderr
+
+
+@pytest.fixture(scope="module")
+def big_input(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "tall_and_wide.txt"
+    path.write_text(tall_and_wide())
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_picture():
+    return picture_digest(tall_and_wide())
+
+
+def test_the_limit_is_far_below_the_picture(big_picture):
+    _, size = big_picture
+    assert size > 400_000_000 > ADDRESS_SPACE_LIMIT
+
+
+def test_a_400_mb_picture_under_a_256_mib_address_space(tmp_path, big_input, big_picture):
+    code, digest, size, stderr = run_limited(["-"], tmp_path, big_input)
+    assert (code, stderr) == (0, b"")
+    assert (digest, size) == big_picture
+
+
+def test_several_files_stream_one_after_the_other(tmp_path, big_input, big_picture):
+    code, digest, size, stderr = run_limited(
+        ["--files", str(big_input), "--files", str(big_input)], tmp_path, big_input
+    )
+    assert (code, stderr) == (0, b"")
+    one = hashlib.sha256()
+    for _ in range(2):
+        for piece in iter_say(tall_and_wide()):
+            one.update(piece.encode())
+    assert (digest, size) == (one.hexdigest(), 2 * big_picture[1])
+
+
+def test_under_a_session_the_metadata_is_taken_from_the_stream(fake_temp, big_input, big_picture):
+    code, digest, size, stderr = run_limited(["-"], fake_temp, big_input)
+    assert (code, stderr) == (0, b"")
+    assert (digest, size) == big_picture
+    messages = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    bubble = messages[5]["params"]["metadata"]["ferris"]["raw_value"]
+    assert len(bubble.encode()) < METADATA_CAP_BYTES + 300
+    top_border = " " + "_" * (LONG_LINE + 2)
+    assert bubble.startswith("```text\n" + top_border[: METADATA_CAP_BYTES - 100])
+    assert f"of {big_picture[1]} bytes are shown" in bubble
+
+
+def test_colour_streams_too(tmp_path, big_input, big_picture):
+    done = run(["--color", "always", "--files", str(big_input)], tmp_path, timeout=120)
+    assert done.returncode == 0
+    assert b"\x1b[" in done.stdout[-300:]
+    plain = re.sub(rb"\x1b\[[0-9;]*m", b"", done.stdout)
+    assert (hashlib.sha256(plain).hexdigest(), len(plain)) == big_picture
+
+
+def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
+    with open(big_input, "rb") as stdin:
+        process = subprocess.Popen(
+            [FERRIS, "-"],
+            cwd=tmp_path,
+            env=CLEAN_ENV,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert len(process.stdout.read(5_000_000)) == 5_000_000
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=60) == 1
+    assert stderr == b""
+
+
+def test_a_disk_full_midway_is_one_line(tmp_path, big_input):
+    with open(big_input, "rb") as stdin, open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [FERRIS, "-"],
+            cwd=tmp_path,
+            env=CLEAN_ENV,
+            stdin=stdin,
+            stdout=full,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == b"ferris-says: error: cannot write to stdout: No space left on device\n"

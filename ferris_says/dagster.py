@@ -50,6 +50,17 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
     return environment.from_string(raw).render(**context.scope)
 
 
+# What --width takes: the crate's usize. The bounds sit on the int itself, not on the field,
+# because Dagster's YAML model also admits a string there (a template) for every field.
+Width = Annotated[int, Field(ge=0, le=MAX_WIDTH)]
+
+
+def _resolve_width(context: dg.ResolutionContext, width: Any) -> Any:
+    if isinstance(width, str):  # still a string once Dagster resolved it: no number
+        raise ValueError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {width!r}")
+    return width
+
+
 def check_character(name: Optional[str]) -> Optional[str]:
     """``name`` if ferris-says can draw it, else a ValueError listing the ones it can."""
     if name is None:
@@ -205,16 +216,18 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
         description="The asset's key; slashes separate the parts of a multi-part key.",
         examples=["ferris", "crabs/ferris"],
     )
-    width: Optional[int] = Field(
-        default=None,
-        ge=0,
-        le=MAX_WIDTH,
-        description=(
-            "Wrap the words at this many columns, as the crate's say(text, width). Unset: no"
-            " re-wrapping (the words' UTF-8 byte length, like the original command)."
+    width: Annotated[
+        Optional[Width],
+        dg.Resolver(
+            _resolve_width,
+            model_field_type=Optional[Width],
+            description=(
+                "Wrap the words at this many columns, as the crate's say(text, width). Unset: no"
+                " re-wrapping (the words' UTF-8 byte length, like the original command)."
+            ),
+            examples=[40],
         ),
-        examples=[40],
-    )
+    ] = None
     character: Annotated[
         Optional[str],
         dg.Resolver(

@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster e2e clean
+.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,22 @@ test: $(VENV)/.installed-test $(LINEBREAK_TXT)
 test-dagster-1.8: $(VENV18)/.installed
 	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py
 
-# Materializes the example asset with the dagster CLI against a temporary DAGSTER_HOME.
+# The example is a Dagster components project (dagster_example/pyproject.toml, [tool.dg]); its
+# code location is the module ferris_example.definitions, imported from dagster_example/.
+EXAMPLE_TARGET := -m ferris_example.definitions -d dagster_example
+
+# Materializes the example's assets with the dagster CLI against a temporary DAGSTER_HOME.
 dagster-demo: $(VENV)/.installed-test
 	$(BIN)/python dagster_example/demo.py
+
+# `dg` (dagster-dg-cli, a test dependency) validates and lists the example project.
+dg-check: $(VENV)/.installed-test
+	@home=$$(mktemp -d -t ferris-dg-home-XXXXXX) && trap 'rm -rf "$$home"' EXIT INT TERM && \
+	printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml" && \
+	cd dagster_example && export DAGSTER_HOME="$$home" PATH="$(CURDIR)/$(BIN):$$PATH" && \
+	echo '$$ dg check defs' && dg check defs && \
+	echo '$$ dg list defs' && dg list defs && \
+	echo '$$ dg list components' && dg list components | grep -A2 ferris_says
 
 # Dagster's web UI gets its own virtualenv: dagster-webserver pins its dagster release, which
 # may trail the newest dagster that the test suite runs against in $(VENV).
@@ -61,9 +74,9 @@ dagster: $(VENVUI)/.installed
 	@home=$$(mktemp -d -t ferris-dagster-home-XXXXXX) && trap 'rm -rf "$$home"' EXIT INT TERM && \
 	printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml" && \
 	echo "Dagster UI: http://127.0.0.1:$(DAGSTER_PORT)/assets/ferris  (DAGSTER_HOME=$$home)" && \
-	DAGSTER_HOME="$$home" $(BINUI)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT) -f dagster_example/definitions.py
+	DAGSTER_HOME="$$home" $(BINUI)/dagster dev -h 127.0.0.1 -p $(DAGSTER_PORT) $(EXAMPLE_TARGET)
 
-# Materializes `ferris` against dagster-webserver and checks its asset page in headless Chromium;
+# Materializes the example against dagster-webserver and checks the asset pages in headless Chromium;
 # screenshots and logs in build/e2e/.
 e2e: $(VENVUI)/.installed
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)

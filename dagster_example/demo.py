@@ -1,9 +1,11 @@
-"""Materialize the example asset with the ``dagster`` CLI, then print what Dagster recorded.
+"""Materialize the example's assets with the ``dagster`` CLI, then print what Dagster recorded.
 
     python dagster_example/demo.py        (what ``make dagster-demo`` runs)
 
-A throw-away DAGSTER_HOME keeps your own Dagster instance untouched. Exit status: 0 when the run
-succeeded, 1 otherwise.
+The example is a Dagster components project: ``ferris`` is the blog's asset (``defs/blog_asset.py``)
+and ``ferris_from_yaml`` a FerrisSaysComponent (``defs/ferris_from_yaml/defs.yaml``); one run
+materializes both. A throw-away DAGSTER_HOME keeps your own Dagster instance untouched. Exit
+status: 0 when the run succeeded, 1 otherwise.
 """
 
 import os
@@ -12,7 +14,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFINITIONS = os.path.join(HERE, "definitions.py")
+# The components project's code location, imported from its own folder (not installed).
+TARGET = ["-m", "ferris_example.definitions", "-d", HERE]
+ASSETS = ["ferris", "ferris_from_yaml"]
 
 
 def dagster_cli() -> str:
@@ -24,7 +28,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ferris-dagster-home-") as home:
         open(os.path.join(home, "dagster.yaml"), "w").close()  # defaults, and no warning
         env = dict(os.environ, DAGSTER_HOME=home)
-        command = [dagster_cli(), "asset", "materialize", "-f", DEFINITIONS, "--select", "ferris"]
+        command = [dagster_cli(), "asset", "materialize", *TARGET, "--select", ",".join(ASSETS)]
         print("$ DAGSTER_HOME=" + home, " ".join(command), flush=True)
         completed = subprocess.run(command, env=env, check=False)
         os.environ["DAGSTER_HOME"] = home
@@ -50,20 +54,26 @@ def report(returncode: int) -> int:
             if event is not None and "closed with exception" in (event.message or "") and error:
                 print(f"  ferris-says failed: {error.message.strip()}")
         checks = instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-        for entry in checks:
-            evaluation = entry.dagster_event.event_specific_data
-            outcome = "passed" if evaluation.passed else "FAILED"
-            metadata = {k: v.value for k, v in evaluation.metadata.items()}
-            severity = evaluation.severity.value
-            print(f"  check {evaluation.check_name} ({severity}): {outcome} {metadata}")
-        event = instance.get_latest_materialization_event(AssetKey("ferris"))
-        if event is not None:
-            materialization = event.asset_materialization
-            version = materialization.tags.get("dagster/data_version")
-            print(f"  materialized ferris, data_version {version}")
-            print(f"  ferris_said: {materialization.metadata['ferris_said'].value}")
-            print(materialization.metadata["ferris"].value)
-        ok = run.status.value == "SUCCESS" and returncode == 0
+        materialized = 0
+        for asset in ASSETS:
+            print(f"\n{asset}:")
+            for entry in checks:
+                evaluation = entry.dagster_event.event_specific_data
+                if evaluation.asset_key != AssetKey(asset):
+                    continue
+                outcome = "passed" if evaluation.passed else "FAILED"
+                metadata = {k: v.value for k, v in evaluation.metadata.items()}
+                severity = evaluation.severity.value
+                print(f"  check {evaluation.check_name} ({severity}): {outcome} {metadata}")
+            event = instance.get_latest_materialization_event(AssetKey(asset))
+            if event is not None and event.run_id == run.run_id:
+                materialized += 1
+                materialization = event.asset_materialization
+                version = materialization.tags.get("dagster/data_version")
+                print(f"  materialized {asset}, data_version {version}")
+                print(f"  ferris_said: {materialization.metadata['ferris_said'].value}")
+                print(materialization.metadata["ferris"].value)
+        ok = run.status.value == "SUCCESS" and returncode == 0 and materialized == len(ASSETS)
         return 0 if ok else 1
 
 

@@ -1,4 +1,4 @@
-"""End to end: materialize ``ferris``, then look at it in Dagster's web UI in headless Chromium.
+"""End to end: materialize the example's assets and check their pages in headless Chromium.
 
     python dagster_example/e2e.py [--out build/e2e] [--docs-screenshot docs/dagster-asset-page.png]
 
@@ -6,15 +6,18 @@ What ``make e2e`` runs. Steps, each with a bounded wait:
 
 1. a throw-away DAGSTER_HOME (telemetry off, the first-visit "join the community" dialog marked
    as seen), shared by the webserver and the CLI so both use the same SQLite storage;
-2. ``dagster-webserver -h 127.0.0.1 -p <free port> -f dagster_example/definitions.py``, until
-   ``/server_info`` answers and the code location has loaded;
-3. ``dagster asset materialize --select ferris`` against that DAGSTER_HOME (the run must succeed);
-4. Debian's Chromium (``/usr/bin/chromium``, or $CHROMIUM), driven by playwright: on the asset
-   page, the metadata ``ferris_said`` reads ``'Say, say, say'``, the ``ferris`` Markdown is
-   rendered as a code block that holds exactly what ``ferris-says "'Say, say, say'"`` prints
-   (no literal ``````` fence on the page), the "latest check results" popover lists both checks
-   as succeeded, and on the Checks tab each check is "Succeeded" with evaluation "Passed" and
-   its metadata.
+2. ``dagster-webserver -h 127.0.0.1 -p <free port> -m ferris_example.definitions -d
+   dagster_example`` (the components project), until ``/server_info`` answers and the code
+   location has loaded;
+3. ``dagster asset materialize --select ferris,ferris_from_yaml`` against that DAGSTER_HOME (the
+   run must succeed): the blog's asset and the FerrisSaysComponent of ``defs.yaml``;
+4. Debian's Chromium (``/usr/bin/chromium``, or $CHROMIUM), driven by playwright: on each asset
+   page, the metadata ``ferris_said`` reads ``'Say, say, say'`` (the YAML's quotes survive too),
+   the ``ferris`` Markdown is rendered as a code block that holds exactly what ferris-says
+   prints for that asset (``ferris-says "'Say, say, say'"``; ``--width 12`` for the component),
+   with no literal ``````` fence on the page, and the "latest check results" popover lists both
+   checks as succeeded; on the blog asset's Checks tab each check is "Succeeded" with
+   evaluation "Passed" and its metadata.
 
 Screenshots and the webserver's and CLI's logs go to ``--out`` (git-ignored ``build/e2e``).
 Everything started here is stopped in ``finally`` (process groups, TERM then KILL), also on
@@ -43,10 +46,13 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-DEFINITIONS = os.path.join(HERE, "definitions.py")
+# The components project's code location, imported from its own folder (not installed).
+TARGET = ["-m", "ferris_example.definitions", "-d", HERE]
 BIN = os.path.dirname(sys.executable)
 
-WORDS = "'Say, say, say'"  # what the example asset makes Ferris say
+WORDS = "'Say, say, say'"  # what both example assets make Ferris say
+# asset -> ferris-says options it runs with (the component's defs.yaml sets width: 12)
+ASSETS = {"ferris": [], "ferris_from_yaml": ["--width", "12"]}
 CHECKS = {
     # check name -> (metadata key, value shown) reported by ferris_says.pipes for WORDS
     "ferris_should_say_something": ("what_did_you_say", "true"),
@@ -192,7 +198,7 @@ def wait_for_webserver(base: str, server: Service) -> None:
 
 
 def materialize(env: dict[str, str], out: str) -> None:
-    command = [tool("dagster"), "asset", "materialize", "-f", DEFINITIONS, "--select", "ferris"]
+    command = [tool("dagster"), "asset", "materialize", *TARGET, "--select", ",".join(ASSETS)]
     logfile = os.path.join(out, "materialize.log")
     log("$ " + " ".join(command))
     with open(logfile, "wb") as f:
@@ -217,16 +223,16 @@ def materialize(env: dict[str, str], out: str) -> None:
     if code != 0:
         why = "timed out" if code is None else f"exited with {code}"
         raise RuntimeError(f"dagster asset materialize {why}:\n{tail(logfile)}")
-    log("materialized ferris with the dagster CLI")
+    log(f"materialized {', '.join(ASSETS)} with the dagster CLI")
 
 
-def expected_bubble() -> str:
-    """What the installed command prints for the asset's words (run away from any fake_temp/)."""
+def expected_bubble(options: list[str]) -> str:
+    """What the installed command prints for the words (run away from any fake_temp/)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_")}
     env["NO_COLOR"] = "1"
     with tempfile.TemporaryDirectory(prefix="ferris-e2e-cwd-") as cwd:
         done = subprocess.run(
-            [tool("ferris-says"), "--color", "never", WORDS],
+            [tool("ferris-says"), "--color", "never", *options, "--", WORDS],
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -283,7 +289,77 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
-def browse(base: str, out: str, bubble: str, docs_screenshot: str | None) -> Checks:
+def overview(page, check, asset_url, asset, bubble, docs_screenshot) -> None:
+    """The asset's Overview tab: metadata table and the latest check results."""
+    import re
+
+    from playwright.sync_api import expect
+
+    log(f"open {asset_url}")
+    page.goto(asset_url, wait_until="domcontentloaded")
+    dismiss_community_dialog(page)
+
+    def ferris_said() -> None:
+        row = page.locator("tr").filter(has=page.get_by_text("ferris_said", exact=True))
+        expect(row).to_have_count(1)
+        expect(row.locator("td").last).to_have_text(WORDS)
+
+    def ferris_markdown() -> None:
+        code = page.locator("pre").filter(has_text="_~^~^~_")
+        expect(code).to_have_count(1)
+        expect(code).to_be_visible()
+        code.scroll_into_view_if_needed()
+        shown = code.text_content() or ""
+        assert shown.rstrip("\n") == bubble.rstrip("\n"), (
+            f"the ferris code block differs from ferris-says' output:\n{shown!r}\n!=\n{bubble!r}"
+        )
+        row = page.locator("tr").filter(has=code)
+        expect(row.locator("td").first).to_have_text("ferris")
+        # Rendered, not shown as Markdown source.
+        expect(page.get_by_text("```")).to_have_count(0)
+
+    def checks_popover() -> None:
+        expect(page.get_by_text("Latest materialization", exact=True)).to_be_visible()
+        status = page.get_by_text("Latest check results", exact=True).locator("xpath=..")
+        tag = status.get_by_text(str(len(CHECKS)), exact=True)
+        expect(tag).to_be_visible()
+        tag.click()
+        heading = page.get_by_text("Succeeded checks", exact=True)
+        expect(heading).to_be_visible()
+        popover = heading.locator(f"xpath=ancestor::*[.//*[text()='{list(CHECKS)[-1]}']][1]")
+        for name in CHECKS:
+            expect(popover.get_by_text(name, exact=True)).to_be_visible()
+        expect(popover).not_to_contain_text(re.compile("Failed|Errored", re.I))
+
+    check(f"{asset}: metadata ferris_said is " + WORDS, ferris_said)
+    check(f"{asset}: metadata ferris is the rendered bubble, byte for byte", ferris_markdown)
+    # Cosmetic, for the screenshot: fold the empty Description so Ferris fits on screen (the UI
+    # remembers it for the next asset page).
+    try:
+        if asset != next(iter(ASSETS)):
+            raise LookupError("folded on the first asset page")
+        page.get_by_text("No description found").wait_for(timeout=5_000)
+        page.get_by_text("Description", exact=True).click(timeout=5_000)
+        page.get_by_text("No description found").wait_for(state="hidden", timeout=5_000)
+    except LookupError:
+        pass
+    except Exception:
+        log("note: could not fold the Description section (screenshot only)")
+    page.mouse.move(600, 450)
+    page.mouse.wheel(0, -5000)  # back to the top of the pane, the Status section
+    page.wait_for_timeout(300)
+    check(f"{asset}: latest check results: both checks succeeded", checks_popover)
+    settle(page)
+    overview_png = os.path.join(check.out, f"asset-overview-{asset}.png")
+    page.screenshot(path=overview_png)
+    log(f"screenshot {overview_png}")
+    if docs_screenshot and asset == "ferris":
+        os.makedirs(os.path.dirname(os.path.abspath(docs_screenshot)), exist_ok=True)
+        shutil.copyfile(overview_png, docs_screenshot)
+        log(f"screenshot {docs_screenshot}")
+
+
+def browse(base: str, out: str, bubbles: dict[str, str], docs_screenshot: str | None) -> Checks:
     import re
 
     from playwright.sync_api import expect, sync_playwright
@@ -294,7 +370,6 @@ def browse(base: str, out: str, bubble: str, docs_screenshot: str | None) -> Che
         raise SystemExit(
             f"e2e: no Chromium at {chromium} (apt-get install chromium, or set CHROMIUM)"
         )
-    asset_url = base + "/assets/ferris"
 
     profile_dir = tempfile.TemporaryDirectory(prefix="ferris-e2e-chromium-")
     with sync_playwright() as pw, profile_dir as profile:
@@ -314,70 +389,12 @@ def browse(base: str, out: str, bubble: str, docs_screenshot: str | None) -> Che
             page.on("pageerror", lambda exc: page_errors.append(str(exc)))
             check = Checks(page, out)
 
-            # --- the asset's Overview tab: metadata table and the latest check results
-            log(f"open {asset_url}")
-            page.goto(asset_url, wait_until="domcontentloaded")
-            dismiss_community_dialog(page)
-
-            def ferris_said() -> None:
-                row = page.locator("tr").filter(has=page.get_by_text("ferris_said", exact=True))
-                expect(row).to_have_count(1)
-                expect(row.locator("td").last).to_have_text(WORDS)
-
-            def ferris_markdown() -> None:
-                code = page.locator("pre").filter(has_text="_~^~^~_")
-                expect(code).to_have_count(1)
-                expect(code).to_be_visible()
-                code.scroll_into_view_if_needed()
-                shown = code.text_content() or ""
-                assert shown.rstrip("\n") == bubble.rstrip("\n"), (
-                    "the ferris code block differs from ferris-says' output:\n"
-                    f"{shown!r}\n!=\n{bubble!r}"
-                )
-                row = page.locator("tr").filter(has=code)
-                expect(row.locator("td").first).to_have_text("ferris")
-                # Rendered, not shown as Markdown source.
-                expect(page.get_by_text("```")).to_have_count(0)
-
-            def checks_popover() -> None:
-                expect(page.get_by_text("Latest materialization", exact=True)).to_be_visible()
-                status = page.get_by_text("Latest check results", exact=True).locator("xpath=..")
-                tag = status.get_by_text(str(len(CHECKS)), exact=True)
-                expect(tag).to_be_visible()
-                tag.click()
-                heading = page.get_by_text("Succeeded checks", exact=True)
-                expect(heading).to_be_visible()
-                popover = heading.locator(
-                    f"xpath=ancestor::*[.//*[text()='{list(CHECKS)[-1]}']][1]"
-                )
-                for name in CHECKS:
-                    expect(popover.get_by_text(name, exact=True)).to_be_visible()
-                expect(popover).not_to_contain_text(re.compile("Failed|Errored", re.I))
-
-            check("metadata ferris_said is " + WORDS, ferris_said)
-            check("metadata ferris is the rendered bubble, byte for byte", ferris_markdown)
-            # Cosmetic, for the screenshot: fold the empty Description so Ferris fits on screen.
-            try:
-                page.get_by_text("No description found").wait_for(timeout=5_000)
-                page.get_by_text("Description", exact=True).click(timeout=5_000)
-                page.get_by_text("No description found").wait_for(state="hidden", timeout=5_000)
-            except Exception:
-                log("note: could not fold the Description section (screenshot only)")
-            page.mouse.move(600, 450)
-            page.mouse.wheel(0, -5000)  # back to the top of the pane, the Status section
-            page.wait_for_timeout(300)
-            check("latest check results: both checks succeeded", checks_popover)
-            settle(page)
-            overview_png = os.path.join(out, "asset-overview.png")
-            page.screenshot(path=overview_png)
-            log(f"screenshot {overview_png}")
-            if docs_screenshot:
-                os.makedirs(os.path.dirname(os.path.abspath(docs_screenshot)), exist_ok=True)
-                shutil.copyfile(overview_png, docs_screenshot)
-                log(f"screenshot {docs_screenshot}")
+            for asset, bubble in bubbles.items():
+                overview(page, check, base + "/assets/" + asset, asset, bubble, docs_screenshot)
 
             # --- the Checks tab: each check Succeeded, its latest evaluation Passed, its metadata
             page.keyboard.press("Escape")
+            asset_url = base + "/assets/ferris"
             log(f"open {asset_url}?view=checks")
             page.goto(asset_url + "?view=checks", wait_until="domcontentloaded")
             dismiss_community_dialog(page)
@@ -444,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         if old.endswith((".png", ".log")):
             os.remove(os.path.join(out, old))
 
-    bubble = expected_bubble()
+    bubbles = {asset: expected_bubble(options) for asset, options in ASSETS.items()}
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     server = None
@@ -463,15 +480,14 @@ def main(argv: list[str] | None = None) -> int:
                 "127.0.0.1",
                 "-p",
                 str(port),
-                "-f",
-                DEFINITIONS,
+                *TARGET,
             ]
             log(f"DAGSTER_HOME={home}")
             log("$ " + " ".join(command))
             server = Service(command, env, os.path.join(out, "webserver.log"))
             wait_for_webserver(base, server)
             materialize(env, out)
-            checks = browse(base, out, bubble, args.docs_screenshot)
+            checks = browse(base, out, bubbles, args.docs_screenshot)
         except KeyboardInterrupt:
             log("interrupted")
             return 1

@@ -47,10 +47,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 
 
+# The blog's asset, in the example project's defs/ folder: plain Dagster, loadable on 1.8.4.
+BLOG_ASSET = ROOT / "dagster_example" / "ferris_example" / "defs" / "blog_asset.py"
+
+
 def _load_example():
-    spec = importlib.util.spec_from_file_location(
-        "ferris_dagster_example", ROOT / "dagster_example" / "definitions.py"
-    )
+    spec = importlib.util.spec_from_file_location("ferris_dagster_example", BLOG_ASSET)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,8 +1,9 @@
 """The blog's Dagster asset, running the installed ``ferris-says`` through Dagster Pipes.
 
-Load it with ``dagster dev -f dagster_example/definitions.py`` (the UI), or materialize it once
-with ``make dagster-demo``. The asset and the resource are the blog post's, word for word; only
-the path to the command differs (``ferris_says_path`` instead of ``rust_binary_path``).
+The asset and the resource are the blog post's, word for word; only the path to the command
+differs (``ferris_says_path`` instead of ``rust_binary_path``). Plain Dagster, no components:
+the components loader picks up its ``Definitions`` from this ``defs/`` folder, and the Dagster
+1.8.4 tests (``make test-dagster-1.8``) load this file on its own.
 """
 
 import os

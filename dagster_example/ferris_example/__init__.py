@@ -1,0 +1,1 @@
+"""ferris-says in a Dagster components project (see ../pyproject.toml and defs/)."""

@@ -15,6 +15,9 @@ from ferris_says.characters import DEFAULT_CHARACTER, mascot
 from ferris_says.str_width import padding_width
 from ferris_says.wrap import fill
 
+#: The largest width: the crate's `say` takes a usize, whose maximum is 2**64 - 1.
+MAX_WIDTH = 2**64 - 1
+
 # Rust's regex `[^\S\r\n]+`: a run of Unicode White_Space other than CR and LF. Python's `\s`
 # would also take U+001C..U+001F, which are not White_Space, so the class is spelled out.
 _WHITESPACE_RUN = re.compile(

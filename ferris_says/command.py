@@ -11,6 +11,7 @@ import sys
 import click
 
 from ferris_says import __version__, characters
+from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
 from ferris_says.errors import (
     EXIT_OK,
@@ -22,10 +23,6 @@ from ferris_says.errors import (
 )
 from ferris_says.speak import run
 from ferris_says.streams import PROG, report_error, silence_stdout, write_stdout
-
-# The largest --width: the crate's `say` takes a usize, whose maximum is 2**64 - 1.
-MAX_WIDTH = 2**64 - 1
-
 
 HELP = """\
 Print Ferris the crab saying WORDS, exactly as the Rust crate ferris-says 0.3.2 draws it.

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Optional
 import dagster as dg
 from pydantic import BaseModel, Field, field_validator
 
+from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER, character_names
-from ferris_says.cli import MAX_WIDTH
 
 __all__ = ["FerrisSaysComponent"]
 

@@ -33,8 +33,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ferris_says import say
+from ferris_says.bubble import MAX_WIDTH
 from ferris_says.bubble import default_width as utf8_length
-from ferris_says.command import MAX_WIDTH
 from ferris_says.pipes import metadata
 
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

@@ -18,11 +18,12 @@ from pydantic import BaseModel, Field, field_validator
 
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER, character_names
+from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
 __all__ = ["FerrisSaysComponent"]
 
 # The checks the blog's asset declares, which ferris-says reports on every run.
-CHECK_NAMES = ("ferris_should_say_something", "ferris_should_speak_3_words")
+CHECK_NAMES = (CHECK_SAID_SOMETHING, CHECK_THREE_WORDS)
 
 DEFAULT_ASSET_KEY = "ferris"
 

@@ -8,7 +8,8 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean
+.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
+	image test-container test-pythons container-tools
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,7 +90,68 @@ bench: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install $(PIP_FLAGS) ruff
-	$(BIN)/python -m ruff check ferris_says tests dagster_example
+	$(BIN)/python -m ruff check ferris_says tests dagster_example containers
+
+# ---- containers ------------------------------------------------------------------------------
+# `make image` builds $(IMAGE) from the Dockerfile with podman, or with docker where a Docker
+# engine answers and podman is not installed. The base is $(BASE_IMAGE) when the engine has it
+# or can pull it, else a Debian $(LOCAL_BASE_SUITE) base built here with mmdebstrap. The wheels
+# always come from the host (containers/wheelhouse.py).
+IMAGE ?= ferris-says:latest
+BASE_IMAGE ?= python:3.12-slim
+LOCAL_BASE_SUITE ?= bookworm
+# Debian releases for `make test-pythons`: bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
+PYTHON_SUITES ?= bullseye bookworm trixie
+ifeq ($(origin ENGINE),undefined)
+ENGINE := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
+	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
+endif
+# podman's settings live in the project (runc, cgroupfs, explicit ulimits: see the file); its
+# storage stays podman's own (/var/lib/containers), outside the checkout.
+export CONTAINERS_CONF := $(CURDIR)/containers/containers.conf
+APT_INSTALL := apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -q --no-install-recommends
+# catatonit: the pause process of the pods `podman kube play` makes (the Kubernetes test).
+PODMAN_PACKAGES := podman runc catatonit
+
+# Debian's podman, runc and mmdebstrap, installed when missing (like chromium for e2e).
+container-tools:
+	@if [ "$(ENGINE)" = podman ]; then \
+		dpkg -s $(PODMAN_PACKAGES) mmdebstrap >/dev/null 2>&1 || \
+		($(APT_INSTALL) $(PODMAN_PACKAGES) mmdebstrap); \
+	else \
+		dpkg -s mmdebstrap >/dev/null 2>&1 || ($(APT_INSTALL) mmdebstrap); \
+	fi
+
+# containers/wheelhouse.py reads the wheels' metadata with packaging.
+$(VENV)/.installed-packaging: $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) packaging
+	touch $@
+
+image: container-tools $(VENV)/.installed-packaging
+	PYTHON=$(BIN)/python sh containers/image.sh $(ENGINE) $(IMAGE) $(BASE_IMAGE) $(LOCAL_BASE_SUITE)
+
+# dagster-docker and dagster-k8s pin their own dagster release: they get their own virtualenv,
+# like the web UI.
+VENVDOCKER ?= .venv-docker
+BINDOCKER := $(VENVDOCKER)/bin
+$(VENVDOCKER)/.installed: pyproject.toml
+	test -x $(BINDOCKER)/python || $(PYTHON) -m venv $(VENVDOCKER)
+	$(BINDOCKER)/python -m pip install $(PIP_FLAGS) -e '.[docker,k8s]' pytest
+	touch $@
+
+# The image under podman's Docker-compatible API on a private socket, driven by Dagster's
+# PipesDockerClient (and the Kubernetes example's pod under `podman kube play`). The script
+# stops the service and removes the tests' containers however the tests end.
+test-container: image $(VENVDOCKER)/.installed
+	FERRIS_SAYS_IMAGE=$(IMAGE) sh containers/with-podman-service.sh \
+		$(BINDOCKER)/python -m pytest -q tests/test_container.py
+
+# The test suite on Debian bullseye (Python 3.9), bookworm (3.11) and trixie (3.13), each in a
+# container, against the installed wheel.
+test-pythons: container-tools $(VENV)/.installed-packaging
+	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 clean:
-	rm -rf $(VENV) $(VENV18) $(VENVUI) build *.egg-info .pytest_cache .hypothesis fake_temp/messages.json
+	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis \
+		fake_temp/messages.json

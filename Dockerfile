@@ -1,0 +1,40 @@
+# ferris-says as a container image: `docker run ferris-says "what you want"` prints the bubble,
+# and Dagster's PipesDockerClient / PipesK8sClient run it as a Pipes process (the context comes
+# in DAGSTER_PIPES_CONTEXT, the messages go out on stderr, read back from the container's logs).
+#
+# Build it with `make image`: it puts the wheels (ferris-says, built from this checkout, and its
+# dependencies, for the base image's Python) in build/wheels/ first; nothing is downloaded here.
+# BASE_IMAGE is any image with python3 and its venv module: python:3.12-slim by default, or a
+# Debian base made by `make image` where no registry can be reached.
+ARG BASE_IMAGE=python:3.12-slim
+
+# Stage 1: the virtualenv, installed from the wheels alone. pip, the wheels and pip's cache stay
+# in this stage.
+FROM ${BASE_IMAGE} AS install
+ARG WHEELS=build/wheels/py3.12
+COPY ${WHEELS}/ /tmp/wheels/
+RUN python3 -m venv /opt/ferris-says \
+    && /opt/ferris-says/bin/python -m pip install --no-index --no-cache-dir \
+        --disable-pip-version-check --find-links /tmp/wheels ferris-says \
+    && /opt/ferris-says/bin/python -m pip uninstall --yes --disable-pip-version-check \
+        pip setuptools wheel \
+    && rm -f /opt/ferris-says/bin/activate* /opt/ferris-says/bin/Activate.ps1 \
+    && /opt/ferris-says/bin/ferris-says --version
+
+# Stage 2: the base, a user, the virtualenv. No compiler, no pip, no cache, no tests.
+FROM ${BASE_IMAGE}
+RUN groupadd --gid 10001 ferris \
+    && useradd --no-log-init --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
+        --shell /usr/sbin/nologin ferris
+COPY --from=install /opt/ferris-says /opt/ferris-says
+# LANG: a UTF-8 locale for Python's own streams (ferris-says writes the bubble as UTF-8 bytes
+# whatever the locale). PYTHONDONTWRITEBYTECODE: the modules were compiled at install, and the
+# user cannot write there. No PYTHONUNBUFFERED: the bubble goes out in whole os.write calls and
+# stderr is line-buffered, so each Pipes message reaches the log at once as one entry; unbuffered,
+# Python writes a message and its newline separately, which podman logs as two entries.
+ENV PATH=/opt/ferris-says/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 \
+    PYTHONDONTWRITEBYTECODE=1
+# Numeric, so that Kubernetes' runAsNonRoot can check it.
+USER 10001:10001
+ENTRYPOINT ["ferris-says"]

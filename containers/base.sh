@@ -1,0 +1,59 @@
+#!/bin/sh
+# containers/base.sh ENGINE SUITE IMAGE
+#
+# Makes IMAGE a Debian SUITE base with python3 and python3-venv, for machines that reach no
+# container registry: mmdebstrap builds a minbase root file system from Debian's packages (with
+# no mirror argument, from Debian's own mirror, as this machine's apt sources do) and the engine
+# imports it. Nothing is done when IMAGE exists already, so reruns cost one look-up.
+#
+# bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
+set -eu
+
+engine=$1
+suite=$2
+image=$3
+
+if "$engine" image inspect "$image" >/dev/null 2>&1; then
+    exit 0
+fi
+
+if ! command -v mmdebstrap >/dev/null 2>&1; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
+fi
+
+# The root file system is written outside the project and removed whatever happens.
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/ferris-says-base-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "building $image: Debian $suite (minbase, python3, python3-venv) with mmdebstrap" >&2
+start=$(date +%s)
+# maybe-merged-usr: a merged /usr where the suite has usr-is-merged (bookworm, trixie), without
+# pulling in the usrmerge package and perl. Manuals, documentation and translations are not
+# unpacked and apt's package lists are dropped: nothing in the image reads them.
+if ! mmdebstrap \
+    --variant=minbase \
+    --include=python3,python3-venv \
+    --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
+    "$suite" "$work/rootfs.tar" >"$work/mmdebstrap.log" 2>&1; then
+    cat "$work/mmdebstrap.log" >&2
+    echo "mmdebstrap could not build Debian $suite (its log is above)" >&2
+    exit 1
+fi
+
+# What python:*-slim images set too: the usual PATH and a UTF-8 locale every base has (C.UTF-8).
+"$engine" import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["python3"]' \
+    "$work/rootfs.tar" "$image" >/dev/null
+echo "built $image in $(($(date +%s) - start)) s" >&2

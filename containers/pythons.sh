@@ -1,0 +1,62 @@
+#!/bin/sh
+# containers/pythons.sh ENGINE SUITE...
+#
+# What `make test-pythons` does: for each Debian SUITE (bullseye: Python 3.9, bookworm: 3.11,
+# trixie: 3.13), a base with that Python (containers/base.sh, made once), the wheels of
+# ferris-says, its dependencies, pytest and hypothesis for that Python (fetched on the host),
+# an image with them installed (containers/Containerfile.tests), and the test suite run in it
+# against the installed wheel: tests/ is copied into the container, the package's sources are
+# not. The Dagster and container tests stay on the host (Dagster has its own Python support);
+# Debian's LineBreak.txt is not in these bases, so the one test that reads it skips.
+#
+# Every suite runs even when one fails; the exit status is 1 when any failed.
+set -u
+
+engine=$1
+shift
+python=${PYTHON:-python3}
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
+
+summary=""
+failed=0
+for suite in "$@"; do
+    start=$(date +%s)
+    base="localhost/ferris-says-base:$suite"
+    image="localhost/ferris-says-tests:$suite"
+    status=0
+    {
+        sh "$here/base.sh" "$engine" "$suite" "$base" &&
+            pyver=$("$engine" run --rm --network=none "$base" \
+                python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') &&
+            "$python" "$here/wheelhouse.py" --python-version "$pyver" \
+                --out "build/wheels/tests-py$pyver" pytest hypothesis &&
+            "$engine" build --quiet --network=none --file "$here/Containerfile.tests" \
+                --build-arg "BASE_IMAGE=$base" --build-arg "WHEELS=build/wheels/tests-py$pyver" \
+                --tag "$image" . >/dev/null
+    } || status=$?
+    if [ "$status" -eq 0 ]; then
+        echo "== Debian $suite, Python $pyver: tests/ against the installed wheel" >&2
+        "$engine" run --rm --network=none \
+            --volume "$PWD/tests:/project/tests:ro" \
+            --volume "$PWD/fake_temp:/project/fake_temp:ro" \
+            --volume "$PWD/pyproject.toml:/project/pyproject.toml:ro" \
+            "$image" sh -c '
+                cp -R /project /tmp/project && cd /tmp/project &&
+                exec /opt/venv/bin/python -m pytest -q -rs -p no:cacheprovider \
+                    --ignore=tests/test_dagster.py --ignore=tests/test_container.py' ||
+            status=$?
+    fi
+    seconds=$(($(date +%s) - start))
+    if [ "$status" -eq 0 ]; then
+        summary="$summary
+  $suite (Python ${pyver:-?}): passed in $seconds s"
+    else
+        failed=1
+        summary="$summary
+  $suite (Python ${pyver:-?}): FAILED (exit $status) after $seconds s"
+    fi
+    pyver=""
+done
+echo "test-pythons:$summary" >&2
+exit "$failed"

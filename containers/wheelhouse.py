@@ -49,9 +49,11 @@ def build_ferris_says_wheel(out: Path) -> Path:
         src = Path(tmp)
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, src / name)
-        (src / "ferris_says").mkdir()
-        for module in (ROOT / "ferris_says").glob("*.py"):
-            shutil.copy2(module, src / "ferris_says" / module.name)
+        shutil.copytree(
+            ROOT / "ferris_says",
+            src / "ferris_says",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
         env = dict(os.environ, SOURCE_DATE_EPOCH=REPRODUCIBLE_EPOCH)
         subprocess.run(
             [*PIP, "wheel", "--no-deps", "--wheel-dir", str(out), str(src)], check=True, env=env

@@ -466,6 +466,60 @@ def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path, form):
     assert len(messages) == len(lines)  # nothing else on stderr
 
 
+# A container log entry: podman cuts longer lines (Docker at 16 KiB), and Dagster's log readers
+# parse each entry alone, so a longer message line would be lost.
+LOG_ENTRY_BYTES = 8 * 1024
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        " ".join(f"word{i:05d}" for i in range(2000)),  # 20 KB of ASCII
+        "パイプで渡した言葉" * 1000,  # \uXXXX: 6 bytes of JSON a character
+        "🦀 " * 3000,  # a surrogate pair: 12 bytes of JSON
+        '\x01\t"\\' * 3000,  # escapes of 2 and 6 bytes
+    ],
+    ids=["ascii", "japanese", "emoji", "escapes"],
+)
+def test_on_stdio_every_message_line_fits_one_container_log_entry(tmp_path, words):
+    done = run(
+        ["--width", "30", words],
+        tmp_path,
+        {
+            **context_env({"asset_keys": ["ferris"]}),
+            "DAGSTER_PIPES_MESSAGES": encode({"stdio": "stderr"}),
+        },
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    lines = done.stderr.splitlines()
+    assert max(len(line) + 1 for line in lines) <= LOG_ENTRY_BYTES
+    messages = [json.loads(line) for line in lines]
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    materialization = messages[5]["params"]
+    assert materialization["data_version"] == sha256(words)
+    metadata = materialization["metadata"]
+    said = metadata["ferris_said"]["raw_value"]
+    assert said.startswith(words[:100]) and "[truncated: the first " in said
+    assert f"of {len(words.encode())} bytes are shown" in said
+    bubble = metadata["ferris"]["raw_value"]
+    assert bubble.startswith("```text\n _") and "*Bubble truncated" in bubble
+    assert done.stdout.decode().startswith(bubble.split("\n", 1)[1].split("\n```")[0])
+
+
+def test_on_stdio_short_words_are_not_cut(tmp_path):
+    done = run(
+        ["Say, say, say"],
+        tmp_path,
+        {
+            **context_env({"asset_keys": ["ferris"]}),
+            "DAGSTER_PIPES_MESSAGES": encode({"stdio": "stderr"}),
+        },
+    )
+    metadata = json.loads(done.stderr.splitlines()[5])["params"]["metadata"]
+    assert metadata["ferris_said"]["raw_value"] == "Say, say, say"
+    assert metadata["ferris"]["raw_value"] == "```text\n" + done.stdout.decode() + "```\n"
+
+
 # ---- concurrency: many writers, one file --------------------------------------------------
 
 

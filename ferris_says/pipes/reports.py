@@ -25,7 +25,7 @@ def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) 
     it to the PictureCopy it is given, for the ``ferris`` metadata."""
     with session.reporting() as context:
         context.log.info("ferris will now speak")
-        picture = PictureCopy()
+        picture = PictureCopy(session.metadata_cap)
         speak(picture)
         context.log.info("ferris spoke")
         asset_key = session.asset_key
@@ -53,7 +53,7 @@ def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) 
         )
 
         metadata = {
-            "ferris_said": {"raw_value": said_text(words), "type": "text"},
+            "ferris_said": {"raw_value": said_text(words, session.metadata_cap), "type": "text"},
             "ferris": {"raw_value": bubble_markdown(picture), "type": "md"},
         }
         if session.partition_key is not None:

@@ -18,6 +18,7 @@ from dagster_pipes import DagsterPipesError, PipesContext
 from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
 from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
 from ferris_says.pipes.channel import FerrisMessageWriter
+from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
 from ferris_says.pipes.params import (
     FerrisContextLoader,
     FerrisParamsLoader,
@@ -56,6 +57,7 @@ class FerrisPipesSession:
         self.asset_key: str | None = None
         self.asset_keys: list[str] = []
         self.partition_key: str | None = None
+        self.metadata_cap = FILE_CAP  # STDIO_CAP when the messages go to a container's log
         self._sources: dict[str, str] = {}
         self._messages_where = ""
         self._context_where = ""
@@ -79,6 +81,8 @@ class FerrisPipesSession:
         self._context_where = describe_params(context_params)
         self._context_origin = context_origin(self._sources, context_params)
         self._messages_where = describe_params(messages_params)
+        if "path" not in messages_params:
+            self.metadata_cap = STDIO_CAP
         self._install_signal_handlers()
         try:
             # PipesContext itself (not open_dagster_pipes): no process-wide singleton, and no

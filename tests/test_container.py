@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import subprocess
+import sys
 import zlib
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -341,6 +342,31 @@ def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance):
     assert said.startswith(words[:1000]) and "[truncated: the first " in said
     assert "*Bubble truncated" in mat.metadata["ferris"].value
     assert data_version(mat) == sha256(words)
+
+
+def test_the_component_with_image_runs_the_image(engine, instance):
+    """FerrisSaysComponent's `image:` path, for real: the blog's words, wrapped at 12 columns,
+    said by the image through PipesDockerClient; the same picture as the command on this host."""
+    import dagster as dg
+
+    from ferris_says.dagster import FerrisSaysComponent
+
+    component = FerrisSaysComponent(words=BLOG_WORDS, width=12, image=IMAGE)
+    defs = dg.build_defs_for_component(component)
+    result = dg.materialize(
+        [defs.resolve_assets_def("ferris")], instance=instance, raise_on_error=False
+    )
+    assert result.success
+    container_of_run(engine, result.run_id)  # it ran in a container of the image
+    mat = materialization(result)
+    assert mat.metadata["ferris_said"].value == BLOG_WORDS
+    on_host = subprocess.run(
+        [sys.executable, "-m", "ferris_says", "--width", "12", BLOG_WORDS],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    assert mat.metadata["ferris"].value == f"```text\n{on_host}```\n"
+    assert data_version(mat) == sha256(BLOG_WORDS)
+    assert all(e.passed for e in check_evaluations(instance, result).values())
 
 
 def test_a_failing_run_fails_in_dagster_with_its_cause(engine, instance):

@@ -149,7 +149,7 @@ test-container: image $(VENVDOCKER)/.installed
 
 # The test suite on Debian bullseye (Python 3.9), bookworm (3.11) and trixie (3.13), each in a
 # container, against the installed wheel.
-test-pythons: container-tools $(VENV)/.installed-packaging
+test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
 	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 clean:

@@ -1,16 +1,14 @@
 """Line widths as ferris-says 0.3.2 pads them: unicode-width 0.1.14's ``UnicodeWidthStr::width``.
 
-A str width is *not* the sum of char widths (that is textwrap's measure, `char_width`): the
-crate walks the string backwards with a small state machine that knows emoji presentation /
-ZWJ / modifier / flag / tag sequences, VS15 text presentation, a few script ligatures (Arabic
-lam-alef, Khmer coeng, Tifinagh, Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts
-every other control character as 1 column. That is `padding_width`.
+`padding_width` is *not* the sum of char widths (textwrap's measure, `char_width`): the crate
+walks the string backwards with a state machine that knows emoji presentation / ZWJ / modifier
+/ flag / tag sequences, VS15, a few script ligatures (Arabic lam-alef, Khmer coeng, Tifinagh,
+Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts other controls as 1 column.
 
 Short inputs go through the state machine char by char; past a volume that pays for two
 regex classes, plain chars are counted by class at C speed and only rare runs step through it.
 
-Lone surrogates (which only appear in a Python str after ``surrogateescape`` decoding; Rust
-strings cannot hold them) are measured like U+FFFD: 1 column, no role in any sequence.
+Lone surrogates (only from ``surrogateescape``; a Rust str has none) count like U+FFFD.
 """
 
 from __future__ import annotations

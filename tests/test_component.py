@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from command import CLEAN_ENV, FERRIS, sha256
+from dagster_events import check_evaluations
 
 from ferris_says.dagster import FerrisSaysComponent
 
@@ -81,14 +82,6 @@ def materialize(instance, defs, key, **kwargs):
     assert result.success
     [mat] = result.asset_materializations_for_node(assets_def.node_def.name)
     return result, mat
-
-
-def check_evaluations(instance, result):
-    entries = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
-    return {
-        e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data
-        for e in entries
-    }
 
 
 def error_chain(error: BaseException) -> str:

@@ -58,6 +58,7 @@ from dagster import (
 )
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_docker import PipesDockerClient
+from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
 from dagster_pipes import PipesDefaultMessageWriter
@@ -150,27 +151,6 @@ def docker_example():
     module = load_example("docker")
     assert module.IMAGE == IMAGE  # the module reads FERRIS_SAYS_IMAGE too
     return module
-
-
-def materialization(result, key="ferris"):
-    [mat] = result.asset_materializations_for_node(key)
-    return mat
-
-
-def data_version(mat) -> str:
-    return mat.tags["dagster/data_version"]
-
-
-def check_evaluations(instance, result):
-    entries = instance.all_logs(result.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    return {
-        e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data
-        for e in entries
-    }
-
-
-def user_messages(instance, result):
-    return [entry.user_message for entry in instance.all_logs(result.run_id)]
 
 
 def docker_asset(command, extras=None):

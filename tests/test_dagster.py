@@ -4,7 +4,6 @@ Runs on the latest Dagster (``make test``) and on the blog's Dagster 1.8.4
 (``make test-dagster-1.8``). One ephemeral instance serves the whole module.
 """
 
-import hashlib
 import importlib.util
 import os
 import subprocess
@@ -15,6 +14,7 @@ import pytest
 
 dagster = pytest.importorskip("dagster")
 
+from command import sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -34,6 +34,7 @@ from dagster import (
     open_pipes_session,
 )
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
+from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_pipes import PipesDefaultMessageWriter
 
 # Dagster's own deprecation and preview notices about its internals, not about this code.
@@ -106,31 +107,6 @@ def run_asset(instance, the_asset, client=None, **kwargs):
         resources={"pipes_subprocess_client": client or blog_client()},
         **kwargs,
     )
-
-
-def materialization(result, key="ferris"):
-    [mat] = result.asset_materializations_for_node(key)
-    return mat
-
-
-def data_version(mat) -> str:
-    return mat.tags["dagster/data_version"]
-
-
-def check_evaluations(instance, result):
-    entries = instance.all_logs(result.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    return {
-        e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data
-        for e in entries
-    }
-
-
-def user_messages(instance, result):
-    return [entry.user_message for entry in instance.all_logs(result.run_id)]
-
-
-def sha256(text):
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # ---- the blog's asset -----------------------------------------------------------------------

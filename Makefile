@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
+.PHONY: demo demo-next-steps test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
 	image test-container test-pythons container-tools
 
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +30,15 @@ demo: $(VENV)/.installed
 	rm -f fake_temp/messages.json
 	$(BIN)/ferris-says "what you want"
 	$(BIN)/python -m ferris_says.show_messages fake_temp/messages.json
+	@$(MAKE) -s --no-print-directory demo-next-steps
+
+# How to run the command next: it lives in $(VENV), which no shell has on its PATH yet.
+demo-next-steps:
+	@echo
+	@echo 'ferris-says is installed in $(VENV)/. To run it from any shell:'
+	@echo '  source $(abspath $(VENV))/bin/activate'
+	@echo '  ferris-says "what you want"'
+	@echo 'or, without activating: $(abspath $(BIN))/ferris-says "what you want"'
 
 # Debian's LineBreak.txt, which a test checks the generated line-break table against.
 LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt

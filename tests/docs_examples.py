@@ -8,6 +8,7 @@ comment on the line just before the fence changes how the block runs:
 
     <!-- console: in-clone -->      run in a copy of the checkout (fake_temp/ and all)
     <!-- console: slow -->          run only by `make test-docs-slow` (installs, dg)
+    <!-- console: slow, in-clone -->  both
     <!-- console: not run: WHY -->  shown, never run (WHY is required: a container push...)
 
 Each block runs in a fresh scratch directory, which is also HOME; commands run one by one with
@@ -31,7 +32,7 @@ PROMPT = "$ "
 ELLIPSIS = "..."
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)\s*(?P<info>[^\s`]*)")
 MARKER = re.compile(r"^\s*<!--\s*console:\s*(?P<what>.*?)\s*-->\s*$")
-MARKERS = ("in-clone", "slow", "not run:")
+MARKERS = ("in-clone", "slow")  # and `not run: WHY`, alone
 COMMAND_TIMEOUT_S = 120
 SLOW_COMMAND_TIMEOUT_S = 900
 # Output that depends on where the example ran: the scratch directory reads as `~`.
@@ -68,19 +69,20 @@ def documentation_pages() -> list[Path]:
     return [REPO / "README.md", *sorted((REPO / "docs" / "pages").glob("**/*.md"))]
 
 
-def _marker(lines: list[str], fence_index: int) -> str | None:
-    previous = fence_index - 1
-    if previous < 0:
-        return None
-    match = MARKER.match(lines[previous])
-    if match is None:
-        return None
+def _markers(lines: list[str], fence_index: int) -> tuple[str, ...]:
+    """The markers of the comment just before the fence: `slow, in-clone`, or `not run: WHY`."""
+    if fence_index == 0 or (match := MARKER.match(lines[fence_index - 1])) is None:
+        return ()
     what = match["what"]
-    if not any(what == m or (m.endswith(":") and what.startswith(m)) for m in MARKERS):
-        raise ExampleFormatError(f"unknown console marker {what!r} (known: {', '.join(MARKERS)})")
-    if what.startswith("not run:") and not what[len("not run:") :].strip():
-        raise ExampleFormatError("`<!-- console: not run: WHY -->` needs its WHY")
-    return what
+    if what.startswith("not run:"):
+        if not what[len("not run:") :].strip():
+            raise ExampleFormatError("`<!-- console: not run: WHY -->` needs its WHY")
+        return (what,)
+    markers = tuple(part.strip() for part in what.split(","))
+    unknown = [m for m in markers if m not in MARKERS]
+    if unknown:
+        raise ExampleFormatError(f"unknown console marker {unknown[0]!r} (known: {', '.join(MARKERS)})")
+    return markers
 
 
 def _steps(body: list[str], first_line: int, where: str) -> tuple[Step, ...]:
@@ -121,18 +123,17 @@ def parse_page(page: Path, text: str | None = None) -> list[Example]:
             where = f"{page}:{index + 1}"
             if end >= len(lines):
                 raise ExampleFormatError(f"{where}: the console block is never closed")
-            marker = _marker(lines, index)
+            markers = _markers(lines, index)
+            not_run = [m[len("not run:") :].strip() for m in markers if m.startswith("not run:")]
             body = [line[indent:] if line[:indent].isspace() else line for line in lines[index + 1 : end]]
             examples.append(
                 Example(
                     page=page,
                     line=index + 1,
                     steps=_steps(body, index + 2, where),
-                    in_clone=marker == "in-clone",
-                    slow=marker == "slow",
-                    not_run=marker[len("not run:") :].strip()
-                    if marker and marker.startswith("not run:")
-                    else None,
+                    in_clone="in-clone" in markers,
+                    slow="slow" in markers,
+                    not_run=not_run[0] if not_run else None,
                 )
             )
         index = end + 1
@@ -143,10 +144,17 @@ def all_examples() -> list[Example]:
     return [example for page in documentation_pages() for example in parse_page(page)]
 
 
+# How this machine reaches package registries (proxies, certificates, indexes): passed on
+# so that the install examples install; nothing of it shows in an example's output.
+NETWORK_SETTINGS = re.compile(r"(?i)^(.*_proxy|SSL_CERT_(FILE|DIR)|(REQUESTS|CURL)_CA_BUNDLE|PIP_.*|UV_.*)$")
+
+
 def example_environment(scratch: Path) -> dict[str, str]:
     """The same environment for every run, whoever runs `make test` and from where."""
     venv_bin = str(Path(sys.executable).parent)
+    network = {name: value for name, value in os.environ.items() if NETWORK_SETTINGS.match(name)}
     return {
+        **network,
         "PATH": os.pathsep.join([venv_bin, "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": str(scratch),
         "LANG": "C.UTF-8",

@@ -136,6 +136,8 @@ def test_markers() -> None:
     assert slow.slow and not slow.in_clone
     clone = _one("<!-- console: in-clone -->\n```console\n$ true\n```\n")
     assert clone.in_clone
+    both = _one("<!-- console: slow, in-clone -->\n```console\n$ true\n```\n")
+    assert both.slow and both.in_clone
     skipped = _one("<!-- console: not run: needs a registry -->\n```console\n$ true\n```\n")
     assert skipped.not_run == "needs a registry"
     for bad in ("<!-- console: sloww -->", "<!-- console: not run: -->"):

@@ -107,3 +107,60 @@ def test_color_completes_its_choices(tmp_path: Path, prefix: str) -> None:
 def test_files_complete_file_names(tmp_path: Path, option: str, prefix: str) -> None:
     """click answers `file` and lets the shell list the files, which it does for any prefix."""
     assert _complete(f"ferris-says {option} {prefix}", tmp_path) == [f"file,{prefix}"]
+
+
+def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
+    """Keys typed into an interactive bash with the completion loaded; what the terminal shows."""
+    import pty
+    import select
+    import time
+
+    script = subprocess.run(
+        [FERRIS], env={**os.environ, "_FERRIS_SAYS_COMPLETE": "bash_source"},
+        capture_output=True, check=True,
+    ).stdout
+    (tmp_path / "complete.bash").write_bytes(script)
+    env = {"PATH": f"{Path(FERRIS).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb",
+           "PS1": "READY> ", "INPUTRC": "/dev/null"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive bash in the scratch directory
+        os.chdir(tmp_path)
+        os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
+    shown = b""
+
+    def read_for(seconds: float) -> None:
+        nonlocal shown
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    shown += os.read(fd, 4096)
+                except OSError:
+                    return
+
+    try:
+        os.write(fd, b". ./complete.bash\n")
+        read_for(1.0)
+        shown = b""
+        os.write(fd, keys)
+        read_for(3.0)
+    finally:
+        os.write(fd, b"\x03exit\n")
+        os.close(fd)
+        os.waitpid(pid, 0)
+    return shown.decode(errors="replace")
+
+
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="bash is Debian's own shell")
+def test_bash_completes_file_names_after_files(tmp_path: Path) -> None:
+    for name in ("notes.txt", "todo.txt"):
+        (tmp_path / name).write_text("x")
+    shown = _type_into_bash(tmp_path, b"ferris-says --files no\t")
+    assert "ferris-says --files notes.txt" in shown, shown
+
+
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="bash is Debian's own shell")
+def test_bash_completes_color_choices(tmp_path: Path) -> None:
+    shown = _type_into_bash(tmp_path, b"ferris-says --color ne\t")
+    assert "ferris-says --color never" in shown, shown

@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo demo-next-steps test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
+.PHONY: demo demo-next-steps test docs docs-check test-docs-slow test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
 	image test-container test-pythons container-tools
 
 $(VENV)/.installed: pyproject.toml
@@ -45,8 +45,38 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT)
+# The shells whose completion the docs' examples run (bash is Debian's own).
+SHELLS_FOR_COMPLETION := /usr/bin/zsh /usr/bin/fish
+$(SHELLS_FOR_COMPLETION):
+	apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(SHELLS_FOR_COMPLETION)
 	$(BIN)/python -m pytest -q
+
+# ---- documentation ---------------------------------------------------------------------------
+$(VENV)/.installed-docs: $(VENV)/.installed-test
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test,docs]'
+	touch $@
+
+# The site (strict: a dead link or a page missing from nav fails) and the manual page, both
+# from the sources in the checkout, into build/docs/.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --config-file docs/mkdocs.yml
+	mkdir -p build/docs/man
+	$(BIN)/python -m ferris_says.manpage > build/docs/man/ferris-says.1
+	@echo "site: build/docs/site/index.html; man page: man -l build/docs/man/ferris-says.1"
+
+# Every page of the built site in headless Chromium (Debian's), served on a free loopback port.
+docs-check: docs
+	command -v chromium >/dev/null || (apt-get -o DPkg::Lock::Timeout=900 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y chromium)
+	$(BIN)/python tests/docs_browser.py build/docs/site
+
+# The examples marked slow: installs with pip, pipx and uv, make demo in a copy of the clone,
+# the dg project made from nothing.
+test-docs-slow: $(VENV)/.installed-docs $(SHELLS_FOR_COMPLETION)
+	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q tests/test_docs_examples.py
 
 test-dagster-1.8: $(VENV18)/.installed
 	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py

@@ -37,6 +37,7 @@ COMMAND_TIMEOUT_S = 120
 SLOW_COMMAND_TIMEOUT_S = 900
 # Output that depends on where the example ran: the scratch directory reads as `~`.
 HOME_SHOWN_AS = "~"
+DAGSTER_HOME = ".dagster"  # in the scratch directory
 
 
 class ExampleFormatError(ValueError):
@@ -170,7 +171,7 @@ def example_environment(scratch: Path) -> dict[str, str]:
         "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
         "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache" / "uv")),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DAGSTER_HOME": str(scratch / DAGSTER_HOME),
     }
 
 
@@ -186,6 +187,10 @@ def checkout_files() -> list[str]:
 
 
 def prepare_scratch(example: Example, scratch: Path) -> None:
+    # Dagster's instance: telemetry off, so no first-run banner in `dg`'s output.
+    dagster_home = scratch / DAGSTER_HOME
+    dagster_home.mkdir(exist_ok=True)
+    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     if example.in_clone:
         for name in checkout_files():
             target = scratch / name

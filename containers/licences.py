@@ -14,15 +14,20 @@ import sys
 from pathlib import Path
 
 
+def first(meta: importlib.metadata.PackageMetadata, field: str) -> str:
+    values = meta.get_all(field) or []
+    return str(values[0]) if values else ""
+
+
 def declared_licence(dist: importlib.metadata.Distribution) -> str:
     meta = dist.metadata
-    expression = meta.get("License-Expression")
+    expression = first(meta, "License-Expression")
     if expression:
         return expression
     classifiers = [
         c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")
     ]
-    text = (meta.get("License") or "").strip()
+    text = first(meta, "License").strip()
     if text and len(text) <= 80 and "\n" not in text:
         classifiers.insert(0, text)
     return "; ".join(dict.fromkeys(classifiers)) or "not declared in the package's metadata"
@@ -30,15 +35,21 @@ def declared_licence(dist: importlib.metadata.Distribution) -> str:
 
 def licence_files(dist: importlib.metadata.Distribution) -> list[Path]:
     names = [str(f) for f in dist.files or []]
-    wanted = [n for n in names if ".dist-info/" in n and any(
-        key in n.rsplit("/", 1)[-1].upper() for key in ("LICEN", "COPYING", "NOTICE"))]
+    wanted = [
+        n
+        for n in names
+        if ".dist-info/" in n
+        and any(key in n.rsplit("/", 1)[-1].upper() for key in ("LICEN", "COPYING", "NOTICE"))
+    ]
     return [Path(str(dist.locate_file(n))) for n in wanted]
 
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     rows = []
-    for dist in sorted(importlib.metadata.distributions(), key=lambda d: d.metadata["Name"].lower()):
+    for dist in sorted(
+        importlib.metadata.distributions(), key=lambda d: d.metadata["Name"].lower()
+    ):
         name = dist.metadata["Name"]
         rows.append(f"{name} {dist.version}: {declared_licence(dist)}")
         for path in licence_files(dist):

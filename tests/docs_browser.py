@@ -22,13 +22,19 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "pages"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 30_000
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -50,8 +56,12 @@ def check_site(site: Path, screens: Path) -> list[str]:
     try:
         with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="ferris-docs-") as profile:
             context = pw.chromium.launch_persistent_context(
-                profile, executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 900}, timeout=60_000,
+                profile,
+                executable_path=chromium,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900},
+                timeout=60_000,
             )
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
@@ -97,8 +107,10 @@ def check_site(site: Path, screens: Path) -> list[str]:
             for option in ("--width", "--files", "--character", "--color", "--verbose"):
                 if option not in reference:
                     problems.append(f"cli.html: the reference lacks {option}")
-            print(f"docs-check: {len(seen)} pages reached through the navigation; "
-                  f"screenshots in {screens}")
+            print(
+                f"docs-check: {len(seen)} pages reached through the navigation; "
+                f"screenshots in {screens}"
+            )
             context.close()
     finally:
         server.shutdown()

@@ -82,7 +82,9 @@ def _markers(lines: list[str], fence_index: int) -> tuple[str, ...]:
     markers = tuple(part.strip() for part in what.split(","))
     unknown = [m for m in markers if m not in MARKERS]
     if unknown:
-        raise ExampleFormatError(f"unknown console marker {unknown[0]!r} (known: {', '.join(MARKERS)})")
+        raise ExampleFormatError(
+            f"unknown console marker {unknown[0]!r} (known: {', '.join(MARKERS)})"
+        )
     return markers
 
 
@@ -126,7 +128,10 @@ def parse_page(page: Path, text: str | None = None) -> list[Example]:
                 raise ExampleFormatError(f"{where}: the console block is never closed")
             markers = _markers(lines, index)
             not_run = [m[len("not run:") :].strip() for m in markers if m.startswith("not run:")]
-            body = [line[indent:] if line[:indent].isspace() else line for line in lines[index + 1 : end]]
+            body = [
+                line[indent:] if line[:indent].isspace() else line
+                for line in lines[index + 1 : end]
+            ]
             examples.append(
                 Example(
                     page=page,
@@ -147,7 +152,9 @@ def all_examples() -> list[Example]:
 
 # How this machine reaches package registries (proxies, certificates, indexes): passed on
 # so that the install examples install; nothing of it shows in an example's output.
-NETWORK_SETTINGS = re.compile(r"(?i)^(.*_proxy|SSL_CERT_(FILE|DIR)|(REQUESTS|CURL)_CA_BUNDLE|PIP_.*|UV_.*)$")
+NETWORK_SETTINGS = re.compile(
+    r"(?i)^(.*_proxy|SSL_CERT_(FILE|DIR)|(REQUESTS|CURL)_CA_BUNDLE|PIP_.*|UV_.*)$"
+)
 
 
 def example_environment(scratch: Path) -> dict[str, str]:

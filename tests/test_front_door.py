@@ -18,7 +18,7 @@ REPO = HERE.parent
 
 
 def _context(extras: dict[str, object]) -> dict[str, object]:
-    context = json.loads((REPO / "fake_temp" / "context.json").read_text())
+    context: dict[str, object] = json.loads((REPO / "fake_temp" / "context.json").read_text())
     context["extras"] = extras
     return context
 
@@ -30,7 +30,9 @@ extras_values = st.dictionaries(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(extras=extras_values, files=st.booleans())
 def test_verbose_mentions_unused_extras_words_only_when_there_are_some(
     tmp_path: Path, extras: dict[str, object], files: bool
@@ -61,7 +63,13 @@ def test_make_demo_ends_by_saying_how_to_run_the_command(tmp_path: Path) -> None
     makefile = (REPO / "Makefile").read_text()
     assert "demo-next-steps" in makefile
     shown = subprocess.run(
-        ["make", "-s", "--no-print-directory", "demo-next-steps", f"VENV={Path(FERRIS).parent.parent}"],
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            "demo-next-steps",
+            f"VENV={Path(FERRIS).parent.parent}",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -87,15 +95,21 @@ def test_make_demo_ends_by_saying_how_to_run_the_command(tmp_path: Path) -> None
 def _complete(words: str, tmp_path: Path) -> list[str]:
     """What click answers bash for the command line `words` (the cursor at its end)."""
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    env = {**os.environ, "_FERRIS_SAYS_COMPLETE": "bash_complete", "COMP_WORDS": words,
-           "COMP_CWORD": str(cword)}
+    env = {
+        **os.environ,
+        "_FERRIS_SAYS_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
+    }
     done = subprocess.run([FERRIS], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return [line for line in done.stdout.splitlines() if line]
 
 
 @given(prefix=st.sampled_from(["", "a", "al", "n", "x"]))
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_color_completes_its_choices(tmp_path: Path, prefix: str) -> None:
     choices = ["always", "auto", "never"]
     wanted = [f"plain,{c}" for c in choices if c.startswith(prefix)]
@@ -103,7 +117,9 @@ def test_color_completes_its_choices(tmp_path: Path, prefix: str) -> None:
 
 
 @given(option=st.sampled_from(["--files", "-f"]), prefix=st.text("ab./é", max_size=3))
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_files_complete_file_names(tmp_path: Path, option: str, prefix: str) -> None:
     """click answers `file` and lets the shell list the files, which it does for any prefix."""
     assert _complete(f"ferris-says {option} {prefix}", tmp_path) == [f"file,{prefix}"]
@@ -116,12 +132,19 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
     import time
 
     script = subprocess.run(
-        [FERRIS], env={**os.environ, "_FERRIS_SAYS_COMPLETE": "bash_source"},
-        capture_output=True, check=True,
+        [FERRIS],
+        env={**os.environ, "_FERRIS_SAYS_COMPLETE": "bash_source"},
+        capture_output=True,
+        check=True,
     ).stdout
     (tmp_path / "complete.bash").write_bytes(script)
-    env = {"PATH": f"{Path(FERRIS).parent}:/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb",
-           "PS1": "READY> ", "INPUTRC": "/dev/null"}
+    env = {
+        "PATH": f"{Path(FERRIS).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "TERM": "dumb",
+        "PS1": "READY> ",
+        "INPUTRC": "/dev/null",
+    }
     pid, fd = pty.fork()
     if pid == 0:  # the child: an interactive bash in the scratch directory
         os.chdir(tmp_path)

@@ -45,13 +45,14 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-# The shells whose completion the docs' examples run (bash is Debian's own).
-SHELLS_FOR_COMPLETION := /usr/bin/zsh /usr/bin/fish
-$(SHELLS_FOR_COMPLETION):
+# The shells whose completion the docs' examples run (bash is Debian's own), and man, which
+# reads the generated manual page in the tests.
+DOCS_TOOLS := /usr/bin/zsh /usr/bin/fish /usr/bin/man
+$(DOCS_TOOLS):
 	apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish
+		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish man-db
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(SHELLS_FOR_COMPLETION)
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(DOCS_TOOLS)
 	$(BIN)/python -m pytest -q
 
 # ---- documentation ---------------------------------------------------------------------------
@@ -75,7 +76,7 @@ docs-check: docs
 
 # The examples marked slow: installs with pip, pipx and uv, make demo in a copy of the clone,
 # the dg project made from nothing.
-test-docs-slow: $(VENV)/.installed-docs $(SHELLS_FOR_COMPLETION)
+test-docs-slow: $(VENV)/.installed-docs $(DOCS_TOOLS)
 	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q tests/test_docs_examples.py
 
 test-dagster-1.8: $(VENV18)/.installed

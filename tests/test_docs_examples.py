@@ -63,6 +63,14 @@ def test_every_page_is_collected() -> None:
     assert len(runnable) >= 10
 
 
+def test_the_readme_reads_in_two_minutes() -> None:
+    """At most 200 lines: the rest belongs in docs/pages/, which it links to."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    for link in ("docs/pages/install.md", "docs/pages/errors.md", "docs/pages/components.md"):
+        assert f"]({link})" in readme and (REPO / link).is_file()
+
+
 # ---- the collector itself: it must be able to fail ----------------------------------------
 
 

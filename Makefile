@@ -56,8 +56,8 @@ test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(DOCS_TOOLS)
 	$(BIN)/python -m pytest -q
 
 # ---- documentation ---------------------------------------------------------------------------
-$(VENV)/.installed-docs: $(VENV)/.installed-test
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test,docs]'
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[docs]'
 	touch $@
 
 # The site (strict: a dead link or a page missing from nav fails) and the manual page, both
@@ -76,7 +76,7 @@ docs-check: docs
 
 # The examples marked slow: installs with pip, pipx and uv, make demo in a copy of the clone,
 # the dg project made from nothing.
-test-docs-slow: $(VENV)/.installed-docs $(DOCS_TOOLS)
+test-docs-slow: $(VENV)/.installed-test $(VENV)/.installed-docs $(DOCS_TOOLS)
 	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q tests/test_docs_examples.py
 
 test-dagster-1.8: $(VENV18)/.installed

@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo demo-next-steps test docs docs-check test-docs-slow test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
+.PHONY: demo demo-next-steps test docs docs-check docs-serve test-docs-slow test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
 	image test-container test-pythons container-tools
 
 $(VENV)/.installed: pyproject.toml
@@ -73,6 +73,13 @@ docs-check: docs
 	command -v chromium >/dev/null || (apt-get -o DPkg::Lock::Timeout=900 update && \
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y chromium)
 	$(BIN)/python tests/docs_browser.py build/docs/site
+
+# A live preview of the site on a free loopback port; Ctrl-C stops it.
+docs-serve: $(VENV)/.installed-docs
+	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); \
+		s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') && \
+	echo "docs preview: http://127.0.0.1:$$port/" && \
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --config-file docs/mkdocs.yml -a 127.0.0.1:$$port
 
 # The examples marked slow: installs with pip, pipx and uv, make demo in a copy of the clone,
 # the dg project made from nothing.

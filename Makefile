@@ -8,7 +8,7 @@ VENV18 ?= .venv-dagster-1.8
 BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
-.PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
+.PHONY: demo demo-next-steps test docs docs-check docs-serve test-docs-slow test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
 	image test-container test-pythons container-tools
 
 $(VENV)/.installed: pyproject.toml
@@ -30,14 +30,61 @@ demo: $(VENV)/.installed
 	rm -f fake_temp/messages.json
 	$(BIN)/ferris-says "what you want"
 	$(BIN)/python -m ferris_says.show_messages fake_temp/messages.json
+	@$(MAKE) -s --no-print-directory demo-next-steps
+
+# How to run the command next: it lives in $(VENV), which no shell has on its PATH yet.
+demo-next-steps:
+	@echo
+	@echo 'ferris-says is installed in $(VENV)/. To run it from any shell:'
+	@echo '  source $(abspath $(VENV))/bin/activate'
+	@echo '  ferris-says "what you want"'
+	@echo 'or, without activating: $(abspath $(BIN))/ferris-says "what you want"'
 
 # Debian's LineBreak.txt, which a test checks the generated line-break table against.
 LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT)
+# The shells whose completion the docs' examples run (bash is Debian's own), and man, which
+# reads the generated manual page in the tests.
+DOCS_TOOLS := /usr/bin/zsh /usr/bin/fish /usr/bin/man
+$(DOCS_TOOLS):
+	apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish man-db
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(DOCS_TOOLS)
 	$(BIN)/python -m pytest -q
+
+# ---- documentation ---------------------------------------------------------------------------
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[docs]'
+	touch $@
+
+# The site (strict: a dead link or a page missing from nav fails) and the manual page, both
+# from the sources in the checkout, into build/docs/.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --config-file docs/mkdocs.yml
+	mkdir -p build/docs/man
+	$(BIN)/python -m ferris_says.manpage > build/docs/man/ferris-says.1
+	@echo "site: build/docs/site/index.html; man page: man -l build/docs/man/ferris-says.1"
+
+# Every page of the built site in headless Chromium (Debian's), served on a free loopback port.
+docs-check: docs
+	command -v chromium >/dev/null || (apt-get -o DPkg::Lock::Timeout=900 update && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y chromium)
+	$(BIN)/python tests/docs_browser.py build/docs/site
+
+# A live preview of the site on a free loopback port; Ctrl-C stops it.
+docs-serve: $(VENV)/.installed-docs
+	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); \
+		s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') && \
+	echo "docs preview: http://127.0.0.1:$$port/" && \
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --config-file docs/mkdocs.yml -a 127.0.0.1:$$port
+
+# The examples marked slow: installs with pip, pipx and uv, make demo in a copy of the clone,
+# the dg project made from nothing.
+test-docs-slow: $(VENV)/.installed-test $(VENV)/.installed-docs $(DOCS_TOOLS)
+	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q tests/test_docs_examples.py
 
 test-dagster-1.8: $(VENV18)/.installed
 	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py

@@ -32,6 +32,8 @@ pyver=$("$engine" run --rm --network=none --entrypoint python3 "$base" \
     -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 wheels="build/wheels/py$pyver"
 "$python" "$here/wheelhouse.py" --python-version "$pyver" --out "$wheels"
+# The licence listing runs inside the build, which sees only build/wheels/.
+cp "$here/licences.py" "$wheels/licences.py"
 
 "$engine" build --network=none \
     --build-arg "BASE_IMAGE=$base" \

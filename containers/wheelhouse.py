@@ -47,7 +47,7 @@ def build_ferris_says_wheel(out: Path) -> Path:
         old.unlink()
     with tempfile.TemporaryDirectory(prefix="ferris-says-wheel-") as tmp:
         src = Path(tmp)
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "README.md", "LICENSE-MIT", "LICENSE-APACHE"):
             shutil.copy2(ROOT / name, src / name)
         shutil.copytree(
             ROOT / "ferris_says",

@@ -1,6 +1,7 @@
 """End to end: materialize the example's assets and check their pages in headless Chromium.
 
-    python dagster_example/e2e.py [--out build/e2e] [--docs-screenshot docs/dagster-asset-page.png]
+    python dagster_example/e2e.py [--out build/e2e] \
+        [--docs-screenshot docs/pages/dagster-asset-page.png]
 
 What ``make e2e`` runs. Steps, each with a bounded wait:
 

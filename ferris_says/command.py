@@ -7,6 +7,7 @@ words): click costs more to import than Python does to start, so plain words nev
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,9 @@ from ferris_says.errors import (
 )
 from ferris_says.speak import run
 from ferris_says.streams import PROG, report_error, silence_stdout, write_stdout
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 HELP = """\
 Print Ferris the crab saying WORDS, exactly as the Rust crate ferris-says 0.3.2 draws it.
@@ -154,6 +158,15 @@ class WidthRange(click.IntRange):
         return super().convert(value, param, ctx)
 
 
+def complete_file_names(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """`--files <TAB>`: the shell lists the files (click tells it so with the `file` type)."""
+    from click.shell_completion import CompletionItem  # only ever needed while completing
+
+    return [CompletionItem(incomplete, type="file")]
+
+
 def list_characters(ctx: click.Context, _param, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
@@ -176,6 +189,7 @@ def list_characters(ctx: click.Context, _param, value: bool) -> None:
     "files",
     multiple=True,
     metavar="PATH",
+    shell_complete=complete_file_names,
     help="Say this file's content (repeatable: one picture per file, in order).",
 )
 @click.option(

@@ -98,11 +98,10 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
         else:
             for line in session.describe():
                 trace(verbose, line)
-            if words or files:
+            if (words or files) and session.has_extras_words:
                 trace(
                     verbose,
-                    'the run\'s extras={"words": ...}, if any, are not used: '
-                    "WORDS or --files were given",
+                    'the run\'s extras={"words": ...} are not used: WORDS or --files were given',
                 )
         if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")

@@ -473,3 +473,38 @@ def test_the_kubernetes_pod_runs_under_podman_kube_play(
     assert "ferris spoke" in user_messages(instance, result)
     pod_name = get_pod_name(result.run_id, "ferris")
     assert podman("pod", "exists", pod_name, check=False).returncode == 1  # removed
+
+
+def _image_file(path: str) -> bytes:
+    done = podman_run([path], "--entrypoint", "cat")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_image_has_the_manual_page_man_finds_beside_the_command(tmp_path) -> None:
+    """The page is where man looks for a command in /opt/ferris-says/bin; the host's man
+    renders it (the slim bases carry no man), and it is the command's own help."""
+    page = tmp_path / "ferris-says.1"
+    page.write_bytes(_image_file("/opt/ferris-says/share/man/man1/ferris-says.1"))
+    shown = subprocess.run(
+        ["man", "-l", str(page)], env={**os.environ, "MANWIDTH": "80", "MANPAGER": "cat"},
+        capture_output=True, text=True, check=True,
+    ).stdout
+    for part in ("NAME", "SYNOPSIS", "OPTIONS", "--width", "--list-characters", "Exit status"):
+        assert part in shown.replace("\u2010", "-"), part
+
+
+def test_the_image_lists_every_python_package_with_its_licence() -> None:
+    listing = _image_file("/opt/ferris-says/share/licenses/PACKAGES.txt").decode()
+    probe = (
+        "import importlib.metadata as m, json;"
+        "print(json.dumps(sorted(d.metadata['Name'] for d in m.distributions())))"
+    )
+    names = podman_run(["-c", probe], "--entrypoint", "/opt/ferris-says/bin/python")
+    installed = json.loads(names.stdout)
+    listed = [line.split(" ", 1)[0] for line in listing.splitlines()]
+    assert sorted(listed) == installed and "cowsay" in listed
+    assert "GPL" in next(line for line in listing.splitlines() if line.startswith("cowsay "))
+    gpl = _image_file("/opt/ferris-says/share/licenses/cowsay/LICENSE.txt").decode()
+    assert "GNU GENERAL PUBLIC LICENSE" in gpl and "Version 3" in gpl
+    assert b"MIT License" in _image_file("/opt/ferris-says/share/licenses/ferris-says/LICENSE-MIT")

@@ -252,6 +252,11 @@ class FerrisPipesSession:
     # ---- what the command uses ------------------------------------------------------------
 
     @property
+    def has_extras_words(self) -> bool:
+        """Whether the run's extras hold words, without reading (or checking) them."""
+        return self.context is not None and self.context.extras.get("words") is not None
+
+    @property
     def extras_words(self) -> str | None:
         """Words from ``extras={"words": ...}``: a string, or a list of strings joined by a
         space; anything else, or text with a lone surrogate, is a usage error."""

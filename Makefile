@@ -81,7 +81,7 @@ dagster: $(VENVUI)/.installed
 # screenshots and logs in build/e2e/.
 e2e: $(VENVUI)/.installed
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-	$(BINUI)/python dagster_example/e2e.py
+	$(BINUI)/python tests/e2e_ui.py
 
 bench: $(VENV)/.installed
 	# Compile first, as pip does on a normal install: cold start should not time compiling.

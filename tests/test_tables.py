@@ -22,7 +22,7 @@ def test_committed_pair_table_compiles_from_the_rules():
 def test_line_break_classes_match_linebreak_txt():
     if not LINEBREAK_TXT.exists():
         pytest.skip("Debian's unicode-data (LineBreak.txt 15.0.0) is not installed")
-    from ferris_says._generate_wrap_tables import line_break_classes, runs
+    from generate_wrap_tables import line_break_classes, runs
 
     starts, classes = runs(line_break_classes(str(LINEBREAK_TXT)))
     assert tuple(starts) == _wrap_tables.LINE_BREAK_STARTS

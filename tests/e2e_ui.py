@@ -1,6 +1,6 @@
 """End to end: materialize the example's assets and check their pages in headless Chromium.
 
-    python dagster_example/e2e.py [--out build/e2e] [--docs-screenshot docs/dagster-asset-page.png]
+    python tests/e2e_ui.py [--out build/e2e] [--docs-screenshot docs/dagster-asset-page.png]
 
 What ``make e2e`` runs. Steps, each with a bounded wait:
 
@@ -44,10 +44,10 @@ import traceback
 import urllib.error
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = os.path.join(ROOT, "dagster_example")
 # The components project's code location, imported from its own folder (not installed).
-TARGET = ["-m", "ferris_example.definitions", "-d", HERE]
+TARGET = ["-m", "ferris_example.definitions", "-d", EXAMPLE]
 BIN = os.path.dirname(sys.executable)
 
 WORDS = "'Say, say, say'"  # what both example assets make Ferris say

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
@@ -20,13 +21,13 @@ DEFAULT_PATH = "fake_temp/messages.json"
 SHOWN_CHARS = 300  # long values are cut for display; the file keeps them whole
 
 
-def _short(value, limit: int = SHOWN_CHARS) -> str:
+def _short(value: object, limit: int = SHOWN_CHARS) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
-def _metadata(metadata) -> list:
-    rows = []
+def _metadata(metadata: Any) -> list[RenderableType]:
+    rows: list[RenderableType] = []
     for key, entry in (metadata or {}).items():
         if isinstance(entry, dict) and set(entry) == {"raw_value", "type"}:
             kind, value = entry["type"], entry["raw_value"]
@@ -40,14 +41,14 @@ def _metadata(metadata) -> list:
     return rows
 
 
-def _exception(exc) -> Text:
+def _exception(exc: object) -> Text:
     if not isinstance(exc, dict):
         return Text(_short(exc), style="red")
     message = str(exc.get("message") or "").strip()
     return Text(f"closed with exception {exc.get('name')}: {_short(message)}", style="bold red")
 
 
-def describe(message) -> tuple[str, object, str]:
+def describe(message: Any) -> tuple[str, RenderableType, str]:
     """(method, rich renderable, row style) for one decoded message."""
     if not isinstance(message, dict) or "__dagster_pipes_version" not in message:
         return "?", Text(f"not a Pipes message: {_short(message)}", style="red"), "red"

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Sequence
+from typing import TypeVar, cast
 
 from ferris_says.str_width import (
     ARABIC_TRANSPARENT,
@@ -47,11 +49,15 @@ FLAG_COLUMNS = (
 SURROGATES = range(0xD800, 0xE000)
 REPLACEMENT = 0xFFFD
 
+# (lookup_width, WidthInfo, flags): what unicode-width 0.1.14's str_width knows of a char.
+StrProps = tuple[int, int, int]
+T = TypeVar("T")
 
-def read_dump(path: str) -> tuple[str, list, list]:
+
+def read_dump(path: str) -> tuple[str, list[int], list[StrProps]]:
     """Return the header, and per code point: the 0.2.1 char width, the 0.1.14 props tuple."""
-    char_widths: list = [None] * 0x110000
-    str_props: list = [None] * 0x110000
+    char_widths: list[int | None] = [None] * 0x110000
+    str_props: list[StrProps | None] = [None] * 0x110000
     with open(path, encoding="utf-8") as lines:
         header = next(lines).strip()
         if not header.startswith("#"):
@@ -76,12 +82,14 @@ def read_dump(path: str) -> tuple[str, list, list]:
     missing = [cp for cp in range(0x110000) if char_widths[cp] is None]
     if missing:
         raise SystemExit(f"{path}: {len(missing)} code points missing, first U+{missing[0]:04X}")
-    return header, char_widths, str_props
+    # Every entry is filled now (checked just above).
+    return header, cast("list[int]", char_widths), cast("list[StrProps]", str_props)
 
 
-def runs(values: list) -> tuple[list[int], list]:
+def runs(values: Sequence[T]) -> tuple[list[int], list[T]]:
     """Run-length form: the code points where the value changes, and the value from there on."""
-    starts, kinds = [], []
+    starts: list[int] = []
+    kinds: list[T] = []
     for cp, value in enumerate(values):
         if not kinds or kinds[-1] != value:
             starts.append(cp)
@@ -89,7 +97,7 @@ def runs(values: list) -> tuple[list[int], list]:
     return starts, kinds
 
 
-def wrapped(name: str, items, per_line: int = 14) -> str:
+def wrapped(name: str, items: Iterable[object], per_line: int = 14) -> str:
     items = list(items)
     lines = [
         ", ".join(map(str, items[i : i + per_line])) + "," for i in range(0, len(items), per_line)

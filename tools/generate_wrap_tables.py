@@ -44,14 +44,15 @@ def line_break_classes(path: str) -> bytearray:
             if not data:
                 continue
             points, name = (part.strip() for part in data.split(";"))
-            first, _, last = points.partition("..")
-            lo, hi = int(first, 16), int(last or first, 16)
+            first_hex, _, last_hex = points.partition("..")
+            lo, hi = int(first_hex, 16), int(last_hex or first_hex, 16)
             classes[lo : hi + 1] = bytes([CLASS_NAMES.index(name)]) * (hi - lo + 1)
     return classes
 
 
 def runs(values: bytes | bytearray) -> tuple[list[int], bytes]:
-    starts, kinds = [], bytearray()
+    starts: list[int] = []
+    kinds = bytearray()
     for code_point, value in enumerate(values):
         if not kinds or kinds[-1] != value:
             starts.append(code_point)
@@ -60,7 +61,8 @@ def runs(values: bytes | bytearray) -> tuple[list[int], bytes]:
 
 
 def alphanumeric_runs(path: str) -> tuple[list[int], bytes]:
-    starts, kinds = [], bytearray()
+    starts: list[int] = []
+    kinds = bytearray()
     with open(path, encoding="ascii") as lines:
         for line in lines:
             start, flag = line.split()

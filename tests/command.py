@@ -44,7 +44,7 @@ def encode(value) -> str:
     return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
 
 
-def run(args, cwd, env=None, input=b"", timeout=60, **popen):
+def run(args, cwd, env=None, input=b"", timeout: int = 60, **popen):
     """The installed command; stdin is `input` unless `stdin=` is given."""
     if "stdin" in popen:
         input = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dagster import DagsterEventType
 
 
-def materialization(result, key="ferris"):
+def materialization(result, key: str = "ferris"):
     [mat] = result.asset_materializations_for_node(key)
     return mat
 

@@ -177,7 +177,7 @@ def run_docker(instance, the_asset, **kwargs):
 # ---- docker run -----------------------------------------------------------------------------
 
 
-def host_bubble(args, tmp_path) -> bytes:
+def host_bubble(args, tmp_path: Path) -> bytes:
     done = subprocess.run(
         [FERRIS, *args], cwd=tmp_path, env=CLEAN_ENV, capture_output=True, check=True
     )
@@ -194,7 +194,7 @@ def podman_run(args, *options) -> subprocess.CompletedProcess:
     )
 
 
-def test_docker_run_prints_the_hosts_exact_bubble(engine, tmp_path):
+def test_docker_run_prints_the_hosts_exact_bubble(engine, tmp_path: Path) -> None:
     done = podman_run(["what you want"])
     assert done.returncode == 0, done.stderr
     assert done.stderr == b""
@@ -202,7 +202,7 @@ def test_docker_run_prints_the_hosts_exact_bubble(engine, tmp_path):
     assert done.stdout.startswith(b" _______________\n< what you want >\n")
 
 
-def test_the_bubble_is_utf8_whatever_the_containers_locale(engine, tmp_path):
+def test_the_bubble_is_utf8_whatever_the_containers_locale(engine, tmp_path: Path) -> None:
     args = ["--width", "16", "パイプで渡した言葉も折り返します"]
     done = podman_run(args, "-e", "LANG=C", "-e", "LC_ALL=C", "-e", "PYTHONIOENCODING=ascii")
     assert done.returncode == 0, done.stderr
@@ -210,7 +210,7 @@ def test_the_bubble_is_utf8_whatever_the_containers_locale(engine, tmp_path):
     assert "/ パイプで渡した言 \\".encode() in done.stdout
 
 
-def test_the_image_runs_as_a_user_with_only_the_package(engine):
+def test_the_image_runs_as_a_user_with_only_the_package(engine) -> None:
     config = engine.images.get(IMAGE).attrs["Config"]
     assert config["Entrypoint"] == ["ferris-says"]
     assert config["User"] == "10001:10001"
@@ -244,7 +244,7 @@ def subprocess_blog_run(instance):
     return materialize([example.ferris], instance=instance, resources=dict(example.defs.resources))
 
 
-def test_the_blogs_asset_materializes_in_a_container(blog_run):
+def test_the_blogs_asset_materializes_in_a_container(blog_run) -> None:
     assert blog_run.success
     mat = materialization(blog_run)
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
@@ -252,14 +252,14 @@ def test_the_blogs_asset_materializes_in_a_container(blog_run):
     assert data_version(mat) == sha256(BLOG_WORDS)
 
 
-def test_same_data_version_and_picture_as_a_subprocess_run(blog_run, subprocess_blog_run):
+def test_same_data_version_and_picture_as_a_subprocess_run(blog_run, subprocess_blog_run) -> None:
     assert subprocess_blog_run.success
     in_container, on_host = materialization(blog_run), materialization(subprocess_blog_run)
     assert data_version(in_container) == data_version(on_host)
     assert in_container.metadata["ferris"].value == on_host.metadata["ferris"].value
 
 
-def test_both_checks_passed_with_their_metadata(instance, blog_run):
+def test_both_checks_passed_with_their_metadata(instance, blog_run) -> None:
     evaluations = check_evaluations(instance, blog_run)
     assert set(evaluations) == set(CHECKS)
     said = evaluations["ferris_should_say_something"]
@@ -271,12 +271,14 @@ def test_both_checks_passed_with_their_metadata(instance, blog_run):
     assert all(e.asset_key == AssetKey("ferris") for e in evaluations.values())
 
 
-def test_both_log_lines_reach_the_event_log(instance, blog_run):
+def test_both_log_lines_reach_the_event_log(instance, blog_run) -> None:
     messages = user_messages(instance, blog_run)
     assert messages.index("ferris will now speak") < messages.index("ferris spoke")
 
 
-def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(engine, blog_run):
+def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(
+    engine, blog_run
+) -> None:
     container = container_of_run(engine, blog_run.run_id)
     env = dict(item.partition("=")[::2] for item in container.attrs["Config"]["Env"])
     messages = json.loads(zlib.decompress(base64.b64decode(env["DAGSTER_PIPES_MESSAGES"])))
@@ -289,7 +291,7 @@ def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(engin
     assert methods[0] == "opened" and methods[-1] == "closed"
 
 
-def test_words_from_extras(engine, instance):
+def test_words_from_extras(engine, instance) -> None:
     result = run_docker(
         instance, docker_asset(None, extras={"words": ["said", "through", "extras"]})
     )
@@ -299,7 +301,7 @@ def test_words_from_extras(engine, instance):
     assert data_version(mat) == sha256("said through extras")
 
 
-def test_a_paragraph_reaches_dagster_whole(engine, instance):
+def test_a_paragraph_reaches_dagster_whole(engine, instance) -> None:
     """About 1 KB of words: the materialization line (words, bubble, JSON) is some 5 KB."""
     words = " ".join(f"word{i:03d}" for i in range(120))
     result = run_docker(instance, docker_asset([words]))
@@ -310,7 +312,7 @@ def test_a_paragraph_reaches_dagster_whole(engine, instance):
     assert set(check_evaluations(instance, result)) == set(CHECKS)
 
 
-def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance):
+def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance) -> None:
     """20 KB of words: podman logs at most 8 KiB per entry (Docker 16 KiB) and the Docker log
     reader parses each entry alone, so on stdio ferris-says caps each text value by its JSON
     size. The materialization arrives whole: the words cut with a note, the full data version."""
@@ -324,7 +326,7 @@ def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance):
     assert data_version(mat) == sha256(words)
 
 
-def test_the_component_with_image_runs_the_image(engine, instance):
+def test_the_component_with_image_runs_the_image(engine, instance) -> None:
     """FerrisSaysComponent's `image:` path, for real: the blog's words, wrapped at 12 columns,
     said by the image through PipesDockerClient; the same picture as the command on this host."""
     import dagster as dg
@@ -349,7 +351,7 @@ def test_the_component_with_image_runs_the_image(engine, instance):
     assert all(e.passed for e in check_evaluations(instance, result).values())
 
 
-def test_a_failing_run_fails_in_dagster_with_its_cause(engine, instance):
+def test_a_failing_run_fails_in_dagster_with_its_cause(engine, instance) -> None:
     result = run_docker(instance, docker_asset(["--asset-key", "nope", "hi"]), raise_on_error=False)
     assert not result.success
     closed = [
@@ -377,7 +379,7 @@ def kubernetes_example():
     return module
 
 
-def test_the_kubernetes_example_loads(kubernetes_example):
+def test_the_kubernetes_example_loads(kubernetes_example) -> None:
     defs = kubernetes_example.defs
     Definitions.validate_loadable(defs)
     assert isinstance(defs.resources["pipes_k8s_client"], PipesK8sClient)
@@ -392,7 +394,7 @@ class PodLogsMessageReader(PipesMessageReader):
     """Messages on stderr, as PipesK8sClient's reader asks for them; the lines come from
     `podman logs` instead of the Kubernetes API."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.handler = None
 
     @contextmanager
@@ -408,7 +410,7 @@ class PodLogsMessageReader(PipesMessageReader):
         return "Read the messages from the pod's logs (podman logs)."
 
 
-def podman(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
+def podman(*args, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=120, **kwargs)
     if check and done.returncode != 0:
         raise AssertionError(f"podman {' '.join(args)}: {done.stderr}")
@@ -416,8 +418,8 @@ def podman(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
 
 
 def test_the_kubernetes_pod_runs_under_podman_kube_play(
-    engine, instance, kubernetes_example, tmp_path
-):
+    engine, instance, kubernetes_example, tmp_path: Path
+) -> None:
     """What PipesK8sClient.run does, with `podman kube play` in the cluster's place: the pod is
     built by dagster-k8s' build_pod_body from the example's image, command and pod spec, with
     the environment of a real Pipes session."""

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from pytest import MonkeyPatch
 
 dagster = pytest.importorskip("dagster")
 
@@ -78,13 +79,13 @@ def instance():
 
 
 @pytest.fixture(autouse=True)
-def _no_inherited_pipes_vars(monkeypatch, tmp_path):
+def _no_inherited_pipes_vars(monkeypatch: MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)  # no ./fake_temp/ around: only Dagster's params count
 
 
-def ferris_asset(args, name="ferris", extras=None, context_injector=None, **asset_kwargs):
+def ferris_asset(args, name: str = "ferris", extras=None, context_injector=None, **asset_kwargs):
     """The blog's asset with other arguments for the command."""
 
     @asset(
@@ -123,7 +124,7 @@ def blog_run(instance):
     )
 
 
-def test_the_blogs_asset_materializes(blog_run):
+def test_the_blogs_asset_materializes(blog_run) -> None:
     assert blog_run.success
     mat = materialization(blog_run)
     assert mat.metadata["ferris_said"].value == "'Say, say, say'"
@@ -131,7 +132,7 @@ def test_the_blogs_asset_materializes(blog_run):
     assert data_version(mat) == sha256("'Say, say, say'")
 
 
-def test_both_checks_evaluated_with_their_metadata(instance, blog_run):
+def test_both_checks_evaluated_with_their_metadata(instance, blog_run) -> None:
     evaluations = check_evaluations(instance, blog_run)
     assert set(evaluations) == set(CHECKS)
     said = evaluations["ferris_should_say_something"]
@@ -143,14 +144,14 @@ def test_both_checks_evaluated_with_their_metadata(instance, blog_run):
     assert all(e.asset_key == AssetKey("ferris") for e in evaluations.values())
 
 
-def test_both_log_lines_in_the_event_log(instance, blog_run):
+def test_both_log_lines_in_the_event_log(instance, blog_run) -> None:
     messages = user_messages(instance, blog_run)
     speak = messages.index("ferris will now speak")
     spoke = messages.index("ferris spoke")
     assert speak < spoke
 
 
-def test_same_words_same_data_version_other_words_another(instance):
+def test_same_words_same_data_version_other_words_another(instance) -> None:
     first = materialization(run_asset(instance, ferris_asset(["one two three"])))
     again = materialization(run_asset(instance, ferris_asset(["one two three"])))
     other = materialization(run_asset(instance, ferris_asset(["one two four"])))
@@ -158,7 +159,7 @@ def test_same_words_same_data_version_other_words_another(instance):
     assert data_version(other) == sha256("one two four") != data_version(first)
 
 
-def test_two_words_fail_the_warn_check_not_the_run(instance):
+def test_two_words_fail_the_warn_check_not_the_run(instance) -> None:
     result = run_asset(instance, ferris_asset(["two words"]))
     assert result.success
     evaluations = check_evaluations(instance, result)
@@ -168,13 +169,13 @@ def test_two_words_fail_the_warn_check_not_the_run(instance):
     assert warn.metadata["number_of_words_spoken_by_ferris"].value == 2
 
 
-def test_words_from_extras(instance):
+def test_words_from_extras(instance) -> None:
     result = run_asset(instance, ferris_asset([], extras={"words": ["said", "through", "extras"]}))
     assert result.success
     assert materialization(result).metadata["ferris_said"].value == "said through extras"
 
 
-def test_partitioned_asset(instance):
+def test_partitioned_asset(instance) -> None:
     partitions = StaticPartitionsDefinition(["north", "south"])
     the_asset = ferris_asset(["a b c"], partitions_def=partitions)
     north = run_asset(instance, the_asset, partition_key="north")
@@ -189,7 +190,7 @@ def test_partitioned_asset(instance):
 # ---- other injectors and readers ------------------------------------------------------------
 
 
-def test_env_injected_context_with_file_messages(instance):
+def test_env_injected_context_with_file_messages(instance) -> None:
     """PipesEnvContextInjector: the context travels inline ({"data": ...}) in the variable."""
     result = run_asset(
         instance,
@@ -210,7 +211,7 @@ class PipesStderrMessageReader(PipesMessageReader):
     process, so the real Dagster handler parses what ferris-says wrote.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.handler = None
 
     @contextmanager
@@ -226,7 +227,7 @@ class PipesStderrMessageReader(PipesMessageReader):
         return "Read messages from the process's stderr."
 
 
-def test_env_context_with_messages_on_stderr(instance):
+def test_env_context_with_messages_on_stderr(instance) -> None:
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
     def ferris(context: AssetExecutionContext):
         reader = PipesStderrMessageReader()
@@ -256,7 +257,7 @@ def test_env_context_with_messages_on_stderr(instance):
 # ---- failures and ops -----------------------------------------------------------------------
 
 
-def test_a_failure_inside_the_session_reaches_the_event_log(instance):
+def test_a_failure_inside_the_session_reaches_the_event_log(instance) -> None:
     result = run_asset(instance, ferris_asset(["--asset-key", "nope", "hi"]), raise_on_error=False)
     assert not result.success
     errors = [
@@ -268,7 +269,7 @@ def test_a_failure_inside_the_session_reaches_the_event_log(instance):
     assert "--asset-key 'nope' is not among this step's asset keys: ferris" in errors[0].message
 
 
-def test_an_op_speaks_and_logs_only(instance):
+def test_an_op_speaks_and_logs_only(instance) -> None:
     @op
     def ferris_op(context, pipes_subprocess_client: PipesSubprocessClient):
         return pipes_subprocess_client.run(
@@ -276,7 +277,7 @@ def test_an_op_speaks_and_logs_only(instance):
         ).get_results()
 
     @job(resource_defs={"pipes_subprocess_client": blog_client()})
-    def ferris_job():
+    def ferris_job() -> None:
         ferris_op()
 
     result = ferris_job.execute_in_process(instance=instance)

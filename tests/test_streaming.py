@@ -11,6 +11,7 @@ import hashlib
 import re
 import resource
 import subprocess
+from pathlib import Path
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, read_messages, run
@@ -40,7 +41,7 @@ def picture_digest(text: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def limit_address_space():
+def limit_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
 
 
@@ -77,18 +78,20 @@ def big_picture():
     return picture_digest(tall_and_wide())
 
 
-def test_the_limit_is_far_below_the_picture(big_picture):
+def test_the_limit_is_far_below_the_picture(big_picture) -> None:
     _, size = big_picture
     assert size > 400_000_000 > ADDRESS_SPACE_LIMIT
 
 
-def test_a_400_mb_picture_under_a_256_mib_address_space(tmp_path, big_input, big_picture):
+def test_a_400_mb_picture_under_a_256_mib_address_space(
+    tmp_path: Path, big_input, big_picture
+) -> None:
     code, digest, size, stderr = run_limited(["-"], tmp_path, big_input)
     assert (code, stderr) == (0, b"")
     assert (digest, size) == big_picture
 
 
-def test_several_files_stream_one_after_the_other(tmp_path, big_input, big_picture):
+def test_several_files_stream_one_after_the_other(tmp_path: Path, big_input, big_picture) -> None:
     code, digest, size, stderr = run_limited(
         ["--files", str(big_input), "--files", str(big_input)], tmp_path, big_input
     )
@@ -100,7 +103,9 @@ def test_several_files_stream_one_after_the_other(tmp_path, big_input, big_pictu
     assert (digest, size) == (one.hexdigest(), 2 * big_picture[1])
 
 
-def test_under_a_session_the_metadata_is_taken_from_the_stream(fake_temp, big_input, big_picture):
+def test_under_a_session_the_metadata_is_taken_from_the_stream(
+    fake_temp: Path, big_input, big_picture
+) -> None:
     code, digest, size, stderr = run_limited(["-"], fake_temp, big_input)
     assert (code, stderr) == (0, b"")
     assert (digest, size) == big_picture
@@ -113,7 +118,7 @@ def test_under_a_session_the_metadata_is_taken_from_the_stream(fake_temp, big_in
     assert f"of {big_picture[1]} bytes are shown" in bubble
 
 
-def test_colour_streams_too(tmp_path, big_input, big_picture):
+def test_colour_streams_too(tmp_path: Path, big_input, big_picture) -> None:
     done = run(["--color", "always", "--files", str(big_input)], tmp_path, timeout=120)
     assert done.returncode == 0
     assert b"\x1b[" in done.stdout[-300:]
@@ -121,7 +126,7 @@ def test_colour_streams_too(tmp_path, big_input, big_picture):
     assert (hashlib.sha256(plain).hexdigest(), len(plain)) == big_picture
 
 
-def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
+def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path: Path, big_input) -> None:
     with open(big_input, "rb") as stdin:
         process = subprocess.Popen(
             [FERRIS, "-"],
@@ -138,7 +143,7 @@ def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
     assert stderr == b""
 
 
-def test_a_disk_full_midway_is_one_line(tmp_path, big_input):
+def test_a_disk_full_midway_is_one_line(tmp_path: Path, big_input) -> None:
     with open(big_input, "rb") as stdin, open("/dev/full", "wb") as full:
         done = subprocess.run(
             [FERRIS, "-"],
@@ -155,7 +160,7 @@ def test_a_disk_full_midway_is_one_line(tmp_path, big_input):
     assert done.stderr == b"ferris-says: error: cannot write to stdout: No space left on device\n"
 
 
-def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path):
+def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> None:
     """The words themselves must fit (wrapping keeps about 14 bytes per input byte): 45 MB of
     them under the 256 MiB limit end as one line, exit 1, and nothing on stdout."""
     words = tmp_path / "words.txt"

@@ -10,7 +10,7 @@ from command import HERE
 
 
 @pytest.fixture
-def fake_temp(tmp_path: Path):
+def fake_temp(tmp_path: Path) -> Path:
     """A working directory with the committed fake_temp/context.json."""
     (tmp_path / "fake_temp").mkdir()
     shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from crate_pictures import CRATE_FERRIS
@@ -31,7 +32,7 @@ def test_every_golden_case_is_loaded() -> None:
 @pytest.mark.parametrize(
     "case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)]
 )
-def test_golden(case) -> None:
+def test_golden(case: dict[str, Any]) -> None:
     if case["mode"] == "default":
         # The original command passes the words' UTF-8 byte length; so does width=None.
         assert case["width"] == default_width(case["text"])
@@ -42,7 +43,7 @@ def test_golden(case) -> None:
 @pytest.mark.parametrize(
     "case", CASES, ids=[f"{i}-{c['mode']}-{c['width']}" for i, c in enumerate(CASES)]
 )
-def test_golden_in_pieces_one_line_each(case) -> None:
+def test_golden_in_pieces_one_line_each(case: dict[str, Any]) -> None:
     """The streamed picture: each piece is one line of the golden picture, then the mascot."""
     width = None if case["mode"] == "default" else case["width"]
     pieces = list(iter_say(case["text"], width))
@@ -130,7 +131,7 @@ def test_lone_surrogates_and_bytes_are_refused() -> None:
     with pytest.raises(ValueError, match="lone surrogate U\\+D800 at index 1"):
         say("a\ud800", 10)
     with pytest.raises(TypeError, match="must be a str"):
-        say(b"bytes")
+        say(b"bytes")  # type: ignore[arg-type]  # the wrong type, on purpose
 
 
 def test_negative_width_is_refused() -> None:

@@ -39,7 +39,7 @@ def test_names_ferris_and_clippy_first_then_cowsay() -> None:
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_meets_the_bubble_like_ferris(name) -> None:
+def test_every_cowsay_character_meets_the_bubble_like_ferris(name: str) -> None:
     art = mascot(name)
     assert art.startswith("\n") and art.endswith("\n")
     lines = art[1:-1].split("\n")
@@ -61,7 +61,7 @@ def test_every_cowsay_character_meets_the_bubble_like_ferris(name) -> None:
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_keeps_cowsays_picture(name) -> None:
+def test_every_cowsay_character_keeps_cowsays_picture(name: str) -> None:
     """Our lines are cowsay's own non-empty lines, all moved right by one amount."""
     ours = mascot(name)[1:-1].split("\n")
     theirs = [line.rstrip() for line in cowsay.CHARS[name].split("\n") if line.strip()]
@@ -82,7 +82,7 @@ def test_cowsays_own_output_has_the_same_picture() -> None:
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_renders_under_our_bubble(name) -> None:
+def test_every_cowsay_character_renders_under_our_bubble(name: str) -> None:
     picture = say("Moo, said the crab", None, name)
     head = " " + "_" * 20 + "\n< Moo, said the crab >\n " + "-" * 20
     assert picture == head + mascot(name)
@@ -105,7 +105,7 @@ def test_cow_literally() -> None:
 
 
 @pytest.mark.parametrize("bad", ["nope", "Ferris", "", "cow ", "ferris\n"])
-def test_unknown_character_is_a_usage_error(bad) -> None:
+def test_unknown_character_is_a_usage_error(bad: str) -> None:
     with pytest.raises(UnknownCharacterError) as caught:
         mascot(bad)
     error = caught.value
@@ -133,7 +133,7 @@ def test_say_with_an_unknown_character_raises() -> None:
 
 
 @pytest.mark.parametrize("name", ["ferris", "clippy"])
-def test_ferris_and_clippy_do_not_import_cowsay(name) -> None:
+def test_ferris_and_clippy_do_not_import_cowsay(name: str) -> None:
     code = (
         "import sys\n"
         "from ferris_says.characters import mascot\n"

@@ -34,7 +34,7 @@ def test_line_break_classes_match_linebreak_txt() -> None:
     [("a", "AL"), (" ", "SP"), ("-", "HY"), ("、", "CL"), ("あ", "ID"), ("\u200d", "ZWJ"),
      ("\u0301", "CM"), ("🇯", "RI"), ("\U00030000", "ID"), ("\u20c1", "PR"), ("\U000e0000", "XX")],
 )  # fmt: skip
-def test_break_classes(ch, name) -> None:
+def test_break_classes(ch: str, name: str) -> None:
     assert class_name(ch) == name
 
 
@@ -53,7 +53,7 @@ def test_break_classes(ch, name) -> None:
         ("$5 ok", [3, 5]),
     ],
 )
-def test_break_opportunities(text, breaks) -> None:
+def test_break_opportunities(text: str, breaks: list[int]) -> None:
     assert break_opportunities(text) == breaks
 
 

@@ -161,7 +161,7 @@ PADDING_OF_CHAR_CASES = [
 
 
 @pytest.mark.parametrize("text, padding, chars", CASES, ids=[ascii(c[0]) for c in CASES])
-def test_padding_width_and_text_width(text, padding, chars) -> None:
+def test_padding_width_and_text_width(text: str, padding: int, chars: int) -> None:
     assert padding_width(text) == padding
     # Both ways padding_width has of measuring non-ASCII text.
     if not text.isascii():
@@ -176,14 +176,14 @@ def test_padding_width_and_text_width(text, padding, chars) -> None:
 
 
 @pytest.mark.parametrize("ch, expected", CHAR_CASES, ids=[ascii(c[0]) for c in CHAR_CASES])
-def test_char_width(ch, expected) -> None:
+def test_char_width(ch: str, expected: int) -> None:
     assert char_width(ch) == expected
 
 
 @pytest.mark.parametrize(
     "ch, expected", PADDING_OF_CHAR_CASES, ids=[ascii(c[0]) for c in PADDING_OF_CHAR_CASES]
 )
-def test_padding_width_uses_the_older_unicode(ch, expected) -> None:
+def test_padding_width_uses_the_older_unicode(ch: str, expected: int) -> None:
     assert padding_width(ch) == expected
 
 
@@ -235,31 +235,31 @@ texts = st.text(
 
 
 @given(texts)
-def test_text_width_is_the_char_sum(s) -> None:
+def test_text_width_is_the_char_sum(s: str) -> None:
     assert text_width(s) == sum(char_width(c) for c in s)
 
 
 @given(texts)
-def test_class_counting_matches_the_whole_string_state_machine(s) -> None:
+def test_class_counting_matches_the_whole_string_state_machine(s: str) -> None:
     assert str_width._width_by_class(s) == str_width._whole_string_width(s)
     assert padding_width(s) == str_width._whole_string_width(s)
 
 
 @given(texts, texts)
-def test_a_space_separates_sequences(a, b) -> None:
+def test_a_space_separates_sequences(a: str, b: str) -> None:
     # A space neither joins a sequence nor lets one pass through it, in the crate as here.
     assert padding_width(f"{a} {b}") == padding_width(a) + 1 + padding_width(b)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
-def test_ascii(s) -> None:
+def test_ascii(s: str) -> None:
     assert padding_width(s) == len(s) - s.count("\n") - s.count("\r\n")
     assert text_width(s) == sum(" " <= c < "\x7f" for c in s)
 
 
 @settings(max_examples=50)
 @given(texts)
-def test_bounded_caches_give_the_same_answers(s) -> None:
+def test_bounded_caches_give_the_same_answers(s: str) -> None:
     expected = (padding_width(s), text_width(s))
     limits = char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT
     char_width_module._CACHE_LIMIT = str_width._CACHE_LIMIT = 4

@@ -12,11 +12,13 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +30,9 @@ from ferris_says.characters import character_names
 from ferris_says.command import cli
 from ferris_says.errors import FerrisUsageError
 from ferris_says.speak import gather_texts
+
+if TYPE_CHECKING:
+    from ferris_says.pipes.session import FerrisPipesSession
 
 ENTRY_POINT = Path(sys.executable).parent / "ferris-says"
 
@@ -47,7 +52,7 @@ SCRUBBED = (
 
 
 @pytest.fixture(autouse=True)
-def plain_shell(tmp_path, monkeypatch) -> None:
+def plain_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An empty working directory and no Dagster or colour variables."""
     monkeypatch.chdir(tmp_path)
     for name in SCRUBBED:
@@ -58,23 +63,31 @@ def plain_shell(tmp_path, monkeypatch) -> None:
 
 def make_runner() -> CliRunner:
     try:
-        return CliRunner(mix_stderr=False)  # click < 8.2
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 has it
     except TypeError:
         return CliRunner()  # click >= 8.2 keeps stderr apart by itself
 
 
-def invoke(args, input=None, env=None):
+def invoke(
+    args: Sequence[str], input: str | bytes | None = None, env: dict[str, str] | None = None
+) -> Result:
     return make_runner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
 
 
-def child_env(**extra) -> dict:
+def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["TERM"] = "xterm"
     env.update(extra)
     return env
 
 
-def run_cmd(args, input=None, cwd=None, timeout: int = 60, **env):
+def run_cmd(
+    args: Sequence[str],
+    input: str | bytes | None = None,
+    cwd: Path | str | None = None,
+    timeout: int = 60,
+    **env: str,
+) -> subprocess.CompletedProcess[bytes]:
     """The installed entry point, as a real process; `input` is bytes or str (UTF-8)."""
     if isinstance(input, str):
         input = input.encode("utf-8")
@@ -127,7 +140,7 @@ def test_blog_words_through_both_paths() -> None:
         ["a", "-", "b"],
     ],
 )
-def test_words_are_joined_with_one_space(words) -> None:
+def test_words_are_joined_with_one_space(words: list[str]) -> None:
     expected = say(" ".join(words)).encode("utf-8")
     assert invoke(words).stdout_bytes == expected
     proc = run_cmd(words)
@@ -146,13 +159,13 @@ def test_words_that_look_like_options_after_double_dash() -> None:
 @given(
     st.lists(
         st.text(
-            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+            st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12
         ),
         min_size=1,
         max_size=5,
     ).filter(lambda words: words != ["-"])
 )
-def test_any_words_say_what_say_says(words) -> None:
+def test_any_words_say_what_say_says(words: list[str]) -> None:
     result = invoke(["--", *words])
     assert result.exit_code == 0
     assert result.stdout_bytes == say(" ".join(words)).encode("utf-8")
@@ -207,7 +220,7 @@ def test_argument_that_is_not_utf8_is_a_usage_error() -> None:
 # --- nothing to say -------------------------------------------------------------------------
 
 
-def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch) -> None:
+def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     result = invoke([], input="never read")
     assert result.exit_code == 2
@@ -218,7 +231,9 @@ def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch) -> None:
     assert result.exit_code == 2
 
 
-def test_nothing_to_say_in_main_is_a_usage_error(monkeypatch, capsys) -> None:
+def test_nothing_to_say_in_main_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     assert cli_module.main([]) == 2
     captured = capsys.readouterr()
@@ -265,7 +280,7 @@ def test_terminal_stdin_never_hangs_in_a_real_process() -> None:
 # --- --files --------------------------------------------------------------------------------
 
 
-def test_one_file_is_said_as_is(tmp_path) -> None:
+def test_one_file_is_said_as_is(tmp_path: Path) -> None:
     text = "first line\nsecond\tline with  spaces\n"
     (tmp_path / "a.txt").write_bytes(text.encode())
     expected = say(text).encode()
@@ -274,7 +289,7 @@ def test_one_file_is_said_as_is(tmp_path) -> None:
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
 
 
-def test_two_files_give_two_pictures_in_order(tmp_path) -> None:
+def test_two_files_give_two_pictures_in_order(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("alpha beta gamma\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("ラクスル 折り返します", encoding="utf-8")
     expected = (say("alpha beta gamma\n", 8) + say("ラクスル 折り返します", 8)).encode()
@@ -287,7 +302,7 @@ def test_two_files_give_two_pictures_in_order(tmp_path) -> None:
     )
 
 
-def test_files_with_a_character(tmp_path) -> None:
+def test_files_with_a_character(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("moo", encoding="utf-8")
     assert run_cmd(["-f", "a.txt", "-c", "cow"]).stdout == say("moo", None, "cow").encode()
 
@@ -304,7 +319,9 @@ def test_files_with_a_character(tmp_path) -> None:
     ],
     ids=["missing", "directory", "not-utf8"],
 )
-def test_unreadable_files_are_one_line_and_exit_1(tmp_path, make, fragment) -> None:
+def test_unreadable_files_are_one_line_and_exit_1(
+    tmp_path: Path, make: Callable[[Path], Path], fragment: str
+) -> None:
     path = make(tmp_path)
     (tmp_path / "good.txt").write_text("fine", encoding="utf-8")
     for args in (["--files", path.name], ["--files", "good.txt", "--files", path.name]):
@@ -319,7 +336,7 @@ def test_unreadable_files_are_one_line_and_exit_1(tmp_path, make, fragment) -> N
         assert one_error_line(proc.stderr.decode()) == line
 
 
-def test_files_and_words_together_are_a_usage_error(tmp_path) -> None:
+def test_files_and_words_together_are_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     result = invoke(["--files", "a.txt", "words"])
     assert result.exit_code == 2
@@ -330,7 +347,7 @@ def test_files_and_words_together_are_a_usage_error(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("width", [0, 1, 3, 10, 24, 80])
-def test_width_wraps_like_say(width) -> None:
+def test_width_wraps_like_say(width: int) -> None:
     text = "Hello fellow Rustaceans! パイプで渡した言葉も折り返します"
     expected = say(text, width).encode()
     assert invoke(["--width", str(width), text]).stdout_bytes == expected
@@ -346,7 +363,7 @@ def test_default_width_is_the_byte_length_not_40() -> None:
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "1.5", ""])
-def test_bad_width_is_a_one_line_usage_error(value) -> None:
+def test_bad_width_is_a_one_line_usage_error(value: str) -> None:
     result = invoke(["--width", value, "hi"])
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
@@ -387,7 +404,7 @@ def test_clippy() -> None:
 
 
 @pytest.mark.parametrize("name", ["cow", "tux", "dragon"])
-def test_cowsay_characters(name) -> None:
+def test_cowsay_characters(name: str) -> None:
     assert run_cmd(["-c", name, "hello"]).stdout == say("hello", None, name).encode()
 
 
@@ -403,8 +420,8 @@ def test_unknown_character_is_a_usage_error_listing_the_cast() -> None:
     assert "'nobody'" in one_error_line(proc.stderr.decode())
 
 
-def test_unknown_character_fails_before_stdin_is_read(monkeypatch) -> None:
-    def no_reading():
+def test_unknown_character_fails_before_stdin_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_reading() -> NoReturn:
         raise AssertionError("stdin read before the character was checked")
 
     monkeypatch.setattr(streams, "read_stdin", no_reading)
@@ -442,7 +459,7 @@ def paint_check(out: bytes, plain: str) -> None:
 
 
 @pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1"}, {"NO_COLOR": "1"}])
-def test_color_never_is_byte_identical(env) -> None:
+def test_color_never_is_byte_identical(env: dict[str, Any]) -> None:
     result = invoke(["--color", "never", "hi"], env=env)
     assert result.stdout_bytes == say("hi").encode()
     assert run_cmd(["--color", "never", "hi"], **env).stdout == say("hi").encode()
@@ -463,7 +480,7 @@ def test_color_always_beats_no_color() -> None:
     paint_check(proc.stdout, say("hi"))
 
 
-def test_color_always_with_a_cowsay_character_and_files(tmp_path) -> None:
+def test_color_always_with_a_cowsay_character_and_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     (tmp_path / "b.txt").write_text("two", encoding="utf-8")
     proc = run_cmd(["--color", "always", "-c", "cow", "-f", "a.txt", "-f", "b.txt"])
@@ -483,7 +500,7 @@ def test_color_always_with_a_cowsay_character_and_files(tmp_path) -> None:
         ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),  # NO_COLOR wins
     ],
 )
-def test_color_auto_off_a_terminal(env, colored) -> None:
+def test_color_auto_off_a_terminal(env: dict[str, Any], colored: bool) -> None:
     for out in (invoke(["hi"], env=env).stdout_bytes, run_cmd(["hi"], **env).stdout):
         if colored:
             paint_check(out, say("hi"))
@@ -501,7 +518,9 @@ def test_color_auto_off_a_terminal(env, colored) -> None:
         ({"TERM": "dumb"}, False),
     ],
 )
-def test_color_auto_on_a_terminal(monkeypatch, env, colored) -> None:
+def test_color_auto_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], colored: bool
+) -> None:
     monkeypatch.setattr(streams, "stdout_is_terminal", lambda: True)
     out = invoke(["hi"], env=env).stdout_bytes
     if colored:
@@ -512,7 +531,7 @@ def test_color_auto_on_a_terminal(monkeypatch, env, colored) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("env, colored", [({}, True), ({"NO_COLOR": "1"}, False)])
-def test_color_auto_on_a_real_terminal(env, colored) -> None:
+def test_color_auto_on_a_real_terminal(env: dict[str, str], colored: bool) -> None:
     import pty as pty_module
 
     master, slave = pty_module.openpty()
@@ -529,6 +548,7 @@ def test_color_auto_on_a_real_terminal(env, colored) -> None:
         assert proc.wait(timeout=30) == 0
     finally:
         os.close(master)
+        assert proc.stderr is not None
         proc.stderr.close()
     out = out.replace(b"\r\n", b"\n")  # the terminal's line discipline
     if colored:
@@ -549,10 +569,10 @@ JAPANESE = "パイプで渡した言葉も、日本語なら文字の間で折�
 
 
 @pytest.mark.parametrize("width", [None, 12])
-def test_japanese_is_utf8_whatever_the_locale(width) -> None:
+def test_japanese_is_utf8_whatever_the_locale(width: int | None) -> None:
     expected = say(JAPANESE, width).encode("utf-8")
     args = [JAPANESE] if width is None else ["--width", str(width), JAPANESE]
-    env = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
+    env: dict[str, Any] = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
     proc = run_cmd(args, **env)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
     args = ["-"] if width is None else ["--width", str(width), "-"]
@@ -560,7 +580,7 @@ def test_japanese_is_utf8_whatever_the_locale(width) -> None:
     assert (proc.returncode, proc.stdout) == (0, expected)
 
 
-def test_japanese_file_under_the_c_locale(tmp_path) -> None:
+def test_japanese_file_under_the_c_locale(tmp_path: Path) -> None:
     (tmp_path / "ja.txt").write_text(JAPANESE + "\n", encoding="utf-8")
     proc = run_cmd(["-w", "10", "-f", "ja.txt"], PYTHONIOENCODING="ascii", LC_ALL="C")
     assert proc.stdout == say(JAPANESE + "\n", 10).encode("utf-8")
@@ -642,8 +662,10 @@ def test_verbose_traces_to_stderr_only() -> None:
     assert "words: from stdin" in result.stderr
 
 
-def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(monkeypatch) -> None:
-    def broken(*_args, **_kwargs):
+def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> NoReturn:
         raise RuntimeError("the renderer fell over")
 
     monkeypatch.setattr(ferris_says.speak, "bubble_lines", broken)
@@ -657,7 +679,7 @@ def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(monkeypat
     assert result.stderr.rstrip().splitlines()[-1].startswith("ferris-says: error: unexpected")
 
 
-def test_plain_words_skip_click_but_behave_the_same(capsys) -> None:
+def test_plain_words_skip_click_but_behave_the_same(capsys: pytest.CaptureFixture[str]) -> None:
     # main() with only words does not build the click command; the result is the same.
     assert cli_module.main(["what", "you", "want"]) == 0
     assert capsys.readouterr().out == WHAT_YOU_WANT
@@ -683,7 +705,7 @@ def test_plain_path_imports_neither_rich_nor_cowsay_nor_click() -> None:
 
 
 @pytest.mark.parametrize("unbuffered", ["1", ""])
-def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered) -> None:
+def test_reader_leaving_early_ends_quietly_with_1(tmp_path: Path, unbuffered: str) -> None:
     # Several MB, far more than any pipe holds, so the write must meet the closed pipe.
     (tmp_path / "big.txt").write_text("word " * 1_000_000, encoding="utf-8")
     proc = subprocess.Popen(
@@ -693,6 +715,7 @@ def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered) -> None:
         stderr=subprocess.PIPE,
         env=child_env(PYTHONUNBUFFERED=unbuffered),
     )
+    assert proc.stdout is not None and proc.stderr is not None
     head = proc.stdout.read(10)
     proc.stdout.close()
     assert proc.wait(timeout=120) == 1
@@ -713,7 +736,7 @@ def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered) -> None:
         ["-c", "cow", "--color", "always", "moo"],
     ],
 )
-def test_stdout_closed_before_anything_is_written(args, unbuffered) -> None:
+def test_stdout_closed_before_anything_is_written(args: Sequence[str], unbuffered: str) -> None:
     # Small outputs sit in Python's buffer: without care its final flush at shutdown would
     # print "Exception ignored ... BrokenPipeError" and exit 120.
     read_end, write_end = os.pipe()
@@ -732,7 +755,7 @@ def test_stdout_closed_before_anything_is_written(args, unbuffered) -> None:
     assert (proc.returncode, proc.stderr) == (1, b"")
 
 
-def test_whole_output_arrives_under_python_unbuffered(tmp_path) -> None:
+def test_whole_output_arrives_under_python_unbuffered(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("word " * 200_000, encoding="utf-8")
     proc = run_cmd(["-w", "40", "-f", "big.txt"], PYTHONUNBUFFERED="1")
     assert proc.stdout == say("word " * 200_000, 40).encode()
@@ -741,33 +764,40 @@ def test_whole_output_arrives_under_python_unbuffered(tmp_path) -> None:
 # --- where the words come from, with a session (no Dagster needed) --------------------------
 
 
+def as_session(stand_in: SimpleNamespace) -> FerrisPipesSession:
+    """A stand-in with the two attributes gather_texts reads, typed as the session it plays."""
+    return cast("FerrisPipesSession", stand_in)
+
+
 class ExplodingStdin:
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> NoReturn:
         raise AssertionError("stdin must not be touched")
 
-    def isatty(self):
+    def isatty(self) -> NoReturn:
         raise AssertionError("stdin must not be touched")
 
 
-def test_under_dagster_with_no_words_uses_the_extras(monkeypatch) -> None:
+def test_under_dagster_with_no_words_uses_the_extras(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words="Say, say, say", launched_by_dagster=True)
-    assert gather_texts([], [], session) == ["Say, say, say"]
-    assert gather_texts(["given", "words"], [], session) == ["given words"]
+    assert gather_texts([], [], as_session(session)) == ["Say, say, say"]
+    assert gather_texts(["given", "words"], [], as_session(session)) == ["given words"]
 
 
-def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch) -> None:
+def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words=None, launched_by_dagster=True)
     with pytest.raises(FerrisUsageError, match="Dagster"):
-        gather_texts([], [], session)
+        gather_texts([], [], as_session(session))
 
 
-def test_fake_temp_session_without_extras_still_reads_piped_stdin(monkeypatch) -> None:
+def test_fake_temp_session_without_extras_still_reads_piped_stdin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
     monkeypatch.setattr(streams, "read_stdin", lambda: "piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
-    assert gather_texts([], [], session) == ["piped"]
+    assert gather_texts([], [], as_session(session)) == ["piped"]
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     with pytest.raises(FerrisUsageError, match="nothing to say"):
-        gather_texts([], [], session)
+        gather_texts([], [], as_session(session))

@@ -12,18 +12,22 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 from ferris_says.pipes.metadata import METADATA_CAP_BYTES
 
+if TYPE_CHECKING:
+    from _pytest.mark import ParameterSet
 
-def context_env(data) -> dict:
+
+def context_env(data: object) -> dict[str, str]:
     return {"DAGSTER_PIPES_CONTEXT": encode({"data": data})}
 
 
-def messages_env(path) -> dict:
+def messages_env(path: Path | str) -> dict[str, str]:
     return {"DAGSTER_PIPES_MESSAGES": encode({"path": str(path)})}
 
 
@@ -160,7 +164,9 @@ def test_words_are_counted_like_rusts_split_whitespace(fake_temp: Path) -> None:
     assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 3
 
 
-def test_each_absent_variable_falls_back_on_its_own(fake_temp: Path, tmp_path_factory) -> None:
+def test_each_absent_variable_falls_back_on_its_own(
+    fake_temp: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("dagster") / "messages"
     # context from the variable, messages to fake_temp
     done = run(["x", "y", "z"], fake_temp, context_env({"asset_keys": ["from_env"]}))
@@ -185,7 +191,7 @@ def test_verbose_says_where_things_come_from(fake_temp: Path) -> None:
 # ---- malformed configuration: never a fallback --------------------------------------------
 
 
-def _stages(var):
+def _stages(var: str) -> list[ParameterSet]:
     return [
         pytest.param(var, "%%%not base64%%%", "not base64", id=f"{var}-not-base64"),
         pytest.param(var, base64.b64encode(b"plain").decode(), "not zlib", id=f"{var}-not-zlib"),
@@ -213,7 +219,9 @@ def _stages(var):
 @pytest.mark.parametrize(
     "var,value,why", _stages("DAGSTER_PIPES_CONTEXT") + _stages("DAGSTER_PIPES_MESSAGES")
 )
-def test_malformed_variable_is_an_error_never_a_fallback(fake_temp: Path, var, value, why) -> None:
+def test_malformed_variable_is_an_error_never_a_fallback(
+    fake_temp: Path, var: str, value: str, why: str
+) -> None:
     done = run(["hello"], fake_temp, {var: value})
     assert done.returncode == 1
     err = done.stderr.decode()
@@ -233,7 +241,9 @@ def test_malformed_variable_is_an_error_never_a_fallback(fake_temp: Path, var, v
         ({"path": "."}, "is a directory"),
     ],
 )
-def test_messages_params_we_cannot_serve(fake_temp: Path, params, why) -> None:
+def test_messages_params_we_cannot_serve(
+    fake_temp: Path, params: dict[str, object], why: str
+) -> None:
     done = run(["hello"], fake_temp, {"DAGSTER_PIPES_MESSAGES": encode(params)})
     assert done.returncode == 1
     assert "DAGSTER_PIPES_MESSAGES" in done.stderr.decode() and why in done.stderr.decode()
@@ -249,7 +259,9 @@ def test_messages_params_we_cannot_serve(fake_temp: Path, params, why) -> None:
         ({"bucket": "b", "key": "k"}, "unknown key"),
     ],
 )
-def test_context_params_we_cannot_serve(fake_temp: Path, params, why) -> None:
+def test_context_params_we_cannot_serve(
+    fake_temp: Path, params: dict[str, object], why: str
+) -> None:
     done = run(["hello"], fake_temp, {"DAGSTER_PIPES_CONTEXT": encode(params)})
     assert done.returncode == 1
     assert "DAGSTER_PIPES_CONTEXT" in done.stderr.decode() and why in done.stderr.decode()
@@ -272,7 +284,7 @@ def test_context_file_not_json(fake_temp: Path) -> None:
         ('{"asset_keys": ["ferris"], "extras": []}', '"extras" must be an object'),
     ],
 )
-def test_invalid_fake_temp_context(tmp_path: Path, content, why) -> None:
+def test_invalid_fake_temp_context(tmp_path: Path, content: str, why: str) -> None:
     (tmp_path / "fake_temp").mkdir()
     (tmp_path / "fake_temp" / "context.json").write_text(content)
     done = run(["hello"], tmp_path)
@@ -341,7 +353,7 @@ def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp: Path) -> None:
 @pytest.mark.parametrize(
     "words,said", [("from extras", "from extras"), (["one", "two", "three"], "one two three")]
 )
-def test_words_from_extras(fake_temp: Path, words, said) -> None:
+def test_words_from_extras(fake_temp: Path, words: str | list[str], said: str) -> None:
     done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": words}}))
     assert done.returncode == 0, done.stderr
     assert f"< {said} >".encode() in done.stdout
@@ -418,7 +430,9 @@ def test_a_failure_inside_the_session_is_closed_with_its_reason(fake_temp: Path)
 
 
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_signal_during_the_session_closes_with_the_reason(fake_temp: Path, signum, code) -> None:
+def test_signal_during_the_session_closes_with_the_reason(
+    fake_temp: Path, signum: int, code: int
+) -> None:
     messages = fake_temp / "fake_temp" / "messages.json"
     # No words and an open, silent stdin: the command waits on stdin inside the session.
     process = subprocess.Popen(
@@ -449,7 +463,7 @@ def test_signal_during_the_session_closes_with_the_reason(fake_temp: Path, signu
 
 
 @pytest.mark.parametrize("form", ["stdio", "buffered_stdio"])
-def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path: Path, form) -> None:
+def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path: Path, form: str) -> None:
     plain = run(["Say, say, say"], tmp_path).stdout
     done = run(
         ["Say, say, say"],
@@ -482,7 +496,9 @@ LOG_ENTRY_BYTES = 8 * 1024
     ],
     ids=["ascii", "japanese", "emoji", "escapes"],
 )
-def test_on_stdio_every_message_line_fits_one_container_log_entry(tmp_path: Path, words) -> None:
+def test_on_stdio_every_message_line_fits_one_container_log_entry(
+    tmp_path: Path, words: str
+) -> None:
     done = run(
         ["--width", "30", words],
         tmp_path,
@@ -540,9 +556,11 @@ def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path: Path) -> None
         )
         processes.append((process, words))
     for process, words in processes:
+        assert process.stdin is not None and process.stderr is not None
         process.stdin.write(words.encode())
         process.stdin.close()
     for process, _ in processes:
+        assert process.stderr is not None
         assert process.wait(timeout=120) == 0, process.stderr.read()
         process.stderr.close()
     messages = read_messages(shared)  # every line whole JSON

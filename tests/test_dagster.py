@@ -7,8 +7,11 @@ Runs on the latest Dagster (``make test``) and on the blog's Dagster 1.8.4
 import importlib.util
 import os
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from pytest import MonkeyPatch
@@ -20,9 +23,14 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetsDefinition,
     DagsterEventType,
     DagsterInstance,
+    ExecuteInProcessResult,
+    OpExecutionContext,
+    PipesContextInjector,
     PipesEnvContextInjector,
+    PipesMessageHandler,
     PipesMessageReader,
     PipesSubprocessClient,
     PipesTempFileContextInjector,
@@ -34,9 +42,10 @@ from dagster import (
     op,
     open_pipes_session,
 )
+from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_events import check_evaluations, data_version, materialization, user_messages
-from dagster_pipes import PipesDefaultMessageWriter
+from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 
 # Dagster's own deprecation and preview notices about its internals, not about this code.
 pytestmark = [
@@ -53,8 +62,9 @@ CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 BLOG_ASSET = ROOT / "dagster_example" / "ferris_example" / "defs" / "blog_asset.py"
 
 
-def _load_example():
+def _load_example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("ferris_dagster_example", BLOG_ASSET)
+    assert spec is not None and spec.loader is not None, BLOG_ASSET
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -64,7 +74,7 @@ example = _load_example()
 FERRIS = example.ferris_says_path()
 
 
-def blog_client(**kwargs) -> PipesSubprocessClient:
+def blog_client(**kwargs: Any) -> PipesSubprocessClient:
     return PipesSubprocessClient(
         context_injector=kwargs.pop("context_injector", PipesTempFileContextInjector()),
         message_reader=kwargs.pop("message_reader", PipesTempFileMessageReader()),
@@ -73,7 +83,7 @@ def blog_client(**kwargs) -> PipesSubprocessClient:
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[DagsterInstance]:
     with DagsterInstance.ephemeral() as instance:
         yield instance
 
@@ -85,15 +95,23 @@ def _no_inherited_pipes_vars(monkeypatch: MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no ./fake_temp/ around: only Dagster's params count
 
 
-def ferris_asset(args, name: str = "ferris", extras=None, context_injector=None, **asset_kwargs):
+def ferris_asset(
+    args: list[str],
+    name: str = "ferris",
+    extras: dict[str, Any] | None = None,
+    context_injector: PipesContextInjector | None = None,
+    partitions_def: StaticPartitionsDefinition | None = None,
+) -> AssetsDefinition:
     """The blog's asset with other arguments for the command."""
 
     @asset(
         name=name,
         check_specs=[AssetCheckSpec(check, asset=name) for check in CHECKS],
-        **asset_kwargs,
+        partitions_def=partitions_def,
     )
-    def _asset(context: AssetExecutionContext, pipes_subprocess_client: PipesSubprocessClient):
+    def _asset(
+        context: AssetExecutionContext, pipes_subprocess_client: PipesSubprocessClient
+    ) -> Any:  # a MaterializeResult; Dagster reads this annotation, so it stays plain
         return pipes_subprocess_client.run(
             command=[FERRIS, *args], context=context, extras=extras
         ).get_materialize_result()
@@ -101,7 +119,12 @@ def ferris_asset(args, name: str = "ferris", extras=None, context_injector=None,
     return _asset
 
 
-def run_asset(instance, the_asset, client=None, **kwargs):
+def run_asset(
+    instance: DagsterInstance,
+    the_asset: AssetsDefinition,
+    client: PipesSubprocessClient | None = None,
+    **kwargs: Any,
+) -> ExecuteInProcessResult:
     return materialize(
         [the_asset],
         instance=instance,
@@ -114,7 +137,7 @@ def run_asset(instance, the_asset, client=None, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def blog_run(instance):
+def blog_run(instance: DagsterInstance) -> ExecuteInProcessResult:
     return run_asset(
         instance,
         example.ferris,
@@ -124,15 +147,18 @@ def blog_run(instance):
     )
 
 
-def test_the_blogs_asset_materializes(blog_run) -> None:
+def test_the_blogs_asset_materializes(blog_run: ExecuteInProcessResult) -> None:
     assert blog_run.success
     mat = materialization(blog_run)
     assert mat.metadata["ferris_said"].value == "'Say, say, say'"
-    assert "< 'Say, say, say' >" in mat.metadata["ferris"].value
+    bubble = mat.metadata["ferris"].value
+    assert isinstance(bubble, str) and "< 'Say, say, say' >" in bubble
     assert data_version(mat) == sha256("'Say, say, say'")
 
 
-def test_both_checks_evaluated_with_their_metadata(instance, blog_run) -> None:
+def test_both_checks_evaluated_with_their_metadata(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     evaluations = check_evaluations(instance, blog_run)
     assert set(evaluations) == set(CHECKS)
     said = evaluations["ferris_should_say_something"]
@@ -144,14 +170,16 @@ def test_both_checks_evaluated_with_their_metadata(instance, blog_run) -> None:
     assert all(e.asset_key == AssetKey("ferris") for e in evaluations.values())
 
 
-def test_both_log_lines_in_the_event_log(instance, blog_run) -> None:
+def test_both_log_lines_in_the_event_log(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     messages = user_messages(instance, blog_run)
     speak = messages.index("ferris will now speak")
     spoke = messages.index("ferris spoke")
     assert speak < spoke
 
 
-def test_same_words_same_data_version_other_words_another(instance) -> None:
+def test_same_words_same_data_version_other_words_another(instance: DagsterInstance) -> None:
     first = materialization(run_asset(instance, ferris_asset(["one two three"])))
     again = materialization(run_asset(instance, ferris_asset(["one two three"])))
     other = materialization(run_asset(instance, ferris_asset(["one two four"])))
@@ -159,7 +187,7 @@ def test_same_words_same_data_version_other_words_another(instance) -> None:
     assert data_version(other) == sha256("one two four") != data_version(first)
 
 
-def test_two_words_fail_the_warn_check_not_the_run(instance) -> None:
+def test_two_words_fail_the_warn_check_not_the_run(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset(["two words"]))
     assert result.success
     evaluations = check_evaluations(instance, result)
@@ -169,13 +197,13 @@ def test_two_words_fail_the_warn_check_not_the_run(instance) -> None:
     assert warn.metadata["number_of_words_spoken_by_ferris"].value == 2
 
 
-def test_words_from_extras(instance) -> None:
+def test_words_from_extras(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset([], extras={"words": ["said", "through", "extras"]}))
     assert result.success
     assert materialization(result).metadata["ferris_said"].value == "said through extras"
 
 
-def test_partitioned_asset(instance) -> None:
+def test_partitioned_asset(instance: DagsterInstance) -> None:
     partitions = StaticPartitionsDefinition(["north", "south"])
     the_asset = ferris_asset(["a b c"], partitions_def=partitions)
     north = run_asset(instance, the_asset, partition_key="north")
@@ -190,7 +218,7 @@ def test_partitioned_asset(instance) -> None:
 # ---- other injectors and readers ------------------------------------------------------------
 
 
-def test_env_injected_context_with_file_messages(instance) -> None:
+def test_env_injected_context_with_file_messages(instance: DagsterInstance) -> None:
     """PipesEnvContextInjector: the context travels inline ({"data": ...}) in the variable."""
     result = run_asset(
         instance,
@@ -212,14 +240,15 @@ class PipesStderrMessageReader(PipesMessageReader):
     """
 
     def __init__(self) -> None:
-        self.handler = None
+        self.handler: PipesMessageHandler | None = None
 
     @contextmanager
-    def read_messages(self, handler):
+    def read_messages(self, handler: PipesMessageHandler) -> Iterator[PipesParams]:
         self.handler = handler
         yield {PipesDefaultMessageWriter.STDIO_KEY: PipesDefaultMessageWriter.STDERR}
 
     def consume(self, stderr: str) -> None:
+        assert self.handler is not None, "Dagster opened the reader first"
         for line in stderr.splitlines():
             extract_message_or_forward_to_stdout(self.handler, line)
 
@@ -227,9 +256,9 @@ class PipesStderrMessageReader(PipesMessageReader):
         return "Read messages from the process's stderr."
 
 
-def test_env_context_with_messages_on_stderr(instance) -> None:
+def test_env_context_with_messages_on_stderr(instance: DagsterInstance) -> None:
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext):
+    def ferris(context: AssetExecutionContext) -> Any:
         reader = PipesStderrMessageReader()
         with open_pipes_session(
             context=context, context_injector=PipesEnvContextInjector(), message_reader=reader
@@ -257,21 +286,24 @@ def test_env_context_with_messages_on_stderr(instance) -> None:
 # ---- failures and ops -----------------------------------------------------------------------
 
 
-def test_a_failure_inside_the_session_reaches_the_event_log(instance) -> None:
+def test_a_failure_inside_the_session_reaches_the_event_log(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset(["--asset-key", "nope", "hi"]), raise_on_error=False)
     assert not result.success
-    errors = [
-        entry.dagster_event.event_specific_data.error
-        for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
-    assert len(errors) == 1
+    errors = []
+    for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT):
+        event = entry.dagster_event
+        assert event is not None and isinstance(event.event_specific_data, EngineEventData)
+        if "closed with exception" in (event.message or ""):
+            errors.append(event.event_specific_data.error)
+    assert len(errors) == 1 and errors[0] is not None
     assert "--asset-key 'nope' is not among this step's asset keys: ferris" in errors[0].message
 
 
-def test_an_op_speaks_and_logs_only(instance) -> None:
+def test_an_op_speaks_and_logs_only(instance: DagsterInstance) -> None:
     @op
-    def ferris_op(context, pipes_subprocess_client: PipesSubprocessClient):
+    def ferris_op(
+        context: OpExecutionContext, pipes_subprocess_client: PipesSubprocessClient
+    ) -> Any:
         return pipes_subprocess_client.run(
             command=[FERRIS, "an op speaks"], context=context
         ).get_results()

@@ -27,6 +27,7 @@ from dagster import (
     DagsterEventType,
     DagsterInstance,
     ExecuteInProcessResult,
+    MaterializeResult,
     OpExecutionContext,
     PipesContextInjector,
     PipesEnvContextInjector,
@@ -111,7 +112,7 @@ def ferris_asset(
     )
     def _asset(
         context: AssetExecutionContext, pipes_subprocess_client: PipesSubprocessClient
-    ) -> Any:  # a MaterializeResult; Dagster reads this annotation, so it stays plain
+    ) -> MaterializeResult:  # type: ignore[type-arg]  # Dagster accepts only the bare class
         return pipes_subprocess_client.run(
             command=[FERRIS, *args], context=context, extras=extras
         ).get_materialize_result()
@@ -258,7 +259,7 @@ class PipesStderrMessageReader(PipesMessageReader):
 
 def test_env_context_with_messages_on_stderr(instance: DagsterInstance) -> None:
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext) -> Any:
+    def ferris(context: AssetExecutionContext) -> Iterator[Any]:
         reader = PipesStderrMessageReader()
         with open_pipes_session(
             context=context, context_injector=PipesEnvContextInjector(), message_reader=reader

@@ -97,7 +97,8 @@ $(VENV)/.installed-lint: $(VENV)/.installed-test
 lint: $(VENV)/.installed-lint
 	$(BIN)/python -m ruff check ferris_says tests tools typings dagster_example containers
 	$(BIN)/python -m mypy
-	$(BIN)/towncrier build --draft --version next >/dev/null
+	@$(BIN)/towncrier build --draft --version next >/dev/null 2>&1 || \
+		$(BIN)/towncrier build --draft --version next
 
 # ---- containers ------------------------------------------------------------------------------
 # `make image` builds $(IMAGE) from the Dockerfile with podman, or with docker where a Docker

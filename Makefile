@@ -161,5 +161,5 @@ test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
 	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 clean:
-	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis \
+	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis .mypy_cache \
 		fake_temp/messages.json

@@ -128,16 +128,24 @@ dagster: $(VENVUI)/.installed
 # screenshots and logs in build/e2e/.
 e2e: $(VENVUI)/.installed
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-	$(BINUI)/python dagster_example/e2e.py
+	$(BINUI)/python tests/e2e_ui.py
 
 bench: $(VENV)/.installed
 	# Compile first, as pip does on a normal install: cold start should not time compiling.
 	$(BIN)/python -m compileall -q ferris_says
 	$(BIN)/python tests/bench.py
 
-lint: $(VENV)/.installed-test
-	$(BIN)/python -m pip install $(PIP_FLAGS) ruff
-	$(BIN)/python -m ruff check ferris_says tests dagster_example containers
+$(VENV)/.installed-lint: $(VENV)/.installed-test
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[lint]'
+	touch $@
+
+# ruff; mypy --strict over ferris_says/, tests/ and tools/ ([tool.mypy] in pyproject.toml); and a
+# draft of the next changelog section, which fails on a fragment towncrier cannot read.
+lint: $(VENV)/.installed-lint
+	$(BIN)/python -m ruff check ferris_says tests tools typings dagster_example containers
+	$(BIN)/python -m mypy
+	@$(BIN)/towncrier build --draft --version next >/dev/null 2>&1 || \
+		$(BIN)/towncrier build --draft --version next
 
 # ---- containers ------------------------------------------------------------------------------
 # `make image` builds $(IMAGE) from the Dockerfile with podman, or with docker where a Docker
@@ -200,5 +208,5 @@ test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
 	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 clean:
-	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis \
+	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis .mypy_cache \
 		fake_temp/messages.json

@@ -96,7 +96,9 @@ def render_bubble(text: str, width: int | None = None) -> str:
     return "".join(iter_bubble(bubble_lines(text, width)))
 
 
-def iter_say(text: str, width: int | None = None, character: str = DEFAULT_CHARACTER):
+def iter_say(
+    text: str, width: int | None = None, character: str = DEFAULT_CHARACTER
+) -> Iterator[str]:
     """`say` in pieces that join to exactly its string; a bad argument fails at the call,
     before the first piece. Memory: the wrapped lines plus one padded line at a time."""
     lines = bubble_lines(text, width)

@@ -8,7 +8,7 @@ Jing symbols and counting rods wide, turned a few viramas into zero-width marks,
 characters, so a word can measure 2 for wrapping and 1 for padding.
 
 The per-code-point data lives in `_width_tables`, dumped from the crates' own lookup functions
-and turned into Python by `_generate_width_tables`. It is imported only once a non-ASCII
+and turned into Python by `tools/generate_width_tables.py`. It is imported only once a non-ASCII
 character is actually measured, so ASCII-only text never pays for it. Widths are cached per
 character.
 """
@@ -16,6 +16,11 @@ character.
 from __future__ import annotations
 
 from bisect import bisect_right
+
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
 
 __all__ = ["char_width", "text_width"]
 
@@ -26,7 +31,7 @@ _CACHE_LIMIT = 1 << 16
 _ASCII_CHAR_WIDTHS = {chr(cp): 1 if 0x20 <= cp < 0x7F else 0 for cp in range(0x80)}
 
 
-def _tables():
+def _tables() -> ModuleType:
     # Imported on first use only: an ASCII-only run never loads the tables.
     from ferris_says import _width_tables
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.color import ColorSystem
+
 # Rust's orange, as on rust-lang.org and Ferris himself.
 RUST_ORANGE = "#F74C00"
 
@@ -39,7 +44,7 @@ def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
     return True, "a terminal"
 
 
-def color_system():
+def color_system() -> ColorSystem:
     """The terminal's colour system as rich detects it, at least 16 colours."""
     from rich.color import ColorSystem
     from rich.console import Console

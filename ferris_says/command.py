@@ -7,7 +7,8 @@ words): click costs more to import than Python does to start, so plain words nev
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -79,19 +80,26 @@ class FerrisCommand(click.Command):
     usage; here they are one line like every other error, and still exit 2.
     """
 
-    def make_context(self, *args, **kwargs):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as error:
             raise Interrupted() from error
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as error:
             raise Interrupted() from error
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(  # type: ignore[override]  # returns the status when standalone_mode is False
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
         extra.setdefault("windows_expand_args", False)  # words are words, not globs
         try:
             code = super().main(
@@ -140,7 +148,7 @@ class WidthRange(click.IntRange):
     """0..=usize::MAX; a number of thousands of digits is refused as too large, not as
     "not a valid integer" (Python's int() stops at 4300 digits), and is not echoed whole."""
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
             # What Rust's usize parser takes: an optional sign and ASCII digits. Python's
             # int() would also take "1_000", " 5" and full-width "５".
@@ -167,7 +175,7 @@ def complete_file_names(
     return [CompletionItem(incomplete, type="file")]
 
 
-def list_characters(ctx: click.Context, _param, value: bool) -> None:
+def list_characters(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
     names = characters.character_names()
@@ -244,7 +252,15 @@ def list_characters(ctx: click.Context, _param, value: bool) -> None:
 @click.version_option(
     __version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s"
 )
-def cli(words, files, width, character, color, asset_key, verbose):
+def cli(
+    words: tuple[str, ...],
+    files: tuple[str, ...],
+    width: int | None,
+    character: str,
+    color: str,
+    asset_key: str | None,
+    verbose: bool,
+) -> None:
     code = run(words, files, width, character, color, asset_key, verbose)
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

@@ -348,7 +348,7 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
             specs=[spec],
             check_specs=[dg.AssetCheckSpec(name, asset=spec.key) for name in CHECK_NAMES],
         )
-        def _ferris_says(context: dg.AssetExecutionContext):
+        def _ferris_says(context: dg.AssetExecutionContext) -> Any:
             yield from component.run(context)
 
         return dg.Definitions(assets=[_ferris_says])

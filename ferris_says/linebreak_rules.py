@@ -1,7 +1,8 @@
 """UAX #14 line-breaking rules compiled into a pair table, as unicode-linebreak 0.1.x does.
 
-Not imported at run time: `_generate_tables` uses it to write `_tables.PAIR_TABLE`, and a test
-recompiles it to prove the committed table still follows from these rules.
+Not imported at run time: `tools/generate_wrap_tables.py` uses it to write
+`_wrap_tables.PAIR_TABLE`, and a test recompiles it to prove the committed table still follows
+from these rules.
 
 The table is a state machine. A state is the class of the previous character or one of the extra
 states below, which remember "X followed by spaces" so rules like `OP SP* ×` need only one
@@ -10,6 +11,11 @@ the character, or mandatory.
 """
 
 from __future__ import annotations
+
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Line-breaking classes in unicode-linebreak's order (their codes are the table's columns),
 # then the states that are not classes: eot is the last column, the rest are rows only.
@@ -56,27 +62,27 @@ def compile_pair_table() -> list[list[int]]:
     every_state = list(range(ROWS))
     every_class = list(range(COLUMNS))
 
-    def never(first=None, second=None):
+    def never(first: list[int] | None = None, second: list[int] | None = None) -> None:
         for i in every_state if first is None else first:
             for j in every_class if second is None else second:
                 table[i][j] &= ~(ALLOWED_BREAK_BIT | MANDATORY_BREAK_BIT)
 
-    def allow(first=None, second=None):
+    def allow(first: list[int] | None = None, second: list[int] | None = None) -> None:
         for i in every_state if first is None else first:
             for j in every_class if second is None else second:
                 table[i][j] |= ALLOWED_BREAK_BIT
 
-    def force(first=None, second=None):
+    def force(first: list[int] | None = None, second: list[int] | None = None) -> None:
         for i in every_state if first is None else first:
             for j in every_class if second is None else second:
                 table[i][j] |= ALLOWED_BREAK_BIT | MANDATORY_BREAK_BIT
 
-    def treat_pair_as(first, second, state):
+    def treat_pair_as(first: list[int], second: list[int], state: int) -> None:
         for i in first:
             for j in second:
                 table[i][j] = state
 
-    def treat_as(classes, cls):
+    def treat_as(classes: list[int], cls: int) -> None:
         for j in classes:
             if j < COLUMNS:
                 for row in table:
@@ -84,13 +90,13 @@ def compile_pair_table() -> list[list[int]]:
         for i in classes:
             table[i] = list(table[cls])
 
-    def keep_state_over(states, classes):
+    def keep_state_over(states: list[int], classes: list[int]) -> None:
         for i in states:
             for j in classes:
                 table[i][j] = i
 
     n = _names
-    rules = [
+    rules: list[Callable[[], None]] = [
         # LB1: resolve the classes this algorithm does not tailor.
         lambda: treat_as(n("AI SG XX SA"), AL),
         lambda: treat_as(n("CJ"), NS),

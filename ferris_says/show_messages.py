@@ -11,23 +11,28 @@ import json
 import sys
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+USAGE = "python -m ferris_says.show_messages [FILE]"
 DEFAULT_PATH = "fake_temp/messages.json"
 SHOWN_CHARS = 300  # long values are cut for display; the file keeps them whole
 
 
-def _short(value, limit: int = SHOWN_CHARS) -> str:
+def _short(value: object, limit: int = SHOWN_CHARS) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
-def _metadata(metadata) -> list:
-    rows = []
-    for key, entry in (metadata or {}).items():
+def _metadata(metadata: object) -> list[RenderableType]:
+    rows: list[RenderableType] = []
+    if not isinstance(metadata, dict):  # JSON null: none; any other non-object is flagged
+        if metadata is not None:
+            rows.append(Text(f"  metadata is not an object: {_short(metadata)}", style="red"))
+        return rows
+    for key, entry in metadata.items():
         if isinstance(entry, dict) and set(entry) == {"raw_value", "type"}:
             kind, value = entry["type"], entry["raw_value"]
         else:
@@ -40,19 +45,21 @@ def _metadata(metadata) -> list:
     return rows
 
 
-def _exception(exc) -> Text:
+def _exception(exc: object) -> Text:
     if not isinstance(exc, dict):
         return Text(_short(exc), style="red")
     message = str(exc.get("message") or "").strip()
     return Text(f"closed with exception {exc.get('name')}: {_short(message)}", style="bold red")
 
 
-def describe(message) -> tuple[str, object, str]:
+def describe(message: object) -> tuple[str, RenderableType, str]:
     """(method, rich renderable, row style) for one decoded message."""
     if not isinstance(message, dict) or "__dagster_pipes_version" not in message:
         return "?", Text(f"not a Pipes message: {_short(message)}", style="red"), "red"
     method = message.get("method")
-    params = message.get("params") or {}
+    params: object = message.get("params") or {}  # JSON: checked before use
+    if not isinstance(params, dict):
+        return str(method), Text(f"params is not an object: {_short(params)}", style="red"), "red"
     if method == "opened":
         extras = params.get("extras")
         return method, Text("session opened" + (f", extras {_short(extras)}" if extras else "")), ""
@@ -125,7 +132,7 @@ def show(path: str, console: Console) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in ("-h", "--help"):
-        print(__doc__.strip())
+        print((__doc__ or USAGE).strip())  # `python -OO` strips docstrings
         return 0
     return show(args[0] if args else DEFAULT_PATH, Console(highlight=False))
 

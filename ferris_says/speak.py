@@ -22,6 +22,14 @@ from ferris_says.errors import (
 )
 from ferris_says.pipes import pipes_session
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from ferris_says.pipes.metadata import PictureCopy
+    from ferris_says.pipes.session import FerrisPipesSession
+
 NOTHING_TO_SAY = (
     "nothing to say: give WORDS, `-` or --files, or pipe text in (see ferris-says --help)"
 )
@@ -36,7 +44,12 @@ def _byte_count(text: str) -> str:
     return f"{default_width(text)} bytes"
 
 
-def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
+def gather_texts(
+    words: Sequence[str],
+    files: Sequence[str],
+    session: FerrisPipesSession | None,
+    verbose: bool = False,
+) -> list[str]:
     """What to say, one text per picture, following fsays (and never hanging).
 
     --files: each file's whole content, one picture each, read before anything is written.
@@ -77,7 +90,15 @@ def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
     return [text]
 
 
-def speak(words, files, width, character, color, asset_key, verbose) -> None:
+def speak(
+    words: Sequence[str],
+    files: Sequence[str],
+    width: int | None,
+    character: str,
+    color: str,
+    asset_key: str | None,
+    verbose: bool,
+) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
     colored, why = color_decision(color, streams.stdout_is_terminal())
@@ -119,7 +140,13 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
             )
 
 
-def draw(texts, width, mascot, colored, copy=None) -> None:
+def draw(
+    texts: list[str],
+    width: int | None,
+    mascot: str,
+    colored: bool,
+    copy: PictureCopy | None = None,
+) -> None:
     """Stream one picture per text to stdout; `copy`, if given, sees every uncoloured piece.
 
     Every text is wrapped (and so checked) before the first byte is written; the padded lines
@@ -128,7 +155,7 @@ def draw(texts, width, mascot, colored, copy=None) -> None:
     wrapped = [bubble_lines(text, width) for text in texts]
     shown_mascot = paint_mascot(mascot) if colored else mascot
 
-    def pieces():
+    def pieces() -> Iterator[str]:
         for lines in wrapped:
             for piece in iter_bubble(lines):
                 if copy is not None:
@@ -155,8 +182,8 @@ def _fail(error: BaseException, message: str, code: int, color: str, verbose: bo
 
 
 def run(
-    words=(),
-    files=(),
+    words: Sequence[str] = (),
+    files: Sequence[str] = (),
     width: int | None = None,
     character: str = characters.DEFAULT_CHARACTER,
     color: str = "auto",

@@ -16,12 +16,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
 __all__ = ["padding_width"]
 
 _CACHE_LIMIT = 1 << 16  # entries per cache before it is reset: distinct input cannot hoard memory
 
 
-def _tables():
+def _tables() -> ModuleType:
     # Imported on first use only: an ASCII-only run never loads the tables.
     from ferris_says import _width_tables
 
@@ -164,10 +169,10 @@ def _learn_str_props(text: str) -> None:
         _str_props[ch] = (1 if cp <= 0xA0 else width, info, flags)
 
 
-_patterns = None
+_patterns: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
-def _str_patterns():
+def _str_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Compile, once, the two classes `padding_width` scans for: (wide, rare).
 
     A "plain" char is a BMP char the state machine can never involve in a sequence (no
@@ -197,7 +202,7 @@ def _str_patterns():
             elif width == 2:
                 wide.append((first, end - 1))
 
-        def runs_of(ranges):
+        def runs_of(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
             spans = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
             return re.compile(f"[{spans}]+")
 

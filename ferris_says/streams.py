@@ -15,6 +15,11 @@ from collections.abc import Iterable, Iterator
 from ferris_says.color import color_decision
 from ferris_says.errors import FerrisError, FerrisOutputError, FerrisUsageError
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO, TextIO
+
 PROG = "ferris-says"
 
 # Text goes to stdout this many characters at a time: the picture, which can be hundreds of
@@ -22,7 +27,7 @@ PROG = "ferris-says"
 WRITE_CHUNK = 1 << 20
 
 
-def is_terminal(stream) -> bool:
+def is_terminal(stream: TextIO | None) -> bool:
     """True when `stream` is an open terminal; False for None, closed or odd streams."""
     if stream is None:
         return False
@@ -98,7 +103,7 @@ def report_traceback(error: BaseException) -> None:
     traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
 
 
-def silence(stream) -> None:
+def silence(stream: TextIO) -> None:
     """After a failed write (EPIPE, ENOSPC), point the stream's descriptor at /dev/null, so
     that Python's final flush of what is still buffered has nowhere to fail: otherwise it
     prints "Exception ignored ... BrokenPipeError" and exits 120."""
@@ -142,7 +147,7 @@ def write_stdout(pieces: str | Iterable[str]) -> None:
         raise FerrisOutputError(f"cannot write to stdout: {error}") from error
 
 
-def _write_utf8(stream, pieces: Iterable[str]) -> None:
+def _write_utf8(stream: TextIO, pieces: Iterable[str]) -> None:
     stream.flush()
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # an embedder replaced sys.stdout with a text-only stream
@@ -196,7 +201,7 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def show_path(path) -> str:
+def show_path(path: str) -> str:
     return repr(os.fsdecode(path))
 
 
@@ -222,7 +227,7 @@ def read_stdin() -> str:
         raise FerrisError(f"cannot read stdin: {error.strerror or error}") from error
 
 
-def _read_all(stream, buffer) -> bytes:
+def _read_all(stream: TextIO, buffer: BinaryIO) -> bytes:
     """Every byte up to end of file; a non-blocking stdin (read() gives None) is waited on."""
     chunks = []
     while True:
@@ -241,7 +246,7 @@ def _read_all(stream, buffer) -> bytes:
     return b"".join(chunks)  # one chunk (the usual case) is returned as is, not copied
 
 
-def read_file(path) -> str:
+def read_file(path: str) -> str:
     try:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -15,6 +15,7 @@ one to one, except in the two places that compare a byte length with the width.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 
 from ferris_says.char_width import char_width, text_width
 from ferris_says.linebreak import break_opportunities
@@ -215,7 +216,12 @@ def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]
     return ranges
 
 
-def _online_column_minima(size, cost, best_row, best_cost) -> None:
+def _online_column_minima(
+    size: int,
+    cost: Callable[[int, int], float],
+    best_row: array[int],
+    best_cost: list[float],
+) -> None:
     """Fill best_row/best_cost for columns 1..size-1 the way smawk's online_column_minima does.
 
     Column j's minimum over rows i < j may depend on the minima of earlier columns (the cost
@@ -256,7 +262,9 @@ def _online_column_minima(size, cost, best_row, best_cost) -> None:
         tentative = finished = i
 
 
-def _smawk(cost, rows: list[int], columns: list[int], minima: dict[int, int]) -> None:
+def _smawk(
+    cost: Callable[[int, int], float], rows: list[int], columns: list[int], minima: dict[int, int]
+) -> None:
     """SMAWK column minima of a (totally monotone) block; ties go to the upper row."""
     if not columns:
         return
@@ -333,8 +341,8 @@ def _skip_ansi(text: str, index: int) -> int:
 
 def _strip_ansi(line: str) -> tuple[str, list[int]]:
     """The line without escape sequences, and for each stripped index the original one."""
-    kept = []
-    original_index = []
+    kept: list[str] = []
+    original_index: list[int] = []
     index = 0
     while index < len(line):
         if line[index] == ESC:

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 WIDTH = 40
@@ -53,12 +54,13 @@ def paragraph(size: int, seed: int = 0) -> str:
     return " ".join(words)[:size]
 
 
-def measure(text_path: Path, out_path: Path) -> dict:
+def measure(text_path: Path, out_path: Path) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, str(text_path), str(WIDTH), str(out_path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return json.loads(result.stdout)
+    measured: dict[str, Any] = json.loads(result.stdout)
+    return measured
 
 
 # The picture outgrows its input: one line of N characters and N newlines, every line padded
@@ -76,12 +78,13 @@ print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
 """
 
 
-def streamed(command: list[str], text_path: Path, cwd: str) -> dict:
+def streamed(command: list[str], text_path: Path, cwd: str) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", PEAK, str(text_path), *command],
         cwd=cwd, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return json.loads(result.stdout)
+    measured: dict[str, Any] = json.loads(result.stdout)
+    return measured
 
 
 def cold_start(command: list[str], cwd: str, runs: int = 30) -> float:
@@ -99,7 +102,8 @@ def compare_with_oracle(oracle: str, text: str, ours: str) -> bool:
     answer = subprocess.run(
         [oracle, "say"], input=request.encode(), capture_output=True, check=True
     )
-    return json.loads(answer.stdout)["expected"] == ours
+    expected: str = json.loads(answer.stdout)["expected"]
+    return expected == ours
 
 
 def main() -> None:
@@ -133,6 +137,7 @@ def main() -> None:
         )
 
         ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
+        assert ferris is not None, "ferris-says is not installed beside this Python"
         session_dir = workdir / "session"
         (session_dir / "fake_temp").mkdir(parents=True)
         shutil.copy(PROJECT / "fake_temp" / "context.json", session_dir / "fake_temp")

@@ -10,14 +10,18 @@ import shutil
 import subprocess
 import sys
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
 
 def _installed_command() -> str:
     beside = Path(sys.executable).with_name("ferris-says")
-    return str(beside) if beside.exists() else shutil.which("ferris-says")
+    found = str(beside) if beside.exists() else shutil.which("ferris-says")
+    assert found is not None, "ferris-says is not installed: `make test` installs it"
+    return found
 
 
 FERRIS = _installed_command()
@@ -39,12 +43,19 @@ BLOG_METHODS = [
 ]
 
 
-def encode(value) -> str:
+def encode(value: object) -> str:
     """What Dagster does: base64(zlib(JSON))."""
     return base64.b64encode(zlib.compress(json.dumps(value).encode())).decode()
 
 
-def run(args, cwd, env=None, input=b"", timeout=60, **popen):
+def run(
+    args: Sequence[str],
+    cwd: Path | str | None,
+    env: dict[str, str] | None = None,
+    input: bytes | None = b"",
+    timeout: int = 60,
+    **popen: Any,
+) -> subprocess.CompletedProcess[bytes]:
     """The installed command; stdin is `input` unless `stdin=` is given."""
     if "stdin" in popen:
         input = None
@@ -61,7 +72,7 @@ def run(args, cwd, env=None, input=b"", timeout=60, **popen):
     )
 
 
-def read_messages(path) -> list[dict]:
+def read_messages(path: Path | str) -> list[dict[str, Any]]:
     """Every line whole JSON (a half-written line fails here), the last one ending in \\n."""
     data = Path(path).read_bytes()
     assert data == b"" or data.endswith(b"\n"), data[-200:]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from command import HERE
 
 
 @pytest.fixture
-def fake_temp(tmp_path):
+def fake_temp(tmp_path: Path) -> Path:
     """A working directory with the committed fake_temp/context.json."""
     (tmp_path / "fake_temp").mkdir()
     shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")

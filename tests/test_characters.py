@@ -16,21 +16,21 @@ from ferris_says.errors import FerrisUsageError
 COWSAY_NAMES = list(cowsay.char_names)
 
 
-def test_ferris_is_the_crates_mascot():
+def test_ferris_is_the_crates_mascot() -> None:
     assert mascot("ferris") == CRATE_FERRIS
     assert characters.FERRIS == CRATE_FERRIS
 
 
-def test_clippy_is_the_crates_alternate_mascot():
+def test_clippy_is_the_crates_alternate_mascot() -> None:
     assert mascot("clippy") == CRATE_CLIPPY
     assert characters.CLIPPY == CRATE_CLIPPY
 
 
-def test_clippy_under_the_bubble():
+def test_clippy_under_the_bubble() -> None:
     assert say("hi", 2, "clippy") == " ____\n< hi >\n ----" + CRATE_CLIPPY
 
 
-def test_names_ferris_and_clippy_first_then_cowsay():
+def test_names_ferris_and_clippy_first_then_cowsay() -> None:
     names = character_names()
     assert names[:2] == ["ferris", "clippy"]
     assert names[2:] == COWSAY_NAMES
@@ -39,7 +39,7 @@ def test_names_ferris_and_clippy_first_then_cowsay():
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_meets_the_bubble_like_ferris(name):
+def test_every_cowsay_character_meets_the_bubble_like_ferris(name: str) -> None:
     art = mascot(name)
     assert art.startswith("\n") and art.endswith("\n")
     lines = art[1:-1].split("\n")
@@ -61,7 +61,7 @@ def test_every_cowsay_character_meets_the_bubble_like_ferris(name):
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_keeps_cowsays_picture(name):
+def test_every_cowsay_character_keeps_cowsays_picture(name: str) -> None:
     """Our lines are cowsay's own non-empty lines, all moved right by one amount."""
     ours = mascot(name)[1:-1].split("\n")
     theirs = [line.rstrip() for line in cowsay.CHARS[name].split("\n") if line.strip()]
@@ -73,7 +73,7 @@ def test_every_cowsay_character_keeps_cowsays_picture(name):
     assert all(o == " " * shift + t for o, t in zip(ours, theirs))
 
 
-def test_cowsays_own_output_has_the_same_picture():
+def test_cowsays_own_output_has_the_same_picture() -> None:
     """cowsay draws the cow's lines after its bubble; ours are the same lines, moved."""
     drawn = cowsay.get_output_string("cow", "hi").split("\n")
     cow_lines = [line.strip() for line in drawn[3:]]  # after "  __", "| hi |", "  =="
@@ -82,7 +82,7 @@ def test_cowsays_own_output_has_the_same_picture():
 
 
 @pytest.mark.parametrize("name", COWSAY_NAMES)
-def test_every_cowsay_character_renders_under_our_bubble(name):
+def test_every_cowsay_character_renders_under_our_bubble(name: str) -> None:
     picture = say("Moo, said the crab", None, name)
     head = " " + "_" * 20 + "\n< Moo, said the crab >\n " + "-" * 20
     assert picture == head + mascot(name)
@@ -91,7 +91,7 @@ def test_every_cowsay_character_renders_under_our_bubble(name):
     assert lines[4].startswith("         \\")
 
 
-def test_cow_literally():
+def test_cow_literally() -> None:
     assert mascot("cow") == (
         "\n"
         "        \\\n"
@@ -105,7 +105,7 @@ def test_cow_literally():
 
 
 @pytest.mark.parametrize("bad", ["nope", "Ferris", "", "cow ", "ferris\n"])
-def test_unknown_character_is_a_usage_error(bad):
+def test_unknown_character_is_a_usage_error(bad: str) -> None:
     with pytest.raises(UnknownCharacterError) as caught:
         mascot(bad)
     error = caught.value
@@ -117,7 +117,7 @@ def test_unknown_character_is_a_usage_error(bad):
     assert "\n" not in str(error).replace(repr(bad), "")
 
 
-def test_unknown_character_suggests_close_names():
+def test_unknown_character_suggests_close_names() -> None:
     with pytest.raises(UnknownCharacterError, match=r"did you mean 'ferris'\?"):
         mascot("feris")
     with pytest.raises(UnknownCharacterError, match=r"did you mean 'clippy'\?"):
@@ -127,13 +127,13 @@ def test_unknown_character_suggests_close_names():
     assert "did you mean" not in str(caught.value)
 
 
-def test_say_with_an_unknown_character_raises():
+def test_say_with_an_unknown_character_raises() -> None:
     with pytest.raises(UnknownCharacterError):
         say("hi", None, "nobody")
 
 
 @pytest.mark.parametrize("name", ["ferris", "clippy"])
-def test_ferris_and_clippy_do_not_import_cowsay(name):
+def test_ferris_and_clippy_do_not_import_cowsay(name: str) -> None:
     code = (
         "import sys\n"
         "from ferris_says.characters import mascot\n"
@@ -146,7 +146,7 @@ def test_ferris_and_clippy_do_not_import_cowsay(name):
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_a_cowsay_character_imports_cowsay_on_demand():
+def test_a_cowsay_character_imports_cowsay_on_demand() -> None:
     code = (
         "import sys\n"
         "from ferris_says.characters import mascot\n"

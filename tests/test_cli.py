@@ -12,11 +12,13 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +30,9 @@ from ferris_says.characters import character_names
 from ferris_says.command import cli
 from ferris_says.errors import FerrisUsageError
 from ferris_says.speak import gather_texts
+
+if TYPE_CHECKING:
+    from ferris_says.pipes.session import FerrisPipesSession
 
 ENTRY_POINT = Path(sys.executable).parent / "ferris-says"
 
@@ -47,7 +52,7 @@ SCRUBBED = (
 
 
 @pytest.fixture(autouse=True)
-def plain_shell(tmp_path, monkeypatch):
+def plain_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An empty working directory and no Dagster or colour variables."""
     monkeypatch.chdir(tmp_path)
     for name in SCRUBBED:
@@ -58,23 +63,31 @@ def plain_shell(tmp_path, monkeypatch):
 
 def make_runner() -> CliRunner:
     try:
-        return CliRunner(mix_stderr=False)  # click < 8.2
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 has it
     except TypeError:
         return CliRunner()  # click >= 8.2 keeps stderr apart by itself
 
 
-def invoke(args, input=None, env=None):
+def invoke(
+    args: Sequence[str], input: str | bytes | None = None, env: dict[str, str] | None = None
+) -> Result:
     return make_runner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
 
 
-def child_env(**extra) -> dict:
+def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     env["TERM"] = "xterm"
     env.update(extra)
     return env
 
 
-def run_cmd(args, input=None, cwd=None, timeout=60, **env):
+def run_cmd(
+    args: Sequence[str],
+    input: str | bytes | None = None,
+    cwd: Path | str | None = None,
+    timeout: int = 60,
+    **env: str,
+) -> subprocess.CompletedProcess[bytes]:
     """The installed entry point, as a real process; `input` is bytes or str (UTF-8)."""
     if isinstance(input, str):
         input = input.encode("utf-8")
@@ -97,14 +110,14 @@ def one_error_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_the_entry_point_is_installed():
+def test_the_entry_point_is_installed() -> None:
     assert ENTRY_POINT.exists(), f"install the package first: {ENTRY_POINT} is missing"
 
 
 # --- words ----------------------------------------------------------------------------------
 
 
-def test_blog_words_through_both_paths():
+def test_blog_words_through_both_paths() -> None:
     assert say("what you want") == WHAT_YOU_WANT
     result = invoke(["what you want"])
     assert result.exit_code == 0
@@ -127,14 +140,14 @@ def test_blog_words_through_both_paths():
         ["a", "-", "b"],
     ],
 )
-def test_words_are_joined_with_one_space(words):
+def test_words_are_joined_with_one_space(words: list[str]) -> None:
     expected = say(" ".join(words)).encode("utf-8")
     assert invoke(words).stdout_bytes == expected
     proc = run_cmd(words)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
 
 
-def test_words_that_look_like_options_after_double_dash():
+def test_words_that_look_like_options_after_double_dash() -> None:
     expected = say("--width -v").encode()
     assert invoke(["--", "--width", "-v"]).stdout_bytes == expected
     assert run_cmd(["--", "--width", "-v"]).stdout == expected
@@ -146,19 +159,19 @@ def test_words_that_look_like_options_after_double_dash():
 @given(
     st.lists(
         st.text(
-            st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+            st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12
         ),
         min_size=1,
         max_size=5,
     ).filter(lambda words: words != ["-"])
 )
-def test_any_words_say_what_say_says(words):
+def test_any_words_say_what_say_says(words: list[str]) -> None:
     result = invoke(["--", *words])
     assert result.exit_code == 0
     assert result.stdout_bytes == say(" ".join(words)).encode("utf-8")
 
 
-def test_dash_reads_stdin():
+def test_dash_reads_stdin() -> None:
     text = "from stdin\nsecond line\n"
     expected = say(text).encode()
     assert invoke(["-"], input=text).stdout_bytes == expected
@@ -166,7 +179,7 @@ def test_dash_reads_stdin():
     assert (proc.returncode, proc.stdout) == (0, expected)
 
 
-def test_no_words_and_piped_stdin_reads_stdin_as_is():
+def test_no_words_and_piped_stdin_reads_stdin_as_is() -> None:
     # Like fsays: the whole of stdin, trailing newline included, is the text.
     text = "  piped\t\twords  \n"
     expected = say(text).encode()
@@ -177,14 +190,14 @@ def test_no_words_and_piped_stdin_reads_stdin_as_is():
     assert proc.stdout == say(text, 3).encode()
 
 
-def test_empty_stdin_says_nothing_in_an_empty_bubble():
+def test_empty_stdin_says_nothing_in_an_empty_bubble() -> None:
     assert say("").startswith(" __\n --\n")
     assert invoke([], input="").stdout_bytes == say("").encode()
     proc = run_cmd([], input=b"")
     assert (proc.returncode, proc.stdout) == (0, say("").encode())
 
 
-def test_stdin_that_is_not_utf8_is_a_runtime_error():
+def test_stdin_that_is_not_utf8_is_a_runtime_error() -> None:
     proc = run_cmd([], input=b"caf\xe9\n")
     assert proc.returncode == 1
     assert proc.stdout == b""
@@ -195,7 +208,7 @@ def test_stdin_that_is_not_utf8_is_a_runtime_error():
     one_error_line(result.stderr)
 
 
-def test_argument_that_is_not_utf8_is_a_usage_error():
+def test_argument_that_is_not_utf8_is_a_usage_error() -> None:
     proc = subprocess.run(
         [os.fsencode(ENTRY_POINT), b"caf\xe9"], capture_output=True, env=child_env(), timeout=60
     )
@@ -207,7 +220,7 @@ def test_argument_that_is_not_utf8_is_a_usage_error():
 # --- nothing to say -------------------------------------------------------------------------
 
 
-def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch):
+def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     result = invoke([], input="never read")
     assert result.exit_code == 2
@@ -218,7 +231,9 @@ def test_nothing_to_say_on_a_terminal_is_a_usage_error(monkeypatch):
     assert result.exit_code == 2
 
 
-def test_nothing_to_say_in_main_is_a_usage_error(monkeypatch, capsys):
+def test_nothing_to_say_in_main_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     assert cli_module.main([]) == 2
     captured = capsys.readouterr()
@@ -240,7 +255,7 @@ def read_all(fd: int) -> bytes:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_terminal_stdin_never_hangs_in_a_real_process():
+def test_terminal_stdin_never_hangs_in_a_real_process() -> None:
     import pty as pty_module
 
     master, slave = pty_module.openpty()
@@ -265,7 +280,7 @@ def test_terminal_stdin_never_hangs_in_a_real_process():
 # --- --files --------------------------------------------------------------------------------
 
 
-def test_one_file_is_said_as_is(tmp_path):
+def test_one_file_is_said_as_is(tmp_path: Path) -> None:
     text = "first line\nsecond\tline with  spaces\n"
     (tmp_path / "a.txt").write_bytes(text.encode())
     expected = say(text).encode()
@@ -274,7 +289,7 @@ def test_one_file_is_said_as_is(tmp_path):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
 
 
-def test_two_files_give_two_pictures_in_order(tmp_path):
+def test_two_files_give_two_pictures_in_order(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("alpha beta gamma\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("ラクスル 折り返します", encoding="utf-8")
     expected = (say("alpha beta gamma\n", 8) + say("ラクスル 折り返します", 8)).encode()
@@ -287,7 +302,7 @@ def test_two_files_give_two_pictures_in_order(tmp_path):
     )
 
 
-def test_files_with_a_character(tmp_path):
+def test_files_with_a_character(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("moo", encoding="utf-8")
     assert run_cmd(["-f", "a.txt", "-c", "cow"]).stdout == say("moo", None, "cow").encode()
 
@@ -304,7 +319,9 @@ def test_files_with_a_character(tmp_path):
     ],
     ids=["missing", "directory", "not-utf8"],
 )
-def test_unreadable_files_are_one_line_and_exit_1(tmp_path, make, fragment):
+def test_unreadable_files_are_one_line_and_exit_1(
+    tmp_path: Path, make: Callable[[Path], Path], fragment: str
+) -> None:
     path = make(tmp_path)
     (tmp_path / "good.txt").write_text("fine", encoding="utf-8")
     for args in (["--files", path.name], ["--files", "good.txt", "--files", path.name]):
@@ -319,7 +336,7 @@ def test_unreadable_files_are_one_line_and_exit_1(tmp_path, make, fragment):
         assert one_error_line(proc.stderr.decode()) == line
 
 
-def test_files_and_words_together_are_a_usage_error(tmp_path):
+def test_files_and_words_together_are_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     result = invoke(["--files", "a.txt", "words"])
     assert result.exit_code == 2
@@ -330,14 +347,14 @@ def test_files_and_words_together_are_a_usage_error(tmp_path):
 
 
 @pytest.mark.parametrize("width", [0, 1, 3, 10, 24, 80])
-def test_width_wraps_like_say(width):
+def test_width_wraps_like_say(width: int) -> None:
     text = "Hello fellow Rustaceans! パイプで渡した言葉も折り返します"
     expected = say(text, width).encode()
     assert invoke(["--width", str(width), text]).stdout_bytes == expected
     assert run_cmd([f"--width={width}", text]).stdout == expected
 
 
-def test_default_width_is_the_byte_length_not_40():
+def test_default_width_is_the_byte_length_not_40() -> None:
     text = "a fairly long sentence that is longer than forty columns, so forty would wrap it"
     expected = say(text, len(text.encode())).encode()
     assert say(text) == say(text, len(text.encode()))
@@ -346,7 +363,7 @@ def test_default_width_is_the_byte_length_not_40():
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "1.5", ""])
-def test_bad_width_is_a_one_line_usage_error(value):
+def test_bad_width_is_a_one_line_usage_error(value: str) -> None:
     result = invoke(["--width", value, "hi"])
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
@@ -357,7 +374,7 @@ def test_bad_width_is_a_one_line_usage_error(value):
     one_error_line(proc.stderr.decode())
 
 
-def test_unknown_option_is_a_one_line_usage_error():
+def test_unknown_option_is_a_one_line_usage_error() -> None:
     proc = run_cmd(["--nope", "hi"])
     assert proc.returncode == 2
     assert "--nope" in one_error_line(proc.stderr.decode())
@@ -366,12 +383,12 @@ def test_unknown_option_is_a_one_line_usage_error():
 # --- characters -----------------------------------------------------------------------------
 
 
-def test_ferris_is_the_default_character():
+def test_ferris_is_the_default_character() -> None:
     assert invoke(["-c", "ferris", "hi"]).stdout_bytes == invoke(["hi"]).stdout_bytes
     assert invoke(["--character", "ferris", "hi"]).stdout_bytes == say("hi").encode()
 
 
-def test_clippy():
+def test_clippy() -> None:
     expected = say("It looks like you are writing Rust", 12, "clippy").encode()
     assert b"@  @" in expected
     assert (
@@ -387,11 +404,11 @@ def test_clippy():
 
 
 @pytest.mark.parametrize("name", ["cow", "tux", "dragon"])
-def test_cowsay_characters(name):
+def test_cowsay_characters(name: str) -> None:
     assert run_cmd(["-c", name, "hello"]).stdout == say("hello", None, name).encode()
 
 
-def test_unknown_character_is_a_usage_error_listing_the_cast():
+def test_unknown_character_is_a_usage_error_listing_the_cast() -> None:
     result = invoke(["--character", "ferrris", "hi"], input="never read")
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
@@ -403,8 +420,8 @@ def test_unknown_character_is_a_usage_error_listing_the_cast():
     assert "'nobody'" in one_error_line(proc.stderr.decode())
 
 
-def test_unknown_character_fails_before_stdin_is_read(monkeypatch):
-    def no_reading():
+def test_unknown_character_fails_before_stdin_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_reading() -> NoReturn:
         raise AssertionError("stdin read before the character was checked")
 
     monkeypatch.setattr(streams, "read_stdin", no_reading)
@@ -413,7 +430,7 @@ def test_unknown_character_fails_before_stdin_is_read(monkeypatch):
     assert "unknown character 'nobody'" in one_error_line(result.stderr)
 
 
-def test_list_characters():
+def test_list_characters() -> None:
     expected = "".join(f"{name}\n" for name in character_names())
     assert expected.startswith("ferris\nclippy\n")
     assert "\ncow\n" in expected and "\ntux\n" in expected
@@ -423,7 +440,7 @@ def test_list_characters():
     assert (proc.returncode, proc.stdout.decode()) == (0, expected)
 
 
-def test_every_listed_character_can_speak():
+def test_every_listed_character_can_speak() -> None:
     for name in character_names():
         result = invoke(["-c", name, "hi"])
         assert result.exit_code == 0, name
@@ -442,13 +459,13 @@ def paint_check(out: bytes, plain: str) -> None:
 
 
 @pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1"}, {"NO_COLOR": "1"}])
-def test_color_never_is_byte_identical(env):
+def test_color_never_is_byte_identical(env: dict[str, Any]) -> None:
     result = invoke(["--color", "never", "hi"], env=env)
     assert result.stdout_bytes == say("hi").encode()
     assert run_cmd(["--color", "never", "hi"], **env).stdout == say("hi").encode()
 
 
-def test_color_always_paints_ferris_rust_orange():
+def test_color_always_paints_ferris_rust_orange() -> None:
     proc = run_cmd(["--color", "always", "hi"], COLORTERM="truecolor")
     assert proc.returncode == 0
     paint_check(proc.stdout, say("hi"))
@@ -458,12 +475,12 @@ def test_color_always_paints_ferris_rust_orange():
     paint_check(proc.stdout, say("hi"))
 
 
-def test_color_always_beats_no_color():
+def test_color_always_beats_no_color() -> None:
     proc = run_cmd(["--color", "always", "hi"], NO_COLOR="1")
     paint_check(proc.stdout, say("hi"))
 
 
-def test_color_always_with_a_cowsay_character_and_files(tmp_path):
+def test_color_always_with_a_cowsay_character_and_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     (tmp_path / "b.txt").write_text("two", encoding="utf-8")
     proc = run_cmd(["--color", "always", "-c", "cow", "-f", "a.txt", "-f", "b.txt"])
@@ -483,7 +500,7 @@ def test_color_always_with_a_cowsay_character_and_files(tmp_path):
         ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),  # NO_COLOR wins
     ],
 )
-def test_color_auto_off_a_terminal(env, colored):
+def test_color_auto_off_a_terminal(env: dict[str, Any], colored: bool) -> None:
     for out in (invoke(["hi"], env=env).stdout_bytes, run_cmd(["hi"], **env).stdout):
         if colored:
             paint_check(out, say("hi"))
@@ -501,7 +518,9 @@ def test_color_auto_off_a_terminal(env, colored):
         ({"TERM": "dumb"}, False),
     ],
 )
-def test_color_auto_on_a_terminal(monkeypatch, env, colored):
+def test_color_auto_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], colored: bool
+) -> None:
     monkeypatch.setattr(streams, "stdout_is_terminal", lambda: True)
     out = invoke(["hi"], env=env).stdout_bytes
     if colored:
@@ -512,7 +531,7 @@ def test_color_auto_on_a_terminal(monkeypatch, env, colored):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("env, colored", [({}, True), ({"NO_COLOR": "1"}, False)])
-def test_color_auto_on_a_real_terminal(env, colored):
+def test_color_auto_on_a_real_terminal(env: dict[str, str], colored: bool) -> None:
     import pty as pty_module
 
     master, slave = pty_module.openpty()
@@ -529,6 +548,7 @@ def test_color_auto_on_a_real_terminal(env, colored):
         assert proc.wait(timeout=30) == 0
     finally:
         os.close(master)
+        assert proc.stderr is not None
         proc.stderr.close()
     out = out.replace(b"\r\n", b"\n")  # the terminal's line discipline
     if colored:
@@ -537,7 +557,7 @@ def test_color_auto_on_a_real_terminal(env, colored):
         assert out == say("hi").encode()
 
 
-def test_bad_color_value_is_a_usage_error():
+def test_bad_color_value_is_a_usage_error() -> None:
     result = invoke(["--color", "sometimes", "hi"])
     assert result.exit_code == 2
     one_error_line(result.stderr)
@@ -549,10 +569,10 @@ JAPANESE = "パイプで渡した言葉も、日本語なら文字の間で折�
 
 
 @pytest.mark.parametrize("width", [None, 12])
-def test_japanese_is_utf8_whatever_the_locale(width):
+def test_japanese_is_utf8_whatever_the_locale(width: int | None) -> None:
     expected = say(JAPANESE, width).encode("utf-8")
     args = [JAPANESE] if width is None else ["--width", str(width), JAPANESE]
-    env = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
+    env: dict[str, Any] = {"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"}
     proc = run_cmd(args, **env)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
     args = ["-"] if width is None else ["--width", str(width), "-"]
@@ -560,13 +580,13 @@ def test_japanese_is_utf8_whatever_the_locale(width):
     assert (proc.returncode, proc.stdout) == (0, expected)
 
 
-def test_japanese_file_under_the_c_locale(tmp_path):
+def test_japanese_file_under_the_c_locale(tmp_path: Path) -> None:
     (tmp_path / "ja.txt").write_text(JAPANESE + "\n", encoding="utf-8")
     proc = run_cmd(["-w", "10", "-f", "ja.txt"], PYTHONIOENCODING="ascii", LC_ALL="C")
     assert proc.stdout == say(JAPANESE + "\n", 10).encode("utf-8")
 
 
-def test_errors_naming_non_ascii_paths_survive_an_ascii_stderr():
+def test_errors_naming_non_ascii_paths_survive_an_ascii_stderr() -> None:
     proc = run_cmd(["-f", "ないファイル.txt"], PYTHONIOENCODING="ascii", LC_ALL="C")
     assert proc.returncode == 1
     line = one_error_line(proc.stderr.decode("ascii"))
@@ -576,7 +596,7 @@ def test_errors_naming_non_ascii_paths_survive_an_ascii_stderr():
 # --- version, help, python -m ---------------------------------------------------------------
 
 
-def test_version():
+def test_version() -> None:
     assert __version__ == ferris_says.__version__
     result = invoke(["--version"])
     assert (result.exit_code, result.stdout) == (0, f"ferris-says {__version__}\n")
@@ -584,7 +604,7 @@ def test_version():
     assert (proc.returncode, proc.stdout) == (0, f"ferris-says {__version__}\n".encode())
 
 
-def test_help_lists_every_option_and_keeps_the_examples_intact():
+def test_help_lists_every_option_and_keeps_the_examples_intact() -> None:
     result = invoke(["--help"])
     assert result.exit_code == 0
     out = result.stdout
@@ -611,7 +631,7 @@ def test_help_lists_every_option_and_keeps_the_examples_intact():
     assert proc.stdout.decode().startswith("Usage: ferris-says [OPTIONS] [WORDS]...")
 
 
-def test_python_dash_m():
+def test_python_dash_m() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "ferris_says", "what you want"],
         capture_output=True,
@@ -631,7 +651,7 @@ def test_python_dash_m():
 # --- verbose, failures ----------------------------------------------------------------------
 
 
-def test_verbose_traces_to_stderr_only():
+def test_verbose_traces_to_stderr_only() -> None:
     result = invoke(["-v", "what", "you", "want"])
     assert result.exit_code == 0
     assert result.stdout_bytes == WHAT_YOU_WANT.encode()
@@ -642,8 +662,10 @@ def test_verbose_traces_to_stderr_only():
     assert "words: from stdin" in result.stderr
 
 
-def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(monkeypatch):
-    def broken(*_args, **_kwargs):
+def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> NoReturn:
         raise RuntimeError("the renderer fell over")
 
     monkeypatch.setattr(ferris_says.speak, "bubble_lines", broken)
@@ -657,7 +679,7 @@ def test_unexpected_errors_are_one_line_and_verbose_adds_the_traceback(monkeypat
     assert result.stderr.rstrip().splitlines()[-1].startswith("ferris-says: error: unexpected")
 
 
-def test_plain_words_skip_click_but_behave_the_same(capsys):
+def test_plain_words_skip_click_but_behave_the_same(capsys: pytest.CaptureFixture[str]) -> None:
     # main() with only words does not build the click command; the result is the same.
     assert cli_module.main(["what", "you", "want"]) == 0
     assert capsys.readouterr().out == WHAT_YOU_WANT
@@ -666,7 +688,7 @@ def test_plain_words_skip_click_but_behave_the_same(capsys):
     assert cli_module.main(["--width", "x", "what"]) == 2
 
 
-def test_plain_path_imports_neither_rich_nor_cowsay_nor_click():
+def test_plain_path_imports_neither_rich_nor_cowsay_nor_click() -> None:
     code = (
         "import sys\n"
         "from ferris_says.cli import main\n"
@@ -683,7 +705,7 @@ def test_plain_path_imports_neither_rich_nor_cowsay_nor_click():
 
 
 @pytest.mark.parametrize("unbuffered", ["1", ""])
-def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered):
+def test_reader_leaving_early_ends_quietly_with_1(tmp_path: Path, unbuffered: str) -> None:
     # Several MB, far more than any pipe holds, so the write must meet the closed pipe.
     (tmp_path / "big.txt").write_text("word " * 1_000_000, encoding="utf-8")
     proc = subprocess.Popen(
@@ -693,6 +715,7 @@ def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered):
         stderr=subprocess.PIPE,
         env=child_env(PYTHONUNBUFFERED=unbuffered),
     )
+    assert proc.stdout is not None and proc.stderr is not None
     head = proc.stdout.read(10)
     proc.stdout.close()
     assert proc.wait(timeout=120) == 1
@@ -713,7 +736,7 @@ def test_reader_leaving_early_ends_quietly_with_1(tmp_path, unbuffered):
         ["-c", "cow", "--color", "always", "moo"],
     ],
 )
-def test_stdout_closed_before_anything_is_written(args, unbuffered):
+def test_stdout_closed_before_anything_is_written(args: Sequence[str], unbuffered: str) -> None:
     # Small outputs sit in Python's buffer: without care its final flush at shutdown would
     # print "Exception ignored ... BrokenPipeError" and exit 120.
     read_end, write_end = os.pipe()
@@ -732,7 +755,7 @@ def test_stdout_closed_before_anything_is_written(args, unbuffered):
     assert (proc.returncode, proc.stderr) == (1, b"")
 
 
-def test_whole_output_arrives_under_python_unbuffered(tmp_path):
+def test_whole_output_arrives_under_python_unbuffered(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("word " * 200_000, encoding="utf-8")
     proc = run_cmd(["-w", "40", "-f", "big.txt"], PYTHONUNBUFFERED="1")
     assert proc.stdout == say("word " * 200_000, 40).encode()
@@ -741,33 +764,40 @@ def test_whole_output_arrives_under_python_unbuffered(tmp_path):
 # --- where the words come from, with a session (no Dagster needed) --------------------------
 
 
+def as_session(stand_in: SimpleNamespace) -> FerrisPipesSession:
+    """A stand-in with the two attributes gather_texts reads, typed as the session it plays."""
+    return cast("FerrisPipesSession", stand_in)
+
+
 class ExplodingStdin:
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> NoReturn:
         raise AssertionError("stdin must not be touched")
 
-    def isatty(self):
+    def isatty(self) -> NoReturn:
         raise AssertionError("stdin must not be touched")
 
 
-def test_under_dagster_with_no_words_uses_the_extras(monkeypatch):
+def test_under_dagster_with_no_words_uses_the_extras(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words="Say, say, say", launched_by_dagster=True)
-    assert gather_texts([], [], session) == ["Say, say, say"]
-    assert gather_texts(["given", "words"], [], session) == ["given words"]
+    assert gather_texts([], [], as_session(session)) == ["Say, say, say"]
+    assert gather_texts(["given", "words"], [], as_session(session)) == ["given words"]
 
 
-def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch):
+def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words=None, launched_by_dagster=True)
     with pytest.raises(FerrisUsageError, match="Dagster"):
-        gather_texts([], [], session)
+        gather_texts([], [], as_session(session))
 
 
-def test_fake_temp_session_without_extras_still_reads_piped_stdin(monkeypatch):
+def test_fake_temp_session_without_extras_still_reads_piped_stdin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
     monkeypatch.setattr(streams, "read_stdin", lambda: "piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
-    assert gather_texts([], [], session) == ["piped"]
+    assert gather_texts([], [], as_session(session)) == ["piped"]
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     with pytest.raises(FerrisUsageError, match="nothing to say"):
-        gather_texts([], [], session)
+        gather_texts([], [], as_session(session))

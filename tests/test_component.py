@@ -12,12 +12,15 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
 from command import CLEAN_ENV, FERRIS, sha256
-from dagster_events import check_evaluations
+from dagster_events import check_evaluations, data_version
+from pytest import MonkeyPatch
 
 from ferris_says.dagster import FerrisSaysComponent
 
@@ -37,19 +40,19 @@ TYPE = "ferris_says.dagster.FerrisSaysComponent"
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[dg.DagsterInstance]:
     with dg.DagsterInstance.ephemeral() as instance:
         yield instance
 
 
 @pytest.fixture(autouse=True)
-def _no_inherited_pipes_vars(monkeypatch, tmp_path):
+def _no_inherited_pipes_vars(monkeypatch: MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture
-def dagster_home(tmp_path):
+def dagster_home(tmp_path: Path) -> Path:
     """A DAGSTER_HOME with telemetry off, for the dg and dagster commands."""
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -57,7 +60,7 @@ def dagster_home(tmp_path):
     return home
 
 
-def said(options, words):
+def said(options: Sequence[str], words: str) -> str:
     """What the installed ferris-says prints for these options and words."""
     done = subprocess.run(
         [FERRIS, "--color", "never", *options, "--", words],
@@ -69,14 +72,17 @@ def said(options, words):
     return done.stdout.decode()
 
 
-def markdown_picture(markdown: str) -> str:
+def markdown_picture(markdown: object) -> str:
     """The picture inside the ``ferris`` metadata's code fence."""
+    assert isinstance(markdown, str), markdown
     lines = markdown.splitlines(keepends=True)
     assert lines[0] == "```text\n" and lines[-1] == "```\n", markdown
     return "".join(lines[1:-1])
 
 
-def materialize(instance, defs, key, **kwargs):
+def materialize(
+    instance: dg.DagsterInstance, defs: dg.Definitions, key: str, **kwargs: Any
+) -> tuple[dg.ExecuteInProcessResult, dg.AssetMaterialization]:
     assets_def = defs.resolve_assets_def(dg.AssetKey.from_user_string(key))
     result = dg.materialize([assets_def], instance=instance, **kwargs)
     assert result.success
@@ -87,16 +93,17 @@ def materialize(instance, defs, key, **kwargs):
 def error_chain(error: BaseException) -> str:
     """Every message in an exception's chain: Dagster wraps the located error in its own."""
     messages = []
-    while error is not None:
-        messages.append(str(error))
-        error = error.__cause__ or error.__context__
+    link: BaseException | None = error
+    while link is not None:
+        messages.append(str(link))
+        link = link.__cause__ or link.__context__
     return "\n".join(messages)
 
 
 class Project:
     """A fresh Dagster components project in tmp_path: pyproject.toml, a package, defs/."""
 
-    def __init__(self, root: Path, monkeypatch):
+    def __init__(self, root: Path, monkeypatch: MonkeyPatch) -> None:
         self.root = root
         # A new module name each time: Python caches imported modules by name.
         self.module = "ferris_project_" + uuid.uuid4().hex[:8]
@@ -153,7 +160,7 @@ class Project:
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path: Path, monkeypatch: MonkeyPatch) -> Project:
     return Project(tmp_path / "project", monkeypatch)
 
 
@@ -161,7 +168,7 @@ def project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def example_defs():
+def example_defs() -> dg.Definitions:
     sys.path.insert(0, str(EXAMPLE))
     try:
         return dg.load_from_defs_folder(path_within_project=EXAMPLE)
@@ -169,7 +176,7 @@ def example_defs():
         sys.path.remove(str(EXAMPLE))
 
 
-def test_the_example_holds_the_blogs_asset_and_the_component(example_defs):
+def test_the_example_holds_the_blogs_asset_and_the_component(example_defs: dg.Definitions) -> None:
     graph = example_defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {"ferris", "ferris_from_yaml"}
@@ -177,14 +184,16 @@ def test_the_example_holds_the_blogs_asset_and_the_component(example_defs):
     assert checks == {(asset, check) for asset in keys for check in CHECKS}
 
 
-def test_the_examples_component_materializes_with_its_width(instance, example_defs):
+def test_the_examples_component_materializes_with_its_width(
+    instance: dg.DagsterInstance, example_defs: dg.Definitions
+) -> None:
     result, mat = materialize(instance, example_defs, "ferris_from_yaml")
     # The blog's words, quotes kept, although they went through Dagster's YAML resolution.
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
     picture = markdown_picture(mat.metadata["ferris"].value)
     assert picture == said(["--width", "12"], BLOG_WORDS)
     assert picture.startswith(" ____________\n/ 'Say, say, \\\n\\ say'       /\n")
-    assert mat.tags["dagster/data_version"] == sha256(BLOG_WORDS)
+    assert data_version(mat) == sha256(BLOG_WORDS)
     evaluations = check_evaluations(instance, result)
     assert set(evaluations) == CHECKS
     assert all(e.passed for e in evaluations.values())
@@ -195,7 +204,9 @@ def test_the_examples_component_materializes_with_its_width(instance, example_de
     assert evaluations["ferris_should_speak_3_words"].severity == dg.AssetCheckSeverity.WARN
 
 
-def test_the_examples_blog_asset_still_materializes_from_the_defs_folder(instance, example_defs):
+def test_the_examples_blog_asset_still_materializes_from_the_defs_folder(
+    instance: dg.DagsterInstance, example_defs: dg.Definitions
+) -> None:
     # The resolved asset comes with the blog's pipes_subprocess_client resource bound.
     result, mat = materialize(instance, example_defs, "ferris")
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
@@ -206,7 +217,7 @@ def test_the_examples_blog_asset_still_materializes_from_the_defs_folder(instanc
 # ---- what the component runs ----------------------------------------------------------------
 
 
-def test_the_command_is_this_pythons_ferris_says_never_path():
+def test_the_command_is_this_pythons_ferris_says_never_path() -> None:
     component = FerrisSaysComponent(words="-v is a word", width=7, character="clippy")
     assert component.local_command() == [
         sys.executable,
@@ -224,7 +235,9 @@ def test_the_command_is_this_pythons_ferris_says_never_path():
     assert isinstance(component.pipes_client(), dg.PipesSubprocessClient)
 
 
-def test_character_and_words_like_options(instance, monkeypatch):
+def test_character_and_words_like_options(
+    instance: dg.DagsterInstance, monkeypatch: MonkeyPatch
+) -> None:
     # No PATH at all: the command is found through sys.executable.
     monkeypatch.setenv("PATH", "")
     component = FerrisSaysComponent(
@@ -238,7 +251,9 @@ def test_character_and_words_like_options(instance, monkeypatch):
     )
 
 
-def test_two_words_fail_the_warn_check_not_the_run(instance, project):
+def test_two_words_fail_the_warn_check_not_the_run(
+    instance: dg.DagsterInstance, project: Project
+) -> None:
     project.add("two", "asset_key: two\nwords: two words\n")
     result, _ = materialize(instance, project.load(), "two")
     evaluations = check_evaluations(instance, result)
@@ -246,7 +261,7 @@ def test_two_words_fail_the_warn_check_not_the_run(instance, project):
     assert not evaluations["ferris_should_speak_3_words"].passed
 
 
-def test_asset_attributes_and_partitions(instance, project):
+def test_asset_attributes_and_partitions(instance: dg.DagsterInstance, project: Project) -> None:
     project.add(
         "crab",
         textwrap.dedent(
@@ -274,7 +289,7 @@ def test_asset_attributes_and_partitions(instance, project):
     _, north = materialize(instance, defs, "crabs/ferris", partition_key="north")
     assert north.partition == "north"
     assert north.metadata["partition_key"].value == "north"
-    assert north.tags["dagster/data_version"] != sha256("a b c")
+    assert data_version(north) != sha256("a b c")
 
 
 # ---- point 5: the words survive Dagster's template resolution -----------------------------------
@@ -284,7 +299,7 @@ class PlainWords(dg.Resolvable, dg.Model):
     words: str
 
 
-def test_dagster_itself_reads_a_quoted_yaml_string_as_a_python_literal():
+def test_dagster_itself_reads_a_quoted_yaml_string_as_a_python_literal() -> None:
     """Why the component needs its own resolver: a plain str field loses the quotes."""
     resolved = PlainWords.resolve_from_yaml("words: \"'Say, say, say'\"")
     assert resolved.words == "Say, say, say"
@@ -305,21 +320,21 @@ def test_dagster_itself_reads_a_quoted_yaml_string_as_a_python_literal():
         "",
     ],
 )
-def test_yaml_words_reach_the_command_as_written(project, words):
+def test_yaml_words_reach_the_command_as_written(project: Project, words: str) -> None:
     project.add("w", f"words: {json.dumps(words)}\n")
     [ferris] = project.components()
     assert ferris.words == words
     assert ferris.local_command()[-2:] == ["--", words]
 
 
-def test_templated_words_render_as_text(project, monkeypatch):
+def test_templated_words_render_as_text(project: Project, monkeypatch: MonkeyPatch) -> None:
     monkeypatch.setenv("FERRIS_TEST_WORDS", BLOG_WORDS)
     project.add("t", "words: \"{{ env.FERRIS_TEST_WORDS }}, said {{ 'Ferris' }}\"\n")
     [ferris] = project.components()
     assert ferris.words == BLOG_WORDS + ", said Ferris"
 
 
-def test_an_undefined_template_variable_names_the_file_and_attribute(project):
+def test_an_undefined_template_variable_names_the_file_and_attribute(project: Project) -> None:
     path = project.add("u", "words: '{{ nobody_defined_this }}'\n")
     with pytest.raises(Exception) as info:
         project.components()
@@ -328,11 +343,13 @@ def test_an_undefined_template_variable_names_the_file_and_attribute(project):
     assert "nobody_defined_this" in message
 
 
-def test_the_blogs_words_materialize_with_their_quotes(instance, project):
+def test_the_blogs_words_materialize_with_their_quotes(
+    instance: dg.DagsterInstance, project: Project
+) -> None:
     project.add("blog", f"asset_key: blog\nwords: {json.dumps(BLOG_WORDS)}\n")
     _, mat = materialize(instance, project.load(), "blog")
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
-    assert mat.tags["dagster/data_version"] == sha256(BLOG_WORDS)
+    assert data_version(mat) == sha256(BLOG_WORDS)
 
 
 # ---- bad attributes fail at load, naming the file and the attribute ------------------------------
@@ -350,7 +367,9 @@ def test_the_blogs_words_materialize_with_their_quotes(instance, project):
         ("words: hi\ncolour: never\n", 4, "colour", "Extra inputs are not permitted"),
     ],
 )
-def test_bad_attributes_fail_at_load(project, attributes, line, attribute, says):
+def test_bad_attributes_fail_at_load(
+    project: Project, attributes: str, line: int, attribute: str, says: str
+) -> None:
     path = project.add("bad", attributes)
     with pytest.raises(Exception) as info:
         project.load()
@@ -360,12 +379,12 @@ def test_bad_attributes_fail_at_load(project, attributes, line, attribute, says)
     assert says in message, message
 
 
-def test_unknown_character_from_python_fails_too():
+def test_unknown_character_from_python_fails_too() -> None:
     with pytest.raises(ValueError, match="unknown character 'nobody'"):
         FerrisSaysComponent(words="hi", character="nobody")
 
 
-def test_every_character_of_the_command_is_accepted():
+def test_every_character_of_the_command_is_accepted() -> None:
     from ferris_says.characters import character_names
 
     for name in character_names():
@@ -375,7 +394,7 @@ def test_every_character_of_the_command_is_accepted():
 # ---- image: the Docker path --------------------------------------------------------------------
 
 
-def test_an_image_runs_through_pipes_docker_client(project):
+def test_an_image_runs_through_pipes_docker_client(project: Project) -> None:
     from dagster_docker import PipesDockerClient
 
     project.add(
@@ -392,7 +411,7 @@ def test_an_image_runs_through_pipes_docker_client(project):
     assert checks == CHECKS
 
 
-def test_an_image_without_dagster_docker_names_the_extra(project):
+def test_an_image_without_dagster_docker_names_the_extra(project: Project) -> None:
     """dagster-docker made unimportable in a fresh interpreter: the load fails, located."""
     path = project.add("boxed", "words: hi\nimage: ferris-says:latest\n")
     script = textwrap.dedent(
@@ -423,7 +442,9 @@ def test_an_image_without_dagster_docker_names_the_extra(project):
 # ---- dg -------------------------------------------------------------------------------------
 
 
-def dg_command(args, cwd, dagster_home, timeout=300):
+def dg_command(
+    args: Sequence[str], cwd: Path, dagster_home: Path, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
     env = {**CLEAN_ENV, "DAGSTER_HOME": str(dagster_home), "NO_COLOR": "1", "COLUMNS": "200"}
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     return subprocess.run(
@@ -438,7 +459,7 @@ def dg_command(args, cwd, dagster_home, timeout=300):
     )
 
 
-def test_dg_check_defs_and_list_defs_on_the_example(dagster_home):
+def test_dg_check_defs_and_list_defs_on_the_example(dagster_home: Path) -> None:
     check = dg_command(["check", "defs"], EXAMPLE, dagster_home)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "All component YAML validated successfully." in check.stdout
@@ -452,7 +473,7 @@ def test_dg_check_defs_and_list_defs_on_the_example(dagster_home):
     }
 
 
-def test_dg_lists_the_component(dagster_home):
+def test_dg_lists_the_component(dagster_home: Path) -> None:
     listed = dg_command(["list", "components", "--json"], EXAMPLE, dagster_home)
     assert listed.returncode == 0, listed.stderr
     items = json.loads(listed.stdout)["items"]
@@ -460,7 +481,7 @@ def test_dg_lists_the_component(dagster_home):
     assert ours["summary"].startswith("Ferris the crab says your words")
 
 
-def test_dg_check_defs_names_a_bad_attribute(project, dagster_home):
+def test_dg_check_defs_names_a_bad_attribute(project: Project, dagster_home: Path) -> None:
     path = project.add("bad", "words: hi\ncharacter: nobody\n")
     check = dg_command(["check", "defs"], project.root, dagster_home)
     assert check.returncode != 0
@@ -469,7 +490,7 @@ def test_dg_check_defs_names_a_bad_attribute(project, dagster_home):
     assert "unknown character 'nobody'" in output
 
 
-def test_dg_scaffolds_a_component_that_materializes(project, dagster_home):
+def test_dg_scaffolds_a_component_that_materializes(project: Project, dagster_home: Path) -> None:
     """A fresh project whose only defs.yaml comes from `dg scaffold defs`, launched by dg."""
     scaffold = dg_command(
         ["scaffold", "defs", TYPE, "hello-ferris", "--words", BLOG_WORDS],
@@ -490,8 +511,10 @@ def test_dg_scaffolds_a_component_that_materializes(project, dagster_home):
     assert launch.returncode == 0, launch.stdout + launch.stderr
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         hello = instance.get_latest_materialization_event(dg.AssetKey("hello_ferris"))
+        assert hello is not None and hello.asset_materialization is not None
         assert hello.asset_materialization.metadata["ferris_said"].value == BLOG_WORDS
         scaffolded = instance.get_latest_materialization_event(dg.AssetKey("from_python"))
+        assert scaffolded is not None and scaffolded.asset_materialization is not None
         words = scaffolded.asset_materialization.metadata["ferris_said"].value
         assert words == "Hello fellow Rustaceans!"
 
@@ -499,7 +522,7 @@ def test_dg_scaffolds_a_component_that_materializes(project, dagster_home):
 # ---- the command's path stays free of Dagster ---------------------------------------------------
 
 
-def test_the_command_never_imports_dagster(tmp_path):
+def test_the_command_never_imports_dagster(tmp_path: Path) -> None:
     script = (
         "import sys, runpy\n"
         "sys.argv = ['ferris-says', '--width', '10', 'no dagster here']\n"

@@ -25,13 +25,15 @@ import os
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Optional
+from types import ModuleType
+from typing import Any, Optional
 
 import pytest
 
-IMAGE = os.environ.get("FERRIS_SAYS_IMAGE")
+IMAGE = os.environ.get("FERRIS_SAYS_IMAGE", "")
 if not IMAGE:
     pytest.skip(
         "the container tests run under `make test-container` (FERRIS_SAYS_IMAGE is not set)",
@@ -47,21 +49,27 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetsDefinition,
     DagsterEventType,
     DagsterInstance,
     Definitions,
+    ExecuteInProcessResult,
+    MaterializeResult,
     PipesEnvContextInjector,
+    PipesMessageHandler,
     PipesMessageReader,
     asset,
     materialize,
     open_pipes_session,
 )
+from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_docker import PipesDockerClient
 from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
-from dagster_pipes import PipesDefaultMessageWriter
+from dagster_pipes import PipesDefaultMessageWriter, PipesParams
+from docker.models.containers import Container
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -74,10 +82,11 @@ CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 BLOG_WORDS = "'Say, say, say'"
 
 
-def load_example(name: str):
+def load_example(name: str) -> ModuleType:
     """A module of dagster_example/, loaded from its file as `dagster dev -f` would."""
     path = ROOT / "dagster_example" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"ferris_example_{path.stem}", path)
+    assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -86,18 +95,19 @@ def load_example(name: str):
 # ---- the engine, and what is removed afterwards ---------------------------------------------
 
 
-def _context_run_id(container) -> Optional[str]:
+def _context_run_id(container: Container) -> Optional[str]:
     """The Dagster run a container was made for, from the context Dagster injected into it."""
     for item in container.attrs.get("Config", {}).get("Env") or []:
         name, _, value = item.partition("=")
         if name == "DAGSTER_PIPES_CONTEXT":
             params = json.loads(zlib.decompress(base64.b64decode(value)))
-            return params.get("data", {}).get("run_id")
+            run_id = params.get("data", {}).get("run_id")
+            return run_id if isinstance(run_id, str) else None
     return None
 
 
 @pytest.fixture(scope="session")
-def engine():
+def engine() -> Iterator[docker.DockerClient]:
     """The Docker-compatible API at DOCKER_HOST, with the image under test in it. Containers of
     that image made during the session are removed at its end, even when a test failed."""
     host = os.environ.get("DOCKER_HOST")
@@ -113,8 +123,8 @@ def engine():
     except docker.errors.ImageNotFound:
         pytest.fail(f"the image {IMAGE} is not in the engine: `make image` builds it")
 
-    def ours():
-        return {c.id for c in containers_of_the_image(client)}
+    def ours() -> set[str]:
+        return {c.id for c in containers_of_the_image(client) if c.id is not None}
 
     before = ours()
     try:
@@ -126,14 +136,14 @@ def engine():
         client.close()
 
 
-def containers_of_the_image(client):
+def containers_of_the_image(client: docker.DockerClient) -> list[Container]:
     """Containers of the image under test, stopped ones too. (Compared by image ID: podman's
     `ancestor` filter does not match every spelling of an image's name or ID.)"""
     image_id = client.images.get(IMAGE).id
     return [c for c in client.containers.list(all=True) if c.attrs.get("Image") == image_id]
 
 
-def container_of_run(engine, run_id: str):
+def container_of_run(engine: docker.DockerClient, run_id: str) -> Container:
     """The container PipesDockerClient made for a run (it keeps it once stopped)."""
     found = [c for c in containers_of_the_image(engine) if _context_run_id(c) == run_id]
     assert len(found) == 1, f"{len(found)} containers for run {run_id}"
@@ -141,23 +151,27 @@ def container_of_run(engine, run_id: str):
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[DagsterInstance]:
     with DagsterInstance.ephemeral() as instance:
         yield instance
 
 
 @pytest.fixture(scope="module")
-def docker_example():
+def docker_example() -> ModuleType:
     module = load_example("docker")
     assert module.IMAGE == IMAGE  # the module reads FERRIS_SAYS_IMAGE too
     return module
 
 
-def docker_asset(command, extras=None):
+def docker_asset(
+    command: list[str] | None, extras: dict[str, Any] | None = None
+) -> AssetsDefinition:
     """The blog's asset through PipesDockerClient, with other arguments for the command."""
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext, pipes_docker_client: PipesDockerClient):
+    def ferris(
+        context: AssetExecutionContext, pipes_docker_client: PipesDockerClient
+    ) -> MaterializeResult:  # type: ignore[type-arg]  # Dagster accepts only the bare class
         return pipes_docker_client.run(
             context=context, image=IMAGE, command=command, extras=extras
         ).get_materialize_result()
@@ -165,7 +179,9 @@ def docker_asset(command, extras=None):
     return ferris
 
 
-def run_docker(instance, the_asset, **kwargs):
+def run_docker(
+    instance: DagsterInstance, the_asset: AssetsDefinition, **kwargs: Any
+) -> ExecuteInProcessResult:
     return materialize(
         [the_asset],
         instance=instance,
@@ -177,14 +193,14 @@ def run_docker(instance, the_asset, **kwargs):
 # ---- docker run -----------------------------------------------------------------------------
 
 
-def host_bubble(args, tmp_path) -> bytes:
+def host_bubble(args: list[str], tmp_path: Path) -> bytes:
     done = subprocess.run(
         [FERRIS, *args], cwd=tmp_path, env=CLEAN_ENV, capture_output=True, check=True
     )
     return done.stdout
 
 
-def podman_run(args, *options) -> subprocess.CompletedProcess:
+def podman_run(args: list[str], *options: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         ["podman", "run", "--rm", "--network=none", *options, IMAGE, *args],
         capture_output=True,
@@ -194,7 +210,9 @@ def podman_run(args, *options) -> subprocess.CompletedProcess:
     )
 
 
-def test_docker_run_prints_the_hosts_exact_bubble(engine, tmp_path):
+def test_docker_run_prints_the_hosts_exact_bubble(
+    engine: docker.DockerClient, tmp_path: Path
+) -> None:
     done = podman_run(["what you want"])
     assert done.returncode == 0, done.stderr
     assert done.stderr == b""
@@ -202,7 +220,9 @@ def test_docker_run_prints_the_hosts_exact_bubble(engine, tmp_path):
     assert done.stdout.startswith(b" _______________\n< what you want >\n")
 
 
-def test_the_bubble_is_utf8_whatever_the_containers_locale(engine, tmp_path):
+def test_the_bubble_is_utf8_whatever_the_containers_locale(
+    engine: docker.DockerClient, tmp_path: Path
+) -> None:
     args = ["--width", "16", "パイプで渡した言葉も折り返します"]
     done = podman_run(args, "-e", "LANG=C", "-e", "LC_ALL=C", "-e", "PYTHONIOENCODING=ascii")
     assert done.returncode == 0, done.stderr
@@ -210,7 +230,7 @@ def test_the_bubble_is_utf8_whatever_the_containers_locale(engine, tmp_path):
     assert "/ パイプで渡した言 \\".encode() in done.stdout
 
 
-def test_the_image_runs_as_a_user_with_only_the_package(engine):
+def test_the_image_runs_as_a_user_with_only_the_package(engine: docker.DockerClient) -> None:
     config = engine.images.get(IMAGE).attrs["Config"]
     assert config["Entrypoint"] == ["ferris-says"]
     assert config["User"] == "10001:10001"
@@ -228,7 +248,9 @@ def test_the_image_runs_as_a_user_with_only_the_package(engine):
 
 
 @pytest.fixture(scope="module")
-def blog_run(engine, instance, docker_example):
+def blog_run(
+    engine: docker.DockerClient, instance: DagsterInstance, docker_example: ModuleType
+) -> ExecuteInProcessResult:
     """dagster_example/docker.py's asset, materialized with its own resources."""
     return materialize(
         [docker_example.ferris],
@@ -238,28 +260,33 @@ def blog_run(engine, instance, docker_example):
 
 
 @pytest.fixture(scope="module")
-def subprocess_blog_run(instance):
+def subprocess_blog_run(instance: DagsterInstance) -> ExecuteInProcessResult:
     """The same words through the blog's own PipesSubprocessClient asset, on this host."""
     example = load_example("ferris_example/defs/blog_asset")
     return materialize([example.ferris], instance=instance, resources=dict(example.defs.resources))
 
 
-def test_the_blogs_asset_materializes_in_a_container(blog_run):
+def test_the_blogs_asset_materializes_in_a_container(blog_run: ExecuteInProcessResult) -> None:
     assert blog_run.success
     mat = materialization(blog_run)
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
-    assert f"< {BLOG_WORDS} >" in mat.metadata["ferris"].value
+    bubble = mat.metadata["ferris"].value
+    assert isinstance(bubble, str) and f"< {BLOG_WORDS} >" in bubble
     assert data_version(mat) == sha256(BLOG_WORDS)
 
 
-def test_same_data_version_and_picture_as_a_subprocess_run(blog_run, subprocess_blog_run):
+def test_same_data_version_and_picture_as_a_subprocess_run(
+    blog_run: ExecuteInProcessResult, subprocess_blog_run: ExecuteInProcessResult
+) -> None:
     assert subprocess_blog_run.success
     in_container, on_host = materialization(blog_run), materialization(subprocess_blog_run)
     assert data_version(in_container) == data_version(on_host)
     assert in_container.metadata["ferris"].value == on_host.metadata["ferris"].value
 
 
-def test_both_checks_passed_with_their_metadata(instance, blog_run):
+def test_both_checks_passed_with_their_metadata(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     evaluations = check_evaluations(instance, blog_run)
     assert set(evaluations) == set(CHECKS)
     said = evaluations["ferris_should_say_something"]
@@ -271,12 +298,16 @@ def test_both_checks_passed_with_their_metadata(instance, blog_run):
     assert all(e.asset_key == AssetKey("ferris") for e in evaluations.values())
 
 
-def test_both_log_lines_reach_the_event_log(instance, blog_run):
+def test_both_log_lines_reach_the_event_log(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     messages = user_messages(instance, blog_run)
     assert messages.index("ferris will now speak") < messages.index("ferris spoke")
 
 
-def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(engine, blog_run):
+def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(
+    engine: docker.DockerClient, blog_run: ExecuteInProcessResult
+) -> None:
     container = container_of_run(engine, blog_run.run_id)
     env = dict(item.partition("=")[::2] for item in container.attrs["Config"]["Env"])
     messages = json.loads(zlib.decompress(base64.b64decode(env["DAGSTER_PIPES_MESSAGES"])))
@@ -289,7 +320,7 @@ def test_the_container_got_the_context_inline_and_wrote_messages_to_stderr(engin
     assert methods[0] == "opened" and methods[-1] == "closed"
 
 
-def test_words_from_extras(engine, instance):
+def test_words_from_extras(engine: docker.DockerClient, instance: DagsterInstance) -> None:
     result = run_docker(
         instance, docker_asset(None, extras={"words": ["said", "through", "extras"]})
     )
@@ -299,7 +330,9 @@ def test_words_from_extras(engine, instance):
     assert data_version(mat) == sha256("said through extras")
 
 
-def test_a_paragraph_reaches_dagster_whole(engine, instance):
+def test_a_paragraph_reaches_dagster_whole(
+    engine: docker.DockerClient, instance: DagsterInstance
+) -> None:
     """About 1 KB of words: the materialization line (words, bubble, JSON) is some 5 KB."""
     words = " ".join(f"word{i:03d}" for i in range(120))
     result = run_docker(instance, docker_asset([words]))
@@ -310,7 +343,9 @@ def test_a_paragraph_reaches_dagster_whole(engine, instance):
     assert set(check_evaluations(instance, result)) == set(CHECKS)
 
 
-def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance):
+def test_a_long_text_reaches_dagster_capped_to_one_log_entry(
+    engine: docker.DockerClient, instance: DagsterInstance
+) -> None:
     """20 KB of words: podman logs at most 8 KiB per entry (Docker 16 KiB) and the Docker log
     reader parses each entry alone, so on stdio ferris-says caps each text value by its JSON
     size. The materialization arrives whole: the words cut with a note, the full data version."""
@@ -318,13 +353,16 @@ def test_a_long_text_reaches_dagster_capped_to_one_log_entry(engine, instance):
     result = run_docker(instance, docker_asset([words]))
     assert result.success
     mat = materialization(result)
-    said = mat.metadata["ferris_said"].value
+    said, bubble = mat.metadata["ferris_said"].value, mat.metadata["ferris"].value
+    assert isinstance(said, str) and isinstance(bubble, str)
     assert said.startswith(words[:1000]) and "[truncated: the first " in said
-    assert "*Bubble truncated" in mat.metadata["ferris"].value
+    assert "*Bubble truncated" in bubble
     assert data_version(mat) == sha256(words)
 
 
-def test_the_component_with_image_runs_the_image(engine, instance):
+def test_the_component_with_image_runs_the_image(
+    engine: docker.DockerClient, instance: DagsterInstance
+) -> None:
     """FerrisSaysComponent's `image:` path, for real: the blog's words, wrapped at 12 columns,
     said by the image through PipesDockerClient; the same picture as the command on this host."""
     import dagster as dg
@@ -349,18 +387,24 @@ def test_the_component_with_image_runs_the_image(engine, instance):
     assert all(e.passed for e in check_evaluations(instance, result).values())
 
 
-def test_a_failing_run_fails_in_dagster_with_its_cause(engine, instance):
+def test_a_failing_run_fails_in_dagster_with_its_cause(
+    engine: docker.DockerClient, instance: DagsterInstance
+) -> None:
     result = run_docker(instance, docker_asset(["--asset-key", "nope", "hi"]), raise_on_error=False)
     assert not result.success
-    closed = [
-        entry.dagster_event.event_specific_data.error.message
-        for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
+    closed = []
+    for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT):
+        event = entry.dagster_event
+        assert event is not None and isinstance(event.event_specific_data, EngineEventData)
+        if "closed with exception" in (event.message or ""):
+            assert event.event_specific_data.error is not None
+            closed.append(event.event_specific_data.error.message)
     assert len(closed) == 1
     assert "--asset-key 'nope' is not among this step's asset keys: ferris" in closed[0]
     [failure] = instance.all_logs(result.run_id, of_type=DagsterEventType.STEP_FAILURE)
+    assert failure.dagster_event is not None
     error = failure.dagster_event.step_failure_data.error
+    assert error is not None
     assert "Container exited with non-zero status code" in str(error.to_string())
     container = container_of_run(engine, result.run_id)
     assert container.attrs["State"]["ExitCode"] == 1
@@ -371,13 +415,13 @@ def test_a_failing_run_fails_in_dagster_with_its_cause(engine, instance):
 
 
 @pytest.fixture(scope="module")
-def kubernetes_example():
+def kubernetes_example() -> ModuleType:
     module = load_example("kubernetes")
     assert module.IMAGE == IMAGE
     return module
 
 
-def test_the_kubernetes_example_loads(kubernetes_example):
+def test_the_kubernetes_example_loads(kubernetes_example: ModuleType) -> None:
     defs = kubernetes_example.defs
     Definitions.validate_loadable(defs)
     assert isinstance(defs.resources["pipes_k8s_client"], PipesK8sClient)
@@ -392,15 +436,16 @@ class PodLogsMessageReader(PipesMessageReader):
     """Messages on stderr, as PipesK8sClient's reader asks for them; the lines come from
     `podman logs` instead of the Kubernetes API."""
 
-    def __init__(self):
-        self.handler = None
+    def __init__(self) -> None:
+        self.handler: PipesMessageHandler | None = None
 
     @contextmanager
-    def read_messages(self, handler):
+    def read_messages(self, handler: PipesMessageHandler) -> Iterator[PipesParams]:
         self.handler = handler
         yield {PipesDefaultMessageWriter.STDIO_KEY: PipesDefaultMessageWriter.STDERR}
 
     def consume(self, lines: str) -> None:
+        assert self.handler is not None, "Dagster opened the reader first"
         for line in lines.splitlines():
             extract_message_or_forward_to_stdout(self.handler, line)
 
@@ -408,7 +453,7 @@ class PodLogsMessageReader(PipesMessageReader):
         return "Read the messages from the pod's logs (podman logs)."
 
 
-def podman(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
+def podman(*args: str, check: bool = True, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=120, **kwargs)
     if check and done.returncode != 0:
         raise AssertionError(f"podman {' '.join(args)}: {done.stderr}")
@@ -416,15 +461,18 @@ def podman(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
 
 
 def test_the_kubernetes_pod_runs_under_podman_kube_play(
-    engine, instance, kubernetes_example, tmp_path
-):
+    engine: docker.DockerClient,
+    instance: DagsterInstance,
+    kubernetes_example: ModuleType,
+    tmp_path: Path,
+) -> None:
     """What PipesK8sClient.run does, with `podman kube play` in the cluster's place: the pod is
     built by dagster-k8s' build_pod_body from the example's image, command and pod spec, with
     the environment of a real Pipes session."""
     k8s = kubernetes_example
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext):
+    def ferris(context: AssetExecutionContext) -> Iterator[Any]:
         reader = PodLogsMessageReader()
         with open_pipes_session(
             context=context, context_injector=PipesEnvContextInjector(), message_reader=reader

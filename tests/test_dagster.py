@@ -7,10 +7,14 @@ Runs on the latest Dagster (``make test``) and on the blog's Dagster 1.8.4
 import importlib.util
 import os
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
+from pytest import MonkeyPatch
 
 dagster = pytest.importorskip("dagster")
 
@@ -19,9 +23,15 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetsDefinition,
     DagsterEventType,
     DagsterInstance,
+    ExecuteInProcessResult,
+    MaterializeResult,
+    OpExecutionContext,
+    PipesContextInjector,
     PipesEnvContextInjector,
+    PipesMessageHandler,
     PipesMessageReader,
     PipesSubprocessClient,
     PipesTempFileContextInjector,
@@ -33,9 +43,10 @@ from dagster import (
     op,
     open_pipes_session,
 )
+from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_events import check_evaluations, data_version, materialization, user_messages
-from dagster_pipes import PipesDefaultMessageWriter
+from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 
 # Dagster's own deprecation and preview notices about its internals, not about this code.
 pytestmark = [
@@ -52,8 +63,9 @@ CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 BLOG_ASSET = ROOT / "dagster_example" / "ferris_example" / "defs" / "blog_asset.py"
 
 
-def _load_example():
+def _load_example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("ferris_dagster_example", BLOG_ASSET)
+    assert spec is not None and spec.loader is not None, BLOG_ASSET
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -63,7 +75,7 @@ example = _load_example()
 FERRIS = example.ferris_says_path()
 
 
-def blog_client(**kwargs) -> PipesSubprocessClient:
+def blog_client(**kwargs: Any) -> PipesSubprocessClient:
     return PipesSubprocessClient(
         context_injector=kwargs.pop("context_injector", PipesTempFileContextInjector()),
         message_reader=kwargs.pop("message_reader", PipesTempFileMessageReader()),
@@ -72,27 +84,35 @@ def blog_client(**kwargs) -> PipesSubprocessClient:
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[DagsterInstance]:
     with DagsterInstance.ephemeral() as instance:
         yield instance
 
 
 @pytest.fixture(autouse=True)
-def _no_inherited_pipes_vars(monkeypatch, tmp_path):
+def _no_inherited_pipes_vars(monkeypatch: MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)  # no ./fake_temp/ around: only Dagster's params count
 
 
-def ferris_asset(args, name="ferris", extras=None, context_injector=None, **asset_kwargs):
+def ferris_asset(
+    args: list[str],
+    name: str = "ferris",
+    extras: dict[str, Any] | None = None,
+    context_injector: PipesContextInjector | None = None,
+    partitions_def: StaticPartitionsDefinition | None = None,
+) -> AssetsDefinition:
     """The blog's asset with other arguments for the command."""
 
     @asset(
         name=name,
         check_specs=[AssetCheckSpec(check, asset=name) for check in CHECKS],
-        **asset_kwargs,
+        partitions_def=partitions_def,
     )
-    def _asset(context: AssetExecutionContext, pipes_subprocess_client: PipesSubprocessClient):
+    def _asset(
+        context: AssetExecutionContext, pipes_subprocess_client: PipesSubprocessClient
+    ) -> MaterializeResult:  # type: ignore[type-arg]  # Dagster accepts only the bare class
         return pipes_subprocess_client.run(
             command=[FERRIS, *args], context=context, extras=extras
         ).get_materialize_result()
@@ -100,7 +120,12 @@ def ferris_asset(args, name="ferris", extras=None, context_injector=None, **asse
     return _asset
 
 
-def run_asset(instance, the_asset, client=None, **kwargs):
+def run_asset(
+    instance: DagsterInstance,
+    the_asset: AssetsDefinition,
+    client: PipesSubprocessClient | None = None,
+    **kwargs: Any,
+) -> ExecuteInProcessResult:
     return materialize(
         [the_asset],
         instance=instance,
@@ -113,7 +138,7 @@ def run_asset(instance, the_asset, client=None, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def blog_run(instance):
+def blog_run(instance: DagsterInstance) -> ExecuteInProcessResult:
     return run_asset(
         instance,
         example.ferris,
@@ -123,15 +148,18 @@ def blog_run(instance):
     )
 
 
-def test_the_blogs_asset_materializes(blog_run):
+def test_the_blogs_asset_materializes(blog_run: ExecuteInProcessResult) -> None:
     assert blog_run.success
     mat = materialization(blog_run)
     assert mat.metadata["ferris_said"].value == "'Say, say, say'"
-    assert "< 'Say, say, say' >" in mat.metadata["ferris"].value
+    bubble = mat.metadata["ferris"].value
+    assert isinstance(bubble, str) and "< 'Say, say, say' >" in bubble
     assert data_version(mat) == sha256("'Say, say, say'")
 
 
-def test_both_checks_evaluated_with_their_metadata(instance, blog_run):
+def test_both_checks_evaluated_with_their_metadata(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     evaluations = check_evaluations(instance, blog_run)
     assert set(evaluations) == set(CHECKS)
     said = evaluations["ferris_should_say_something"]
@@ -143,14 +171,16 @@ def test_both_checks_evaluated_with_their_metadata(instance, blog_run):
     assert all(e.asset_key == AssetKey("ferris") for e in evaluations.values())
 
 
-def test_both_log_lines_in_the_event_log(instance, blog_run):
+def test_both_log_lines_in_the_event_log(
+    instance: DagsterInstance, blog_run: ExecuteInProcessResult
+) -> None:
     messages = user_messages(instance, blog_run)
     speak = messages.index("ferris will now speak")
     spoke = messages.index("ferris spoke")
     assert speak < spoke
 
 
-def test_same_words_same_data_version_other_words_another(instance):
+def test_same_words_same_data_version_other_words_another(instance: DagsterInstance) -> None:
     first = materialization(run_asset(instance, ferris_asset(["one two three"])))
     again = materialization(run_asset(instance, ferris_asset(["one two three"])))
     other = materialization(run_asset(instance, ferris_asset(["one two four"])))
@@ -158,7 +188,7 @@ def test_same_words_same_data_version_other_words_another(instance):
     assert data_version(other) == sha256("one two four") != data_version(first)
 
 
-def test_two_words_fail_the_warn_check_not_the_run(instance):
+def test_two_words_fail_the_warn_check_not_the_run(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset(["two words"]))
     assert result.success
     evaluations = check_evaluations(instance, result)
@@ -168,13 +198,13 @@ def test_two_words_fail_the_warn_check_not_the_run(instance):
     assert warn.metadata["number_of_words_spoken_by_ferris"].value == 2
 
 
-def test_words_from_extras(instance):
+def test_words_from_extras(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset([], extras={"words": ["said", "through", "extras"]}))
     assert result.success
     assert materialization(result).metadata["ferris_said"].value == "said through extras"
 
 
-def test_partitioned_asset(instance):
+def test_partitioned_asset(instance: DagsterInstance) -> None:
     partitions = StaticPartitionsDefinition(["north", "south"])
     the_asset = ferris_asset(["a b c"], partitions_def=partitions)
     north = run_asset(instance, the_asset, partition_key="north")
@@ -189,7 +219,7 @@ def test_partitioned_asset(instance):
 # ---- other injectors and readers ------------------------------------------------------------
 
 
-def test_env_injected_context_with_file_messages(instance):
+def test_env_injected_context_with_file_messages(instance: DagsterInstance) -> None:
     """PipesEnvContextInjector: the context travels inline ({"data": ...}) in the variable."""
     result = run_asset(
         instance,
@@ -210,15 +240,16 @@ class PipesStderrMessageReader(PipesMessageReader):
     process, so the real Dagster handler parses what ferris-says wrote.
     """
 
-    def __init__(self):
-        self.handler = None
+    def __init__(self) -> None:
+        self.handler: PipesMessageHandler | None = None
 
     @contextmanager
-    def read_messages(self, handler):
+    def read_messages(self, handler: PipesMessageHandler) -> Iterator[PipesParams]:
         self.handler = handler
         yield {PipesDefaultMessageWriter.STDIO_KEY: PipesDefaultMessageWriter.STDERR}
 
     def consume(self, stderr: str) -> None:
+        assert self.handler is not None, "Dagster opened the reader first"
         for line in stderr.splitlines():
             extract_message_or_forward_to_stdout(self.handler, line)
 
@@ -226,9 +257,9 @@ class PipesStderrMessageReader(PipesMessageReader):
         return "Read messages from the process's stderr."
 
 
-def test_env_context_with_messages_on_stderr(instance):
+def test_env_context_with_messages_on_stderr(instance: DagsterInstance) -> None:
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext):
+    def ferris(context: AssetExecutionContext) -> Iterator[Any]:
         reader = PipesStderrMessageReader()
         with open_pipes_session(
             context=context, context_injector=PipesEnvContextInjector(), message_reader=reader
@@ -256,27 +287,30 @@ def test_env_context_with_messages_on_stderr(instance):
 # ---- failures and ops -----------------------------------------------------------------------
 
 
-def test_a_failure_inside_the_session_reaches_the_event_log(instance):
+def test_a_failure_inside_the_session_reaches_the_event_log(instance: DagsterInstance) -> None:
     result = run_asset(instance, ferris_asset(["--asset-key", "nope", "hi"]), raise_on_error=False)
     assert not result.success
-    errors = [
-        entry.dagster_event.event_specific_data.error
-        for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
-    assert len(errors) == 1
+    errors = []
+    for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT):
+        event = entry.dagster_event
+        assert event is not None and isinstance(event.event_specific_data, EngineEventData)
+        if "closed with exception" in (event.message or ""):
+            errors.append(event.event_specific_data.error)
+    assert len(errors) == 1 and errors[0] is not None
     assert "--asset-key 'nope' is not among this step's asset keys: ferris" in errors[0].message
 
 
-def test_an_op_speaks_and_logs_only(instance):
+def test_an_op_speaks_and_logs_only(instance: DagsterInstance) -> None:
     @op
-    def ferris_op(context, pipes_subprocess_client: PipesSubprocessClient):
+    def ferris_op(
+        context: OpExecutionContext, pipes_subprocess_client: PipesSubprocessClient
+    ) -> Any:
         return pipes_subprocess_client.run(
             command=[FERRIS, "an op speaks"], context=context
         ).get_results()
 
     @job(resource_defs={"pipes_subprocess_client": blog_client()})
-    def ferris_job():
+    def ferris_job() -> None:
         ferris_op()
 
     result = ferris_job.execute_in_process(instance=instance)

@@ -25,7 +25,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
@@ -43,7 +45,7 @@ needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="nee
 # ---- helpers --------------------------------------------------------------------------------
 
 
-def dagster_env(messages, data=None) -> dict:
+def dagster_env(messages: Path | str, data: dict[str, Any] | None = None) -> dict[str, str]:
     """A run as PipesEnvContextInjector + PipesTempFileMessageReader would set it up."""
     return {
         "DAGSTER_PIPES_CONTEXT": encode({"data": data or {"asset_keys": ["ferris"]}}),
@@ -51,7 +53,13 @@ def dagster_env(messages, data=None) -> dict:
     }
 
 
-def in_shell(redirect: str, args, cwd, env=None, input=b""):
+def in_shell(
+    redirect: str,
+    args: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    input: bytes | None = b"",
+) -> subprocess.CompletedProcess[bytes]:
     """The command with a shell redirection applied to it, e.g. ``>&-`` or ``<&-``."""
     script = f'exec "$0" "$@" {redirect}'
     return subprocess.run(
@@ -75,14 +83,15 @@ def one_error_line(stderr: bytes, *fragments: str) -> str:
     return lines[0]
 
 
-def closed_reason(messages: list[dict]) -> str:
+def closed_reason(messages: list[dict[str, Any]]) -> str:
     assert messages[0]["method"] == "opened"
     assert messages[-1]["method"] == "closed", [m["method"] for m in messages]
     assert [m["method"] for m in messages].count("closed") == 1
-    return messages[-1]["params"]["exception"]["message"]
+    reason: str = messages[-1]["params"]["exception"]["message"]
+    return reason
 
 
-def wait_blocked_on_stdin(process, timeout=30.0) -> None:
+def wait_blocked_on_stdin(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     """Until the process sleeps in a read of its (empty) stdin pipe: past start-up for sure."""
     wchan = Path(f"/proc/{process.pid}/wchan")
     deadline = time.monotonic() + timeout
@@ -99,7 +108,9 @@ def wait_blocked_on_stdin(process, timeout=30.0) -> None:
         time.sleep(0.01)
 
 
-def wait_for_line(path: Path, needle: str, process, timeout=60.0) -> None:
+def wait_for_line(
+    path: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         if path.exists() and needle in path.read_text(errors="replace"):
@@ -109,7 +120,7 @@ def wait_for_line(path: Path, needle: str, process, timeout=60.0) -> None:
 
 
 @pytest.fixture
-def cwd(tmp_path):
+def cwd(tmp_path: Path) -> Path:
     """An empty working directory: no fake_temp/, so no session unless variables say so."""
     return tmp_path
 
@@ -127,7 +138,7 @@ OUTPUTS = [
 
 
 @pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
-def test_stdout_closed_entirely(cwd, args):
+def test_stdout_closed_entirely(cwd: Path, args: Sequence[str]) -> None:
     done = in_shell(">&-", args, cwd)
     assert done.returncode == 1
     one_error_line(done.stderr, "stdout is closed")
@@ -135,7 +146,7 @@ def test_stdout_closed_entirely(cwd, args):
 
 @needs_dev_full
 @pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
-def test_stdout_full(cwd, args):
+def test_stdout_full(cwd: Path, args: Sequence[str]) -> None:
     """ENOSPC: one line, exit 1, and no "Exception ignored" / exit 120 from Python's final flush."""
     done = in_shell(">/dev/full", args, cwd)
     assert done.returncode == 1
@@ -143,7 +154,7 @@ def test_stdout_full(cwd, args):
 
 
 @needs_dev_full
-def test_stdout_full_under_a_session_is_closed_with_the_reason(cwd):
+def test_stdout_full_under_a_session_is_closed_with_the_reason(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     done = in_shell(">/dev/full", ["hi"], cwd, dagster_env(messages))
     assert done.returncode == 1
@@ -151,7 +162,7 @@ def test_stdout_full_under_a_session_is_closed_with_the_reason(cwd):
     assert "cannot write to stdout" in closed_reason(read_messages(messages))
 
 
-def test_stdout_closed_under_a_session_fails_before_reading_stdin(cwd):
+def test_stdout_closed_under_a_session_fails_before_reading_stdin(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     done = in_shell(">&-", ["-"], cwd, dagster_env(messages), input=b"never read")
     assert done.returncode == 1
@@ -161,7 +172,7 @@ def test_stdout_closed_under_a_session_fails_before_reading_stdin(cwd):
     assert [m["method"] for m in msgs] == ["opened", "closed"]  # not even "will now speak"
 
 
-def test_reader_leaving_under_a_session_is_quiet_but_reaches_dagster(cwd):
+def test_reader_leaving_under_a_session_is_quiet_but_reaches_dagster(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     process = subprocess.Popen(
         [FERRIS, "-w", "40", "-"],
@@ -171,6 +182,7 @@ def test_reader_leaving_under_a_session_is_quiet_but_reaches_dagster(cwd):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     process.stdin.write(b"word " * 400_000)
     process.stdin.close()
     assert process.stdout.read(10) == b" " + b"_" * 9
@@ -181,7 +193,7 @@ def test_reader_leaving_under_a_session_is_quiet_but_reaches_dagster(cwd):
     assert "broken pipe" in closed_reason(read_messages(messages))
 
 
-def test_nonblocking_stdout_gets_the_whole_picture(cwd):
+def test_nonblocking_stdout_gets_the_whole_picture(cwd: Path) -> None:
     """A parent that set O_NONBLOCK on the pipe (node does): wait for room, never EAGAIN."""
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, fcntl.F_SETFL, fcntl.fcntl(write_end, fcntl.F_GETFL) | os.O_NONBLOCK)
@@ -194,6 +206,7 @@ def test_nonblocking_stdout_gets_the_whole_picture(cwd):
         stdout=write_end,
         stderr=subprocess.PIPE,
     )
+    assert process.stdin is not None and process.stderr is not None
     os.close(write_end)
     process.stdin.write(text.encode())
     process.stdin.close()
@@ -214,7 +227,9 @@ def test_nonblocking_stdout_gets_the_whole_picture(cwd):
 @pytest.mark.parametrize(
     "args,code", [(["-v", "hi"], 0), (["-c", "nobody", "hi"], 2), (["-w", "x", "hi"], 2)]
 )
-def test_stderr_closed_or_full_keeps_the_exit_code(cwd, redirect, args, code):
+def test_stderr_closed_or_full_keeps_the_exit_code(
+    cwd: Path, redirect: str, args: Sequence[str], code: int
+) -> None:
     if "full" in redirect and not os.path.exists("/dev/full"):
         pytest.skip("needs /dev/full")
     done = in_shell(redirect, args, cwd)
@@ -227,7 +242,7 @@ def test_stderr_closed_or_full_keeps_the_exit_code(cwd, redirect, args, code):
 
 
 @pytest.mark.parametrize("args", [[], ["-"]], ids=["no-words", "dash"])
-def test_stdin_closed_is_nothing_to_say(cwd, args):
+def test_stdin_closed_is_nothing_to_say(cwd: Path, args: Sequence[str]) -> None:
     done = in_shell("<&-", args, cwd)
     assert done.returncode == 2
     assert done.stdout == b""
@@ -235,7 +250,7 @@ def test_stdin_closed_is_nothing_to_say(cwd, args):
 
 
 @pytest.mark.parametrize("args", [[], ["-"]], ids=["no-words", "dash"])
-def test_stdin_a_directory_is_refused_by_python_itself(cwd, args):
+def test_stdin_a_directory_is_refused_by_python_itself(cwd: Path, args: Sequence[str]) -> None:
     """Documented limitation: CPython refuses a directory on fd 0 before any of our code runs
     ("Fatal Python error: init_sys_streams: <stdin> is a directory"). Exit 1, nothing on
     stdout; the message is Python's, not ours."""
@@ -250,7 +265,7 @@ def test_stdin_a_directory_is_refused_by_python_itself(cwd, args):
 
 
 @pytest.mark.parametrize("args", [[], ["-"], ["-w", "5"]])
-def test_stdin_not_utf8_names_the_byte_and_offset(cwd, args):
+def test_stdin_not_utf8_names_the_byte_and_offset(cwd: Path, args: Sequence[str]) -> None:
     good = "ferris はなす ".encode() * 1000
     done = run(args, cwd, input=good + b"\xc3\x28 tail")
     assert done.returncode == 1
@@ -258,7 +273,7 @@ def test_stdin_not_utf8_names_the_byte_and_offset(cwd, args):
     one_error_line(done.stderr, "stdin is not valid UTF-8", "0xc3", f"offset {len(good)}")
 
 
-def test_stdin_not_utf8_under_dagster_reaches_closed(cwd):
+def test_stdin_not_utf8_under_dagster_reaches_closed(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     done = run(["-"], cwd, dagster_env(messages), input=b"\xff")
     assert done.returncode == 1 and done.stdout == b""
@@ -266,7 +281,7 @@ def test_stdin_not_utf8_under_dagster_reaches_closed(cwd):
     assert "stdin is not valid UTF-8" in closed_reason(read_messages(messages))
 
 
-def test_nonblocking_stdin_is_waited_on(cwd):
+def test_nonblocking_stdin_is_waited_on(cwd: Path) -> None:
     read_end, write_end = os.pipe()
     fcntl.fcntl(read_end, fcntl.F_SETFL, fcntl.fcntl(read_end, fcntl.F_GETFL) | os.O_NONBLOCK)
     process = subprocess.Popen(
@@ -277,6 +292,7 @@ def test_nonblocking_stdin_is_waited_on(cwd):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert process.stdout is not None and process.stderr is not None
     os.close(read_end)
     for part in (b"slow ", b"words ", b"arrive"):
         time.sleep(0.2)
@@ -297,7 +313,7 @@ def _big_text(megabytes: int) -> str:
     return "\n".join(out)
 
 
-def test_ten_megabytes_through_stdin_under_a_session(fake_temp):
+def test_ten_megabytes_through_stdin_under_a_session(fake_temp: Path) -> None:
     """The whole picture on stdout, the data version over every byte, and the messages small:
     metadata is capped, so no message line grows with the input."""
     text = _big_text(10)
@@ -316,7 +332,7 @@ def test_ten_megabytes_through_stdin_under_a_session(fake_temp):
     assert count == len(text.split())
 
 
-def _peak_rss_mb(args, cwd, input_path) -> float:
+def _peak_rss_mb(args: Sequence[str], cwd: Path, input_path: Path) -> float:
     """Peak RSS of one run of the command, measured by a fresh parent that has no other child."""
     probe = (
         "import resource, subprocess, sys\n"
@@ -338,7 +354,7 @@ def _peak_rss_mb(args, cwd, input_path) -> float:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
-def test_memory_grows_with_the_input_not_faster(fake_temp):
+def test_memory_grows_with_the_input_not_faster(fake_temp: Path) -> None:
     """Peak RSS at 2 MB and 8 MB of stdin, under a session: the extra for 4x the input is at
     most ~4x the extra of the first (generous: 6x), never a quadratic blow-up."""
     small, big = fake_temp / "2mb.txt", fake_temp / "8mb.txt"
@@ -355,7 +371,9 @@ def test_memory_grows_with_the_input_not_faster(fake_temp):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300), st.integers(min_value=0, max_value=64))
-def test_cap_and_hash_in_chunks_equal_the_whole_text(monkeypatch_chunk, text, limit):
+def test_cap_and_hash_in_chunks_equal_the_whole_text(
+    monkeypatch_chunk: None, text: str, limit: int
+) -> None:
     encoded = text.encode("utf-8", "surrogatepass")
     assert utf8_length(text) == len(encoded)
     shown, total, cut = metadata.cap(text, limit)
@@ -368,7 +386,7 @@ def test_cap_and_hash_in_chunks_equal_the_whole_text(monkeypatch_chunk, text, li
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_chunk():
+def monkeypatch_chunk() -> Iterator[None]:
     """Tiny chunks, so that a few hundred characters cross many chunk boundaries."""
     saved = metadata.CHUNK
     metadata.CHUNK = 7
@@ -380,7 +398,7 @@ def monkeypatch_chunk():
 
 
 @needs_dev_full
-def test_messages_on_dev_full_is_one_line_naming_the_file(cwd):
+def test_messages_on_dev_full_is_one_line_naming_the_file(cwd: Path) -> None:
     """Nothing can reach Dagster through the file: the line on stderr (which Dagster captures)
     and exit 1 say why, before any picture is printed."""
     done = run(["hi"], cwd, dagster_env("/dev/full"))
@@ -390,15 +408,15 @@ def test_messages_on_dev_full_is_one_line_naming_the_file(cwd):
 
 
 @needs_dev_full
-def test_fake_temp_messages_on_dev_full_names_the_fallback(fake_temp):
+def test_fake_temp_messages_on_dev_full_names_the_fallback(fake_temp: Path) -> None:
     (fake_temp / "fake_temp" / "messages.json").symlink_to("/dev/full")
     done = run(["hi"], fake_temp)
     assert done.returncode == 1 and done.stdout == b""
     one_error_line(done.stderr, "fake_temp/messages.json", "No space left on device")
 
 
-def _file_size_limit(limit: int):
-    def apply():
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
@@ -406,7 +424,7 @@ def _file_size_limit(limit: int):
 
 
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="needs RLIMIT_FSIZE")
-def test_messages_file_full_mid_run_leaves_no_half_line(cwd):
+def test_messages_file_full_mid_run_leaves_no_half_line(cwd: Path) -> None:
     """The file takes `opened`, the logs and the checks, then fills up in the middle of the
     materialization (RLIMIT_FSIZE, like a full disk): that half line is taken back, `closed`
     says why, exit 1; the picture was already out."""
@@ -425,7 +443,7 @@ def test_messages_file_full_mid_run_leaves_no_half_line(cwd):
     assert "cannot write to messages file" in closed_reason(msgs)
 
 
-def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp):
+def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp: Path) -> None:
     """SIGTERM lands between two partial writes of one line: the line is finished first, then
     the run ends with `closed` (without the hold, half a line would precede `closed`)."""
     script = (
@@ -464,7 +482,7 @@ def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp):
 
 
 @pytest.mark.parametrize("words", ["a\ud800b", ["ok", "\udfff"]], ids=["string", "list"])
-def test_extras_words_with_a_lone_surrogate_are_a_usage_error(cwd, words):
+def test_extras_words_with_a_lone_surrogate_are_a_usage_error(cwd: Path, words: object) -> None:
     messages = cwd / "messages.jsonl"
     # json.dumps writes the lone surrogate as the escape "\ud800", as any JSON producer may.
     env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": words}})
@@ -477,7 +495,7 @@ def test_extras_words_with_a_lone_surrogate_are_a_usage_error(cwd, words):
 
 
 @pytest.mark.parametrize("words", [42, 1.5, True, {"a": 1}, [1, 2], ["a", None], [["a"]]], ids=repr)
-def test_extras_words_of_the_wrong_type_are_a_usage_error(cwd, words):
+def test_extras_words_of_the_wrong_type_are_a_usage_error(cwd: Path, words: object) -> None:
     messages = cwd / "messages.jsonl"
     env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": words}})
     done = run([], cwd, env)
@@ -486,7 +504,7 @@ def test_extras_words_of_the_wrong_type_are_a_usage_error(cwd, words):
     assert "words" in closed_reason(read_messages(messages))
 
 
-def test_words_given_win_over_the_extras(cwd):
+def test_words_given_win_over_the_extras(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": "from extras"}})
     done = run(["-v", "from", "arguments"], cwd, env)
@@ -497,7 +515,7 @@ def test_words_given_win_over_the_extras(cwd):
     assert said == "from arguments"
 
 
-def test_bad_extras_words_are_ignored_when_words_are_given(cwd):
+def test_bad_extras_words_are_ignored_when_words_are_given(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": 42}})
     done = run(["a", "b", "c"], cwd, env)
@@ -507,26 +525,26 @@ def test_bad_extras_words_are_ignored_when_words_are_given(cwd):
 # ---- options: enormous --width, --asset-key without Dagster ----------------------------------
 
 
-def test_width_up_to_rusts_usize_max_is_accepted(cwd):
+def test_width_up_to_rusts_usize_max_is_accepted(cwd: Path) -> None:
     done = run(["--width", str(MAX_WIDTH), "big", "width"], cwd)
     assert (done.returncode, done.stdout) == (0, say("big width", MAX_WIDTH).encode())
     assert MAX_WIDTH == 2**64 - 1
 
 
 @pytest.mark.parametrize("value", [str(2**64), str(10**30), "9" * 5000, "-" + "9" * 5000])
-def test_width_beyond_rusts_usize_is_a_usage_error(cwd, value):
+def test_width_beyond_rusts_usize_is_a_usage_error(cwd: Path, value: str) -> None:
     done = run(["--width", value, "hi"], cwd)
     assert done.returncode == 2 and done.stdout == b""
     line = one_error_line(done.stderr, "--width", "is not in the range 0<=x<=18446744073709551615")
     assert len(line) < 300  # thousands of digits are not echoed back
 
 
-def test_width_with_thousands_of_leading_zeros_is_still_a_width(cwd):
+def test_width_with_thousands_of_leading_zeros_is_still_a_width(cwd: Path) -> None:
     done = run(["--width", "0" * 5000 + "3", "big width"], cwd)  # past Python's int() digit limit
     assert (done.returncode, done.stdout) == (0, say("big width", 3).encode())
 
 
-def test_asset_key_without_dagster_is_ignored(cwd):
+def test_asset_key_without_dagster_is_ignored(cwd: Path) -> None:
     done = run(["--asset-key", "ferris", "hi"], cwd)
     assert (done.returncode, done.stdout, done.stderr) == (0, say("hi").encode(), b"")
     verbose = run(["-v", "--asset-key", "ferris", "hi"], cwd)
@@ -538,7 +556,9 @@ def test_asset_key_without_dagster_is_ignored(cwd):
 
 
 @pytest.mark.parametrize("which", ["both", "context-only", "messages-only"])
-def test_dagster_with_no_words_and_a_silent_open_stdin_is_a_usage_error(fake_temp, which):
+def test_dagster_with_no_words_and_a_silent_open_stdin_is_a_usage_error(
+    fake_temp: Path, which: str
+) -> None:
     messages = fake_temp / "messages.jsonl"
     env = dagster_env(messages)
     if which == "context-only":  # messages fall back to fake_temp/
@@ -562,7 +582,9 @@ def test_dagster_with_no_words_and_a_silent_open_stdin_is_a_usage_error(fake_tem
 
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 @pytest.mark.parametrize("where", ["fake_temp", "env"])
-def test_signal_while_wrapping_megabytes(fake_temp, signum, code, where):
+def test_signal_while_wrapping_megabytes(
+    fake_temp: Path, signum: int, code: int, where: str
+) -> None:
     """The signal lands while Ferris wraps 2 MB (seconds of work): `closed` with the reason,
     exit 128 + signal, one line on stderr, no picture, every message line whole."""
     if where == "env":
@@ -579,6 +601,7 @@ def test_signal_while_wrapping_megabytes(fake_temp, signum, code, where):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     process.stdin.write(_big_text(2).encode())
     process.stdin.close()
     process.stdin = None  # so that communicate() does not flush it
@@ -595,7 +618,7 @@ def test_signal_while_wrapping_megabytes(fake_temp, signum, code, where):
 
 
 @pytest.mark.parametrize("args", [[], ["-"], ["-w", "5", "-"]])
-def test_ctrl_c_while_reading_stdin_without_dagster(cwd, args):
+def test_ctrl_c_while_reading_stdin_without_dagster(cwd: Path, args: Sequence[str]) -> None:
     process = subprocess.Popen(
         [FERRIS, *args],
         cwd=cwd,
@@ -604,6 +627,7 @@ def test_ctrl_c_while_reading_stdin_without_dagster(cwd, args):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     process.stdin.write(b"half a sentence")
     process.stdin.flush()
     wait_blocked_on_stdin(process)
@@ -614,7 +638,7 @@ def test_ctrl_c_while_reading_stdin_without_dagster(cwd, args):
     one_error_line(err, "interrupted by SIGINT")
 
 
-def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
+def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp: Path) -> None:
     """SIGTERM at staggered moments of a run on 1 MB (start-up, reading, wrapping, writing the
     messages): every line in the file is whole JSON and a run that opened also closed."""
     words = ("ferris " * 150_000).encode()
@@ -629,6 +653,7 @@ def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        assert process.stdin is not None and process.stderr is not None
         process.stdin.write(words)
         process.stdin.close()
         time.sleep(delay)
@@ -671,7 +696,7 @@ def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp):
     ],
     ids=["run_id", "job_name", "empty-key", "range", "partition_key", "extras"],
 )
-def test_context_fields_of_the_wrong_type(cwd, data, why):
+def test_context_fields_of_the_wrong_type(cwd: Path, data: dict[str, Any], why: str) -> None:
     messages = cwd / "messages.jsonl"
     done = run(["hi"], cwd, dagster_env(messages, data))
     assert done.returncode == 1 and done.stdout == b""
@@ -679,7 +704,7 @@ def test_context_fields_of_the_wrong_type(cwd, data, why):
     assert why in closed_reason(read_messages(messages))
 
 
-def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd):
+def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     done = run(["--asset-key", "ferris", "hi"], cwd, dagster_env(messages, {"asset_keys": None}))
     assert done.returncode == 1 and done.stdout == b""
@@ -691,7 +716,7 @@ def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_messages_path_a_fifo_nobody_reads_fails_at_once(cwd):
+def test_messages_path_a_fifo_nobody_reads_fails_at_once(cwd: Path) -> None:
     os.mkfifo(cwd / "messages.fifo")
     done = run(["hi"], cwd, dagster_env(cwd / "messages.fifo"), timeout=30)
     assert done.returncode == 1 and done.stdout == b""
@@ -699,7 +724,7 @@ def test_messages_path_a_fifo_nobody_reads_fails_at_once(cwd):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_messages_path_a_fifo_with_a_reader_gets_every_line(cwd):
+def test_messages_path_a_fifo_with_a_reader_gets_every_line(cwd: Path) -> None:
     fifo = cwd / "messages.fifo"
     os.mkfifo(fifo)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -714,7 +739,7 @@ def test_messages_path_a_fifo_with_a_reader_gets_every_line(cwd):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
+def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd: Path) -> None:
     """Opening a context FIFO nobody writes blocks; SIGTERM (Dagster cancelling) still ends
     the run at once: 143, one line, and no `opened` (nothing had been sent)."""
     os.mkfifo(cwd / "context.fifo")
@@ -731,6 +756,7 @@ def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    assert process.stdout is not None and process.stderr is not None
     wchan = Path(f"/proc/{process.pid}/wchan")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:  # until blocked in open()
@@ -751,12 +777,12 @@ def test_sigterm_ends_a_run_stuck_opening_a_context_fifo(cwd):
 
 
 @pytest.mark.parametrize("width", ["1_000", " 5", "5 ", "５", "-0", "0x10", "", "+"])
-def test_width_must_be_what_rusts_usize_parser_takes(cwd, width):
+def test_width_must_be_what_rusts_usize_parser_takes(cwd: Path, width: str) -> None:
     done = run(["--width", width, "hi"], cwd)
     assert done.returncode == 2 and done.stdout == b""
     one_error_line(done.stderr, "--width")
 
 
-def test_width_may_carry_a_plus_sign_as_in_rust(cwd):
+def test_width_may_carry_a_plus_sign_as_in_rust(cwd: Path) -> None:
     done = run(["--width", "+5", "hi there"], cwd)
     assert (done.returncode, done.stdout) == (0, say("hi there", 5).encode())

@@ -11,25 +11,30 @@ import subprocess
 import sys
 import time
 import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 from ferris_says.pipes.metadata import METADATA_CAP_BYTES
 
+if TYPE_CHECKING:
+    from _pytest.mark import ParameterSet
 
-def context_env(data) -> dict:
+
+def context_env(data: object) -> dict[str, str]:
     return {"DAGSTER_PIPES_CONTEXT": encode({"data": data})}
 
 
-def messages_env(path) -> dict:
+def messages_env(path: Path | str) -> dict[str, str]:
     return {"DAGSTER_PIPES_MESSAGES": encode({"path": str(path)})}
 
 
 # ---- the plain shell path ---------------------------------------------------------------------
 
 
-def test_no_dagster_just_speaks_and_writes_nothing(tmp_path):
+def test_no_dagster_just_speaks_and_writes_nothing(tmp_path: Path) -> None:
     done = run(["hello", "world"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert b"< hello world >" in done.stdout
@@ -37,7 +42,7 @@ def test_no_dagster_just_speaks_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cold_start_imports_no_pipes_machinery(tmp_path):
+def test_cold_start_imports_no_pipes_machinery(tmp_path: Path) -> None:
     """pipes_session with no variables and no ./fake_temp/ imports nothing beyond the package."""
     probe = (
         "import sys, ferris_says, ferris_says.errors\n"
@@ -59,7 +64,7 @@ def test_cold_start_imports_no_pipes_machinery(tmp_path):
     assert done.stdout.split() == ["ferris_says.pipes"]
 
 
-def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path):
+def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ferris_says", "hi"],
         check=False,
@@ -76,7 +81,7 @@ def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path):
 # ---- fake_temp --------------------------------------------------------------------------------
 
 
-def test_fake_temp_gets_the_blogs_messages_in_order(fake_temp):
+def test_fake_temp_gets_the_blogs_messages_in_order(fake_temp: Path) -> None:
     done = run(["what", "you", "want"], fake_temp)
     assert done.returncode == 0, done.stderr
     assert done.stderr == b""
@@ -114,7 +119,7 @@ def test_fake_temp_gets_the_blogs_messages_in_order(fake_temp):
     assert messages[6]["params"] in (None, {})
 
 
-def test_the_blogs_minimal_context_works(tmp_path):
+def test_the_blogs_minimal_context_works(tmp_path: Path) -> None:
     (tmp_path / "fake_temp").mkdir()
     (tmp_path / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
     done = run(["Say, say, say"], tmp_path)
@@ -124,7 +129,7 @@ def test_the_blogs_minimal_context_works(tmp_path):
     ] == BLOG_METHODS
 
 
-def test_runs_append_and_same_words_same_data_version(fake_temp):
+def test_runs_append_and_same_words_same_data_version(fake_temp: Path) -> None:
     run(["a", "b", "c"], fake_temp)
     run(["a", "b", "c"], fake_temp)
     run(["a", "b", "d"], fake_temp)
@@ -136,7 +141,7 @@ def test_runs_append_and_same_words_same_data_version(fake_temp):
     assert versions[0] == versions[1] != versions[2]
 
 
-def test_two_words_fail_the_warn_check_only(fake_temp):
+def test_two_words_fail_the_warn_check_only(fake_temp: Path) -> None:
     done = run(["two", "words"], fake_temp)
     assert done.returncode == 0
     checks = [
@@ -148,7 +153,7 @@ def test_two_words_fail_the_warn_check_only(fake_temp):
     assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 2
 
 
-def test_words_are_counted_like_rusts_split_whitespace(fake_temp):
+def test_words_are_counted_like_rusts_split_whitespace(fake_temp: Path) -> None:
     run(["\u3000one\u00a0two\tthree\x1cfour  "], fake_temp)
     checks = [
         m["params"]
@@ -159,7 +164,9 @@ def test_words_are_counted_like_rusts_split_whitespace(fake_temp):
     assert checks[1]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"] == 3
 
 
-def test_each_absent_variable_falls_back_on_its_own(fake_temp, tmp_path_factory):
+def test_each_absent_variable_falls_back_on_its_own(
+    fake_temp: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("dagster") / "messages"
     # context from the variable, messages to fake_temp
     done = run(["x", "y", "z"], fake_temp, context_env({"asset_keys": ["from_env"]}))
@@ -173,7 +180,7 @@ def test_each_absent_variable_falls_back_on_its_own(fake_temp, tmp_path_factory)
     assert len(read_messages(fake_temp / "fake_temp" / "messages.json")) == 7
 
 
-def test_verbose_says_where_things_come_from(fake_temp):
+def test_verbose_says_where_things_come_from(fake_temp: Path) -> None:
     done = run(["-v", "hi"], fake_temp, context_env({"asset_keys": ["ferris"]}))
     err = done.stderr.decode()
     assert "DAGSTER_PIPES_CONTEXT" in err and "inline data" in err
@@ -184,7 +191,7 @@ def test_verbose_says_where_things_come_from(fake_temp):
 # ---- malformed configuration: never a fallback --------------------------------------------
 
 
-def _stages(var):
+def _stages(var: str) -> list[ParameterSet]:
     return [
         pytest.param(var, "%%%not base64%%%", "not base64", id=f"{var}-not-base64"),
         pytest.param(var, base64.b64encode(b"plain").decode(), "not zlib", id=f"{var}-not-zlib"),
@@ -212,7 +219,9 @@ def _stages(var):
 @pytest.mark.parametrize(
     "var,value,why", _stages("DAGSTER_PIPES_CONTEXT") + _stages("DAGSTER_PIPES_MESSAGES")
 )
-def test_malformed_variable_is_an_error_never_a_fallback(fake_temp, var, value, why):
+def test_malformed_variable_is_an_error_never_a_fallback(
+    fake_temp: Path, var: str, value: str, why: str
+) -> None:
     done = run(["hello"], fake_temp, {var: value})
     assert done.returncode == 1
     err = done.stderr.decode()
@@ -232,7 +241,9 @@ def test_malformed_variable_is_an_error_never_a_fallback(fake_temp, var, value, 
         ({"path": "."}, "is a directory"),
     ],
 )
-def test_messages_params_we_cannot_serve(fake_temp, params, why):
+def test_messages_params_we_cannot_serve(
+    fake_temp: Path, params: dict[str, object], why: str
+) -> None:
     done = run(["hello"], fake_temp, {"DAGSTER_PIPES_MESSAGES": encode(params)})
     assert done.returncode == 1
     assert "DAGSTER_PIPES_MESSAGES" in done.stderr.decode() and why in done.stderr.decode()
@@ -248,13 +259,15 @@ def test_messages_params_we_cannot_serve(fake_temp, params, why):
         ({"bucket": "b", "key": "k"}, "unknown key"),
     ],
 )
-def test_context_params_we_cannot_serve(fake_temp, params, why):
+def test_context_params_we_cannot_serve(
+    fake_temp: Path, params: dict[str, object], why: str
+) -> None:
     done = run(["hello"], fake_temp, {"DAGSTER_PIPES_CONTEXT": encode(params)})
     assert done.returncode == 1
     assert "DAGSTER_PIPES_CONTEXT" in done.stderr.decode() and why in done.stderr.decode()
 
 
-def test_context_file_not_json(fake_temp):
+def test_context_file_not_json(fake_temp: Path) -> None:
     bad = fake_temp / "ctx.json"
     bad.write_text("{not json")
     done = run(["hello"], fake_temp, {"DAGSTER_PIPES_CONTEXT": encode({"path": str(bad)})})
@@ -271,7 +284,7 @@ def test_context_file_not_json(fake_temp):
         ('{"asset_keys": ["ferris"], "extras": []}', '"extras" must be an object'),
     ],
 )
-def test_invalid_fake_temp_context(tmp_path, content, why):
+def test_invalid_fake_temp_context(tmp_path: Path, content: str, why: str) -> None:
     (tmp_path / "fake_temp").mkdir()
     (tmp_path / "fake_temp" / "context.json").write_text(content)
     done = run(["hello"], tmp_path)
@@ -280,7 +293,7 @@ def test_invalid_fake_temp_context(tmp_path, content, why):
     assert "fake_temp/context.json" in err and why in err, err
 
 
-def test_fake_temp_without_context_json(tmp_path):
+def test_fake_temp_without_context_json(tmp_path: Path) -> None:
     (tmp_path / "fake_temp").mkdir()
     done = run(["hello"], tmp_path)
     assert done.returncode == 1
@@ -288,7 +301,7 @@ def test_fake_temp_without_context_json(tmp_path):
     assert "does not exist" in done.stderr.decode()
 
 
-def test_one_variable_without_fake_temp_is_an_error(tmp_path):
+def test_one_variable_without_fake_temp_is_an_error(tmp_path: Path) -> None:
     done = run(["hello"], tmp_path, context_env({"asset_keys": ["ferris"]}))
     assert done.returncode == 1
     assert "DAGSTER_PIPES_MESSAGES" in done.stderr.decode()
@@ -297,7 +310,7 @@ def test_one_variable_without_fake_temp_is_an_error(tmp_path):
 # ---- asset keys ---------------------------------------------------------------------------
 
 
-def test_several_asset_keys_none_picked_lists_them_and_closes_with_it(fake_temp):
+def test_several_asset_keys_none_picked_lists_them_and_closes_with_it(fake_temp: Path) -> None:
     done = run(["hi"], fake_temp, context_env({"asset_keys": ["left", "right"]}))
     assert done.returncode == 1
     err = done.stderr.decode()
@@ -307,7 +320,7 @@ def test_several_asset_keys_none_picked_lists_them_and_closes_with_it(fake_temp)
     assert "left, right" in messages[-1]["params"]["exception"]["message"]
 
 
-def test_asset_key_not_among_them(fake_temp):
+def test_asset_key_not_among_them(fake_temp: Path) -> None:
     done = run(
         ["--asset-key", "middle", "hi"], fake_temp, context_env({"asset_keys": ["left", "right"]})
     )
@@ -317,7 +330,7 @@ def test_asset_key_not_among_them(fake_temp):
     assert closed["method"] == "closed" and "middle" in closed["params"]["exception"]["message"]
 
 
-def test_asset_key_picks_one(fake_temp):
+def test_asset_key_picks_one(fake_temp: Path) -> None:
     done = run(
         ["--asset-key", "right", "a b c"], fake_temp, context_env({"asset_keys": ["left", "right"]})
     )
@@ -327,7 +340,7 @@ def test_asset_key_picks_one(fake_temp):
     assert {m["params"]["asset_key"] for m in messages[3:6]} == {"right"}
 
 
-def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp):
+def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp: Path) -> None:
     done = run(["a b c"], fake_temp, context_env({"asset_keys": None}))
     assert done.returncode == 0, done.stderr
     messages = read_messages(fake_temp / "fake_temp" / "messages.json")
@@ -340,7 +353,7 @@ def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp):
 @pytest.mark.parametrize(
     "words,said", [("from extras", "from extras"), (["one", "two", "three"], "one two three")]
 )
-def test_words_from_extras(fake_temp, words, said):
+def test_words_from_extras(fake_temp: Path, words: str | list[str], said: str) -> None:
     done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": words}}))
     assert done.returncode == 0, done.stderr
     assert f"< {said} >".encode() in done.stdout
@@ -348,7 +361,7 @@ def test_words_from_extras(fake_temp, words, said):
     assert materialization["metadata"]["ferris_said"]["raw_value"] == said
 
 
-def test_bad_extras_words_is_a_usage_error_reported_to_dagster(fake_temp):
+def test_bad_extras_words_is_a_usage_error_reported_to_dagster(fake_temp: Path) -> None:
     done = run([], fake_temp, context_env({"asset_keys": ["ferris"], "extras": {"words": 42}}))
     assert done.returncode == 2
     assert "words" in done.stderr.decode()
@@ -356,7 +369,7 @@ def test_bad_extras_words_is_a_usage_error_reported_to_dagster(fake_temp):
     assert closed["method"] == "closed" and "words" in closed["params"]["exception"]["message"]
 
 
-def test_partition_key_in_metadata_and_data_version(fake_temp):
+def test_partition_key_in_metadata_and_data_version(fake_temp: Path) -> None:
     for key in ("2024-01-01", "2024-01-02"):
         data = {
             "asset_keys": ["ferris"],
@@ -380,7 +393,7 @@ def test_partition_key_in_metadata_and_data_version(fake_temp):
     assert versions[2] == sha256("a b c")
 
 
-def test_huge_words_metadata_capped_data_version_covers_all(fake_temp):
+def test_huge_words_metadata_capped_data_version_covers_all(fake_temp: Path) -> None:
     words = ("ferris " * 40_000).strip()  # 280 KB
     done = run(["-"], fake_temp, input=words.encode())
     assert done.returncode == 0, done.stderr
@@ -395,7 +408,7 @@ def test_huge_words_metadata_capped_data_version_covers_all(fake_temp):
     assert materialization["data_version"] == sha256(words)
 
 
-def test_markdown_fence_outgrows_backticks_in_the_words(fake_temp):
+def test_markdown_fence_outgrows_backticks_in_the_words(fake_temp: Path) -> None:
     run(["``` `````"], fake_temp)
     bubble_md = read_messages(fake_temp / "fake_temp" / "messages.json")[5]["params"]["metadata"][
         "ferris"
@@ -406,7 +419,7 @@ def test_markdown_fence_outgrows_backticks_in_the_words(fake_temp):
 # ---- failures inside the session ----------------------------------------------------------
 
 
-def test_a_failure_inside_the_session_is_closed_with_its_reason(fake_temp):
+def test_a_failure_inside_the_session_is_closed_with_its_reason(fake_temp: Path) -> None:
     done = run(["--character", "no-such-mascot", "hi"], fake_temp)
     assert done.returncode != 0
     messages = read_messages(fake_temp / "fake_temp" / "messages.json")
@@ -417,7 +430,9 @@ def test_a_failure_inside_the_session_is_closed_with_its_reason(fake_temp):
 
 
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_signal_during_the_session_closes_with_the_reason(fake_temp, signum, code):
+def test_signal_during_the_session_closes_with_the_reason(
+    fake_temp: Path, signum: int, code: int
+) -> None:
     messages = fake_temp / "fake_temp" / "messages.json"
     # No words and an open, silent stdin: the command waits on stdin inside the session.
     process = subprocess.Popen(
@@ -448,7 +463,7 @@ def test_signal_during_the_session_closes_with_the_reason(fake_temp, signum, cod
 
 
 @pytest.mark.parametrize("form", ["stdio", "buffered_stdio"])
-def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path, form):
+def test_messages_on_stderr_leave_stdout_to_the_bubble(tmp_path: Path, form: str) -> None:
     plain = run(["Say, say, say"], tmp_path).stdout
     done = run(
         ["Say, say, say"],
@@ -481,7 +496,9 @@ LOG_ENTRY_BYTES = 8 * 1024
     ],
     ids=["ascii", "japanese", "emoji", "escapes"],
 )
-def test_on_stdio_every_message_line_fits_one_container_log_entry(tmp_path, words):
+def test_on_stdio_every_message_line_fits_one_container_log_entry(
+    tmp_path: Path, words: str
+) -> None:
     done = run(
         ["--width", "30", words],
         tmp_path,
@@ -506,7 +523,7 @@ def test_on_stdio_every_message_line_fits_one_container_log_entry(tmp_path, word
     assert done.stdout.decode().startswith(bubble.split("\n", 1)[1].split("\n```")[0])
 
 
-def test_on_stdio_short_words_are_not_cut(tmp_path):
+def test_on_stdio_short_words_are_not_cut(tmp_path: Path) -> None:
     done = run(
         ["Say, say, say"],
         tmp_path,
@@ -523,7 +540,7 @@ def test_on_stdio_short_words_are_not_cut(tmp_path):
 # ---- concurrency: many writers, one file --------------------------------------------------
 
 
-def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
+def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path: Path) -> None:
     shared = tmp_path / "messages.jsonl"
     env = {**context_env({"asset_keys": ["ferris"]}), **messages_env(shared)}
     processes = []
@@ -539,9 +556,11 @@ def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
         )
         processes.append((process, words))
     for process, words in processes:
+        assert process.stdin is not None and process.stderr is not None
         process.stdin.write(words.encode())
         process.stdin.close()
     for process, _ in processes:
+        assert process.stderr is not None
         assert process.wait(timeout=120) == 0, process.stderr.read()
         process.stderr.close()
     messages = read_messages(shared)  # every line whole JSON
@@ -554,7 +573,7 @@ def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path):
     assert said == sorted(sha256(words) for _, words in processes)
 
 
-def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path):
+def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path: Path) -> None:
     """The file channel itself: each line is one os.write on an O_APPEND descriptor."""
     shared = tmp_path / "messages.jsonl"
     writer = (

@@ -30,7 +30,7 @@ def _inner_lines(bubble: str) -> list[str]:
 
 @settings(max_examples=400, deadline=None)
 @given(TEXT, WIDTH)
-def test_borders_are_inner_width_plus_two(text, width):
+def test_borders_are_inner_width_plus_two(text: str, width: int) -> None:
     bubble = render_bubble(text, width)
     rows = bubble.split("\n")
     top, bottom = rows[0], rows[-1]
@@ -41,7 +41,7 @@ def test_borders_are_inner_width_plus_two(text, width):
 
 @settings(max_examples=400, deadline=None)
 @given(TEXT, WIDTH)
-def test_every_text_line_has_the_same_width(text, width):
+def test_every_text_line_has_the_same_width(text: str, width: int) -> None:
     rows = _inner_lines(render_bubble(text, width))
     widths = {padding_width(row[2:-2]) for row in rows}
     assert len(widths) <= 1
@@ -54,14 +54,14 @@ def test_every_text_line_has_the_same_width(text, width):
 
 @settings(max_examples=400, deadline=None)
 @given(TEXT, WIDTH)
-def test_words_come_back_in_order(text, width):
+def test_words_come_back_in_order(text: str, width: int) -> None:
     said = "".join(bubble_lines(text, width))
     assert re.sub(r"\s", "", said) == re.sub(r"\s", "", merge_whitespace(text))
 
 
 @settings(max_examples=400, deadline=None)
 @given(TEXT, WIDTH)
-def test_no_line_wider_than_width_unless_one_wide_character(text, width):
+def test_no_line_wider_than_width_unless_one_wide_character(text: str, width: int) -> None:
     for line in bubble_lines(text, width):
         if display_width(line) > max(width, 1):
             visible = [ch for ch in line if char_width(ch) > 0]
@@ -70,14 +70,14 @@ def test_no_line_wider_than_width_unless_one_wide_character(text, width):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from("ab -\u3000\t\xa0"), max_size=40))
-def test_merged_whitespace_is_single_spaces(text):
+def test_merged_whitespace_is_single_spaces(text: str) -> None:
     merged = merge_whitespace(text)
     assert "  " not in merged and "\t" not in merged and "\u3000" not in merged
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT, st.none() | WIDTH, st.sampled_from(["ferris", "clippy", "tux"]))
-def test_pieces_join_to_say_one_line_each(text, width, character):
+def test_pieces_join_to_say_one_line_each(text: str, width: int, character: str) -> None:
     pieces = list(iter_say(text, width, character))
     assert "".join(pieces) == say(text, width, character)
     assert all(piece.count("\n") == 1 and piece.endswith("\n") for piece in pieces[:-2])

@@ -11,6 +11,8 @@ import hashlib
 import re
 import resource
 import subprocess
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, read_messages, run
@@ -40,11 +42,11 @@ def picture_digest(text: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def limit_address_space():
+def limit_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
 
 
-def run_limited(args, cwd, input_path):
+def run_limited(args: Sequence[str], cwd: Path, input_path: Path) -> tuple[int, str, int, bytes]:
     """The command under the address-space limit; stdout hashed as it arrives."""
     with open(input_path, "rb") as stdin:
         process = subprocess.Popen(
@@ -56,39 +58,45 @@ def run_limited(args, cwd, input_path):
             stderr=subprocess.PIPE,
             preexec_fn=limit_address_space,
         )
+        out, err = process.stdout, process.stderr
+        assert out is not None and err is not None  # both are pipes
         digest, size = hashlib.sha256(), 0
-        for block in iter(lambda: process.stdout.read(1 << 20), b""):
+        for block in iter(lambda: out.read(1 << 20), b""):
             digest.update(block)
             size += len(block)
-        stderr = process.stderr.read()
+        stderr = err.read()
         process.wait(timeout=120)
     return process.returncode, digest.hexdigest(), size, stderr
 
 
 @pytest.fixture(scope="module")
-def big_input(tmp_path_factory):
+def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("big") / "tall_and_wide.txt"
     path.write_text(tall_and_wide())
     return path
 
 
 @pytest.fixture(scope="module")
-def big_picture():
+def big_picture() -> tuple[str, int]:
     return picture_digest(tall_and_wide())
 
 
-def test_the_limit_is_far_below_the_picture(big_picture):
+def test_the_limit_is_far_below_the_picture(big_picture: tuple[str, int]) -> None:
     _, size = big_picture
     assert size > 400_000_000 > ADDRESS_SPACE_LIMIT
 
 
-def test_a_400_mb_picture_under_a_256_mib_address_space(tmp_path, big_input, big_picture):
+def test_a_400_mb_picture_under_a_256_mib_address_space(
+    tmp_path: Path, big_input: Path, big_picture: tuple[str, int]
+) -> None:
     code, digest, size, stderr = run_limited(["-"], tmp_path, big_input)
     assert (code, stderr) == (0, b"")
     assert (digest, size) == big_picture
 
 
-def test_several_files_stream_one_after_the_other(tmp_path, big_input, big_picture):
+def test_several_files_stream_one_after_the_other(
+    tmp_path: Path, big_input: Path, big_picture: tuple[str, int]
+) -> None:
     code, digest, size, stderr = run_limited(
         ["--files", str(big_input), "--files", str(big_input)], tmp_path, big_input
     )
@@ -100,7 +108,9 @@ def test_several_files_stream_one_after_the_other(tmp_path, big_input, big_pictu
     assert (digest, size) == (one.hexdigest(), 2 * big_picture[1])
 
 
-def test_under_a_session_the_metadata_is_taken_from_the_stream(fake_temp, big_input, big_picture):
+def test_under_a_session_the_metadata_is_taken_from_the_stream(
+    fake_temp: Path, big_input: Path, big_picture: tuple[str, int]
+) -> None:
     code, digest, size, stderr = run_limited(["-"], fake_temp, big_input)
     assert (code, stderr) == (0, b"")
     assert (digest, size) == big_picture
@@ -113,7 +123,7 @@ def test_under_a_session_the_metadata_is_taken_from_the_stream(fake_temp, big_in
     assert f"of {big_picture[1]} bytes are shown" in bubble
 
 
-def test_colour_streams_too(tmp_path, big_input, big_picture):
+def test_colour_streams_too(tmp_path: Path, big_input: Path, big_picture: tuple[str, int]) -> None:
     done = run(["--color", "always", "--files", str(big_input)], tmp_path, timeout=120)
     assert done.returncode == 0
     assert b"\x1b[" in done.stdout[-300:]
@@ -121,7 +131,7 @@ def test_colour_streams_too(tmp_path, big_input, big_picture):
     assert (hashlib.sha256(plain).hexdigest(), len(plain)) == big_picture
 
 
-def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
+def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path: Path, big_input: Path) -> None:
     with open(big_input, "rb") as stdin:
         process = subprocess.Popen(
             [FERRIS, "-"],
@@ -131,6 +141,7 @@ def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        assert process.stdout is not None and process.stderr is not None
         assert len(process.stdout.read(5_000_000)) == 5_000_000
         process.stdout.close()
         stderr = process.stderr.read()
@@ -138,7 +149,7 @@ def test_a_reader_that_leaves_midway_is_a_quiet_exit_1(tmp_path, big_input):
     assert stderr == b""
 
 
-def test_a_disk_full_midway_is_one_line(tmp_path, big_input):
+def test_a_disk_full_midway_is_one_line(tmp_path: Path, big_input: Path) -> None:
     with open(big_input, "rb") as stdin, open("/dev/full", "wb") as full:
         done = subprocess.run(
             [FERRIS, "-"],
@@ -155,7 +166,7 @@ def test_a_disk_full_midway_is_one_line(tmp_path, big_input):
     assert done.stderr == b"ferris-says: error: cannot write to stdout: No space left on device\n"
 
 
-def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path):
+def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> None:
     """The words themselves must fit (wrapping keeps about 14 bytes per input byte): 45 MB of
     them under the 256 MiB limit end as one line, exit 1, and nothing on stdout."""
     words = tmp_path / "words.txt"

@@ -13,16 +13,16 @@ from ferris_says.linebreak_rules import COLUMNS, ROWS, compile_pair_table
 LINEBREAK_TXT = Path("/usr/share/unicode/LineBreak.txt")
 
 
-def test_committed_pair_table_compiles_from_the_rules():
+def test_committed_pair_table_compiles_from_the_rules() -> None:
     flat = bytes(cell for row in compile_pair_table() for cell in row)
     assert len(flat) == ROWS * COLUMNS
     assert flat == _wrap_tables.PAIR_TABLE
 
 
-def test_line_break_classes_match_linebreak_txt():
+def test_line_break_classes_match_linebreak_txt() -> None:
     if not LINEBREAK_TXT.exists():
         pytest.skip("Debian's unicode-data (LineBreak.txt 15.0.0) is not installed")
-    from ferris_says._generate_wrap_tables import line_break_classes, runs
+    from generate_wrap_tables import line_break_classes, runs
 
     starts, classes = runs(line_break_classes(str(LINEBREAK_TXT)))
     assert tuple(starts) == _wrap_tables.LINE_BREAK_STARTS
@@ -34,7 +34,7 @@ def test_line_break_classes_match_linebreak_txt():
     [("a", "AL"), (" ", "SP"), ("-", "HY"), ("、", "CL"), ("あ", "ID"), ("\u200d", "ZWJ"),
      ("\u0301", "CM"), ("🇯", "RI"), ("\U00030000", "ID"), ("\u20c1", "PR"), ("\U000e0000", "XX")],
 )  # fmt: skip
-def test_break_classes(ch, name):
+def test_break_classes(ch: str, name: str) -> None:
     assert class_name(ch) == name
 
 
@@ -53,11 +53,11 @@ def test_break_classes(ch, name):
         ("$5 ok", [3, 5]),
     ],
 )
-def test_break_opportunities(text, breaks):
+def test_break_opportunities(text: str, breaks: list[int]) -> None:
     assert break_opportunities(text) == breaks
 
 
-def test_state_constants_match_their_names():
+def test_state_constants_match_their_names() -> None:
     from ferris_says import linebreak_rules
 
     for code, name in enumerate(linebreak_rules.STATE_NAMES):

@@ -161,7 +161,7 @@ PADDING_OF_CHAR_CASES = [
 
 
 @pytest.mark.parametrize("text, padding, chars", CASES, ids=[ascii(c[0]) for c in CASES])
-def test_padding_width_and_text_width(text, padding, chars):
+def test_padding_width_and_text_width(text: str, padding: int, chars: int) -> None:
     assert padding_width(text) == padding
     # Both ways padding_width has of measuring non-ASCII text.
     if not text.isascii():
@@ -176,24 +176,24 @@ def test_padding_width_and_text_width(text, padding, chars):
 
 
 @pytest.mark.parametrize("ch, expected", CHAR_CASES, ids=[ascii(c[0]) for c in CHAR_CASES])
-def test_char_width(ch, expected):
+def test_char_width(ch: str, expected: int) -> None:
     assert char_width(ch) == expected
 
 
 @pytest.mark.parametrize(
     "ch, expected", PADDING_OF_CHAR_CASES, ids=[ascii(c[0]) for c in PADDING_OF_CHAR_CASES]
 )
-def test_padding_width_uses_the_older_unicode(ch, expected):
+def test_padding_width_uses_the_older_unicode(ch: str, expected: int) -> None:
     assert padding_width(ch) == expected
 
 
-def test_lone_surrogates_count_like_the_replacement_character():
+def test_lone_surrogates_count_like_the_replacement_character() -> None:
     assert char_width("\udcff") == 1
     assert text_width("a\udcffb") == 3
     assert padding_width("a\udcffb") == 3
 
 
-def test_table_provenance():
+def test_table_provenance() -> None:
     assert _width_tables.CHAR_UNICODE_VERSION == "16.0.0"
     assert _width_tables.STR_UNICODE_VERSION == "15.1.0"
     for starts, values in (
@@ -207,7 +207,7 @@ def test_table_provenance():
     assert max(_width_tables.STR_KINDS) < len(_width_tables.STR_PROPS)
 
 
-def test_ascii_never_loads_the_tables():
+def test_ascii_never_loads_the_tables() -> None:
     code = (
         "import sys\n"
         "from ferris_says.char_width import char_width, text_width\n"
@@ -235,31 +235,31 @@ texts = st.text(
 
 
 @given(texts)
-def test_text_width_is_the_char_sum(s):
+def test_text_width_is_the_char_sum(s: str) -> None:
     assert text_width(s) == sum(char_width(c) for c in s)
 
 
 @given(texts)
-def test_class_counting_matches_the_whole_string_state_machine(s):
+def test_class_counting_matches_the_whole_string_state_machine(s: str) -> None:
     assert str_width._width_by_class(s) == str_width._whole_string_width(s)
     assert padding_width(s) == str_width._whole_string_width(s)
 
 
 @given(texts, texts)
-def test_a_space_separates_sequences(a, b):
+def test_a_space_separates_sequences(a: str, b: str) -> None:
     # A space neither joins a sequence nor lets one pass through it, in the crate as here.
     assert padding_width(f"{a} {b}") == padding_width(a) + 1 + padding_width(b)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
-def test_ascii(s):
+def test_ascii(s: str) -> None:
     assert padding_width(s) == len(s) - s.count("\n") - s.count("\r\n")
     assert text_width(s) == sum(" " <= c < "\x7f" for c in s)
 
 
 @settings(max_examples=50)
 @given(texts)
-def test_bounded_caches_give_the_same_answers(s):
+def test_bounded_caches_give_the_same_answers(s: str) -> None:
     expected = (padding_width(s), text_width(s))
     limits = char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT
     char_width_module._CACHE_LIMIT = str_width._CACHE_LIMIT = 4
@@ -272,7 +272,7 @@ def test_bounded_caches_give_the_same_answers(s):
         char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT = limits
 
 
-def test_char_table_lookup_agrees_with_the_cache():
+def test_char_table_lookup_agrees_with_the_cache() -> None:
     # The cache is filled from the tables; spot-check the run-length decoding at run edges.
     starts, values = _width_tables.CHAR_WIDTH_STARTS, _width_tables.CHAR_WIDTH_VALUES
     for i in range(0, len(starts), 7):
@@ -286,7 +286,7 @@ ORACLE = os.environ.get("FERRIS_SAYS_ORACLE", "/work/ref/oracle")
 
 
 @pytest.mark.skipif(not os.access(ORACLE, os.X_OK), reason="Rust reference oracle not available")
-def test_against_oracle():
+def test_against_oracle() -> None:
     rng = random.Random(2024)
     pool = SEQUENCE_PRONE + "".join(text for text, _, _ in CASES)
     samples = [text for text, _, _ in CASES]

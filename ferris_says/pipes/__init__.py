@@ -24,6 +24,14 @@ from __future__ import annotations
 
 import os
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Literal
+
+    from ferris_says.pipes.session import FerrisPipesSession
+
 CONTEXT_VAR = "DAGSTER_PIPES_CONTEXT"
 MESSAGES_VAR = "DAGSTER_PIPES_MESSAGES"
 FAKE_TEMP_DIR = "fake_temp"
@@ -55,11 +63,11 @@ def pipes_session(asset_key: str | None = None) -> SessionManager:
 class SessionManager:
     """Opens a FerrisPipesSession only when Dagster (or ./fake_temp/) is there."""
 
-    def __init__(self, asset_key: str | None):
+    def __init__(self, asset_key: str | None) -> None:
         self._asset_key = asset_key
-        self._session = None
+        self._session: FerrisPipesSession | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> FerrisPipesSession | None:
         if not pipes_requested():
             return None
         from ferris_says.pipes.session import FerrisPipesSession  # dagster-pipes starts here
@@ -67,7 +75,12 @@ class SessionManager:
         self._session = FerrisPipesSession.open(self._asset_key)
         return self._session
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if self._session is not None:
             self._session.close(exc_type, exc, tb)
         return False  # never swallow

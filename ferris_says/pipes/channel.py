@@ -11,11 +11,22 @@ import contextlib
 import errno
 import json
 import os
+from typing import TYPE_CHECKING
 
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
 from ferris_says.pipes import MESSAGES_VAR
 from ferris_says.pipes.params import fail
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+    from typing import Any
+
+    from dagster_pipes import PipesMessage, PipesParams
+
+    # What the session wraps around each message write: it holds signals until a line is whole.
+    Guard = Callable[[], AbstractContextManager[None]]
 
 
 def take_back(fd: int, written: int) -> None:
@@ -35,12 +46,12 @@ def take_back(fd: int, written: int) -> None:
 class AppendChannel(PipesMessageWriterChannel):
     """One whole line per message, appended to a file that others may append to as well."""
 
-    def __init__(self, fd: int, path: str, where: str):
+    def __init__(self, fd: int, path: str, where: str) -> None:
         self._fd = fd
         self.path = path
         self.where = where
 
-    def write_message(self, message) -> None:
+    def write_message(self, message: PipesMessage) -> None:
         line = (json.dumps(message) + "\n").encode("utf-8")
         view = memoryview(line)
         written = 0
@@ -61,15 +72,15 @@ class AppendChannel(PipesMessageWriterChannel):
 class GuardedChannel(PipesMessageWriterChannel):
     """Every write inside ``guard()``: the session holds signals until a line is whole."""
 
-    def __init__(self, inner: PipesMessageWriterChannel, guard):
+    def __init__(self, inner: PipesMessageWriterChannel, guard: Guard) -> None:
         self._inner = inner
         self._guard = guard
 
-    def write_message(self, message) -> None:
+    def write_message(self, message: PipesMessage) -> None:
         with self._guard():
             self._inner.write_message(message)
 
-    def __getattr__(self, name):  # flush() of the buffered stdio channel, ...
+    def __getattr__(self, name: str) -> Any:  # flush() of the buffered stdio channel, ...
         return getattr(self._inner, name)
 
 
@@ -101,18 +112,18 @@ class FerrisMessageWriter(PipesDefaultMessageWriter):
     ``guard``, when given, is a context manager factory wrapped around every message write.
     """
 
-    def __init__(self, sources: dict[str, str], guard=None):
+    def __init__(self, sources: dict[str, str], guard: Guard | None = None) -> None:
         super().__init__()
         self._sources = sources
         self._guard = guard
 
     @contextlib.contextmanager
-    def open(self, params):
+    def open(self, params: PipesParams) -> Iterator[PipesMessageWriterChannel]:
         with self._open(params) as channel:
             yield channel if self._guard is None else GuardedChannel(channel, self._guard)
 
     @contextlib.contextmanager
-    def _open(self, params):
+    def _open(self, params: PipesParams) -> Iterator[PipesMessageWriterChannel]:
         where = self._sources.get(MESSAGES_VAR, MESSAGES_VAR)
         if "path" in params and not params.get("include_stdio_in_messages"):
             path = params["path"]

@@ -8,15 +8,18 @@ every run look new).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2 ms of a 40 ms session start
-    from _sha2 import sha256  # CPython 3.12 and later
-except ImportError:
-    try:
-        from _sha256 import sha256  # CPython 3.9 to 3.11
+if TYPE_CHECKING:  # _sha2 and _sha256 have no stubs; they make the same objects as hashlib's
+    from hashlib import sha256
+else:
+    try:  # CPython's own SHA-256: hashlib loads OpenSSL first, 2 ms of a 40 ms session start
+        from _sha2 import sha256  # CPython 3.12 and later
     except ImportError:
-        from hashlib import sha256
+        try:
+            from _sha256 import sha256  # CPython 3.9 to 3.11
+        except ImportError:
+            from hashlib import sha256
 
 from ferris_says.bubble import default_width as utf8_length
 
@@ -78,7 +81,9 @@ def _escaped_prefix(text: str, limit: int) -> str:
     return text[:limit]
 
 
-def cap(text: str, limit: int = METADATA_CAP_BYTES, escaped: bool = False):
+def cap(
+    text: str, limit: int = METADATA_CAP_BYTES, escaped: bool = False
+) -> tuple[str, int | None, bool]:
     """(text cut to at most ``limit`` bytes on a character boundary, its UTF-8 bytes, cut?).
 
     Bytes are UTF-8 bytes, or with ``escaped`` bytes of the JSON form. Only the first ``limit``

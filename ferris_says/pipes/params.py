@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import zlib
+from typing import TYPE_CHECKING, Any, cast
 
 from dagster_pipes import PipesContextLoader, PipesDefaultContextLoader, PipesEnvVarParamsLoader
 
@@ -25,13 +26,18 @@ from ferris_says.pipes import (
     MESSAGES_VAR,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from dagster_pipes import PipesContextData, PipesParams
+
 # Keys dagster-pipes' PipesDefaultContextLoader / PipesDefaultMessageWriter understand.
 CONTEXT_FORMS = ("path", "data")
 MESSAGES_FORMS = ("path", "stdio", "buffered_stdio")
 MESSAGES_OPTIONS = ("include_stdio_in_messages", "log_writer")
 
 # What a hand-written context (like the blog's ``{"asset_keys": ["ferris"]}``) may leave out.
-CONTEXT_DEFAULTS = {
+CONTEXT_DEFAULTS: dict[str, Any] = {
     "asset_keys": None,
     "code_version_by_asset_key": None,
     "provenance_by_asset_key": None,
@@ -49,7 +55,7 @@ def fail(where: str, what: str) -> FerrisError:
     return FerrisError(f"{where}: {what}")
 
 
-def json_kind(value) -> str:
+def json_kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -63,7 +69,7 @@ def json_kind(value) -> str:
     return "object"
 
 
-def short(value, limit: int = 120) -> str:
+def short(value: object, limit: int = 120) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -76,26 +82,26 @@ class FerrisParamsLoader(PipesEnvVarParamsLoader):
     fallback file.
     """
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # dagster-pipes leaves it unannotated
         self.sources: dict[str, str] = {}
-        self._loaded: dict[str, dict] = {}
+        self._loaded: dict[str, PipesParams] = {}
 
     def is_dagster_pipes_process(self) -> bool:
         return True  # we only get here when a session was requested
 
-    def load_context_params(self):
+    def load_context_params(self) -> PipesParams:
         return self._load(CONTEXT_VAR, FAKE_CONTEXT, super().load_context_params)
 
-    def load_messages_params(self):
+    def load_messages_params(self) -> PipesParams:
         return self._load(MESSAGES_VAR, FAKE_MESSAGES, super().load_messages_params)
 
-    def _load(self, var, fallback, decode):
+    def _load(self, var: str, fallback: str, decode: Callable[[], PipesParams]) -> PipesParams:
         if var not in self._loaded:
             self._loaded[var] = self._decode(var, fallback, decode)
         return self._loaded[var]
 
-    def _decode(self, var, fallback, decode):
+    def _decode(self, var: str, fallback: str, decode: Callable[[], PipesParams]) -> PipesParams:
         if var not in self._mapping:
             if not os.path.isdir(FAKE_TEMP_DIR):
                 other = MESSAGES_VAR if var == CONTEXT_VAR else CONTEXT_VAR
@@ -137,9 +143,11 @@ def _decode_stage_error(var: str, value: str, exc: BaseException) -> FerrisError
     return fail(var, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {shown!r}")
 
 
-def check_params_form(var: str, params) -> None:
+def check_params_form(var: str, params: object) -> None:
     if not isinstance(params, dict):
         raise fail(var, f"decodes to a JSON {json_kind(params)}, expected an object")
+    forms: tuple[str, ...]
+    options: tuple[str, ...]
     if var == CONTEXT_VAR:
         forms, options = CONTEXT_FORMS, ()
         hint = (
@@ -173,7 +181,7 @@ def check_params_form(var: str, params) -> None:
         raise fail(var, f'"{key}" must be "stderr" or "stdout", got {short(value)}')
 
 
-def context_origin(sources: dict[str, str], params) -> str:
+def context_origin(sources: dict[str, str], params: PipesParams) -> str:
     """Where the context came from, as errors about its content name it."""
     source = sources.get(CONTEXT_VAR, CONTEXT_VAR)
     if source != CONTEXT_VAR:
@@ -187,11 +195,11 @@ class FerrisContextLoader(PipesContextLoader):
     """dagster-pipes' default context loader (file or inline data), with clear errors and the
     keys a hand-written context leaves out filled in."""
 
-    def __init__(self, sources: dict[str, str]):
+    def __init__(self, sources: dict[str, str]) -> None:
         self._sources = sources
 
     @contextlib.contextmanager
-    def load_context(self, params):
+    def load_context(self, params: PipesParams) -> Iterator[PipesContextData]:
         where = self._sources.get(CONTEXT_VAR, CONTEXT_VAR)
         if "path" in params:
             where = f"{where}: context file {params['path']!r}"
@@ -213,6 +221,6 @@ class FerrisContextLoader(PipesContextLoader):
                 raise fail(where, f"holds a JSON {json_kind(data)}, expected an object")
             full = dict(CONTEXT_DEFAULTS)
             full.update(data)
-            yield full
+            yield cast("PipesContextData", full)  # the defaults complete what data holds
         finally:
             inner.__exit__(None, None, None)

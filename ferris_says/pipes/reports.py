@@ -6,7 +6,7 @@ what he said. An op (a step with no asset keys) gets the two logs only.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ferris_says.pipes.metadata import (
     PictureCopy,
@@ -16,11 +16,16 @@ from ferris_says.pipes.metadata import (
     said_text,
 )
 
+if TYPE_CHECKING:
+    from ferris_says.pipes.session import FerrisPipesSession
+
 CHECK_SAID_SOMETHING = "ferris_should_say_something"
 CHECK_THREE_WORDS = "ferris_should_speak_3_words"
 
 
-def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) -> None:
+def speak_and_report(
+    session: FerrisPipesSession, words: str, speak: Callable[[PictureCopy], None]
+) -> None:
     """Run ``speak`` inside Ferris's reports; it draws the picture, and hands each piece of
     it to the PictureCopy it is given, for the ``ferris`` metadata."""
     with session.reporting() as context:

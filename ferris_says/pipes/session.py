@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+from typing import TYPE_CHECKING, Any
 
 from dagster_pipes import DagsterPipesError, PipesContext
 
@@ -27,6 +28,14 @@ from ferris_says.pipes.params import (
     short,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from types import FrameType, TracebackType
+
+    from dagster_pipes import PipesParams
+
+    SignalHandler = Callable[[int, FrameType | None], Any] | int | None
+
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -36,7 +45,7 @@ def pipes_error(exc: BaseException) -> FerrisError:
     return err
 
 
-def describe_params(params) -> str:
+def describe_params(params: PipesParams) -> str:
     if "path" in params:
         return f"file {params['path']}"
     if "data" in params:
@@ -51,7 +60,7 @@ def describe_params(params) -> str:
 class FerrisPipesSession:
     """An open Pipes session; made by ``pipes_session``, never directly."""
 
-    def __init__(self):  # filled by open()
+    def __init__(self) -> None:  # filled by open()
         self.launched_by_dagster = launched_by_dagster()
         self.context: PipesContext | None = None
         self.asset_key: str | None = None
@@ -66,7 +75,7 @@ class FerrisPipesSession:
         self._writing = False
         self._opened = False  # `opened` is written (the first message line)
         self._pending_signal: int | None = None
-        self._old_handlers: dict = {}
+        self._old_handlers: dict[int, SignalHandler] = {}
 
     # ---- opening / closing ----------------------------------------------------------------
 
@@ -108,11 +117,16 @@ class FerrisPipesSession:
             raise
         return self
 
-    def close(self, exc_type, exc, tb) -> None:
+    def close(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.context is None or self.context.is_closed:
             return
         self._closing = True
-        if exc_type is not None and issubclass(exc_type, SystemExit) and exc.code in (0, None):
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
             exc_type = exc = tb = None  # a clean exit
         try:
             # dagster-pipes' own serialisation of the exception into `closed`.
@@ -132,8 +146,9 @@ class FerrisPipesSession:
             raise FerrisInterrupted(self._pending_signal)
 
     @contextlib.contextmanager
-    def reporting(self):
+    def reporting(self) -> Iterator[PipesContext]:
         """Around Ferris's reports: dagster-pipes' own errors become one-line FerrisErrors."""
+        assert self.context is not None  # open() sets it before handing the session out
         try:
             yield self.context
         except DagsterPipesError as exc:
@@ -160,7 +175,7 @@ class FerrisPipesSession:
                 signal.signal(signum, old if old is not None else signal.SIG_DFL)
         self._old_handlers = {}
 
-    def _on_signal(self, signum, frame) -> None:
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._closing or self._writing or (self._opened and self.context is None):
             # Closing, in the middle of a message line, or `opened` written but the context
             # not yet handed back: hold the signal; it ends the run as soon as that is done.
@@ -175,7 +190,7 @@ class FerrisPipesSession:
             raise FerrisInterrupted(signum)
 
     @contextlib.contextmanager
-    def _hold_signals(self):
+    def _hold_signals(self) -> Iterator[None]:
         """Around each message write: a line is whole before a signal acts."""
         outer = self._writing
         self._writing = True
@@ -192,6 +207,7 @@ class FerrisPipesSession:
     def _resolve(self, picked: str | None) -> None:
         # Checked here, after `opened`, so that a bad context reaches Dagster through `closed`.
         ctx = self.context
+        assert ctx is not None  # open() calls this once the context exists
         where = self._context_origin  # errors name the variable (or the fake_temp file)
         keys = ctx.asset_keys if ctx.is_asset_step else None
         if keys is not None and (
@@ -260,6 +276,7 @@ class FerrisPipesSession:
     def extras_words(self) -> str | None:
         """Words from ``extras={"words": ...}``: a string, or a list of strings joined by a
         space; anything else, or text with a lone surrogate, is a usage error."""
+        assert self.context is not None  # open() sets it before handing the session out
         extras = self.context.extras
         if "words" not in extras or extras["words"] is None:
             return None
@@ -280,7 +297,7 @@ class FerrisPipesSession:
         return words
 
     def describe(self) -> list[str]:
-        def origin(var, what, where):
+        def origin(var: str, what: str, where: str) -> str:
             if self._sources.get(var) == var:
                 return f"Dagster pipes {what}: {where} (from {var})"
             return f"Dagster pipes {what}: {where} ({var} not set: the ./{FAKE_TEMP_DIR}/ fallback)"
@@ -301,6 +318,7 @@ class FerrisPipesSession:
             )
         if self.partition_key is not None:
             lines.append(f"partition: {self.partition_key}")
+        assert self.context is not None  # open() sets it before handing the session out
         run_id = self.context.run_id
         if run_id:
             lines.append(f"run id: {run_id}")

@@ -1,7 +1,6 @@
 """End to end: materialize the example's assets and check their pages in headless Chromium.
 
-    python dagster_example/e2e.py [--out build/e2e] \
-        [--docs-screenshot docs/pages/dagster-asset-page.png]
+    python tests/e2e_ui.py [--out build/e2e] [--docs-screenshot docs/pages/dagster-asset-page.png]
 
 What ``make e2e`` runs. Steps, each with a bounded wait:
 
@@ -44,11 +43,18 @@ import time
 import traceback
 import urllib.error
 import urllib.request
+from typing import TYPE_CHECKING, Any, NoReturn
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import FrameType
+
+    from playwright.sync_api import Page
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = os.path.join(ROOT, "dagster_example")
 # The components project's code location, imported from its own folder (not installed).
-TARGET = ["-m", "ferris_example.definitions", "-d", HERE]
+TARGET = ["-m", "ferris_example.definitions", "-d", EXAMPLE]
 BIN = os.path.dirname(sys.executable)
 
 WORDS = "'Say, say, say'"  # what both example assets make Ferris say
@@ -96,7 +102,8 @@ def tool(name: str) -> str:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def tail(path: str, lines: int = 30) -> str:
@@ -142,14 +149,15 @@ class Service:
             self._log.close()
 
 
-def graphql(base: str, query: str, timeout: float = 10) -> dict:
+def graphql(base: str, query: str, timeout: float = 10) -> dict[str, Any]:
     request = urllib.request.Request(
         base + "/graphql",
         data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.load(response)
+        answer: dict[str, Any] = json.load(response)
+        return answer
 
 
 LOCATIONS_QUERY = """
@@ -247,13 +255,13 @@ def expected_bubble(options: list[str]) -> str:
 class Checks:
     """Named assertions: each runs, a failure is recorded with a screenshot, and the rest go on."""
 
-    def __init__(self, page, out: str) -> None:
+    def __init__(self, page: Page, out: str) -> None:
         self.page = page
         self.out = out
         self.passed: list[str] = []
         self.failed: list[str] = []
 
-    def __call__(self, name: str, fn, *args) -> bool:
+    def __call__(self, name: str, fn: Callable[..., None], *args: object) -> bool:
         try:
             fn(*args)
         except Exception as exc:  # AssertionError, playwright's TimeoutError and Error
@@ -275,7 +283,7 @@ class Checks:
         return True
 
 
-def dismiss_community_dialog(page) -> None:
+def dismiss_community_dialog(page: Page) -> None:
     """The first-visit "Join the Dagster community" dialog, should it show despite .nux/."""
     skip = page.get_by_role("button", name="Skip")
     if skip.count() and skip.first.is_visible():
@@ -283,14 +291,16 @@ def dismiss_community_dialog(page) -> None:
         skip.first.wait_for(state="hidden", timeout=BROWSER_TIMEOUT_MS)
 
 
-def settle(page) -> None:
+def settle(page: Page) -> None:
     """Let pending GraphQL requests finish before a screenshot (the UI polls, so bounded)."""
     with contextlib.suppress(Exception):
         page.wait_for_load_state("networkidle", timeout=10_000)
     page.wait_for_timeout(500)
 
 
-def overview(page, check, asset_url, asset, bubble, docs_screenshot) -> None:
+def overview(
+    page: Page, check: Checks, asset_url: str, asset: str, bubble: str, docs_screenshot: str | None
+) -> None:
     """The asset's Overview tab: metadata table and the latest check results."""
     import re
 
@@ -441,7 +451,7 @@ def browse(base: str, out: str, bubbles: dict[str, str], docs_screenshot: str | 
             context.close()
 
 
-def _interrupt(signum, frame):
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 

@@ -1,0 +1,209 @@
+"""The project's own habits: what the wheel holds, the changelog and the version agree.
+
+These read the source tree (pyproject.toml, CHANGELOG.md, changelog.d/, the package's files), so
+`make test-pythons`, which tests the installed wheel without the sources, leaves them out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ferris_says
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the host runs 3.11 or later; make test-pythons skips this module
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "ferris_says"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+TOWNCRIER = PYPROJECT["tool"]["towncrier"]
+FRAGMENT_TYPES = {kind["directory"] for kind in TOWNCRIER["type"]}
+FRAGMENTS = ROOT / TOWNCRIER["directory"]
+CHANGELOG = ROOT / TOWNCRIER["filename"]
+# What a fragment directory may hold besides fragments.
+NOT_FRAGMENTS = {".gitkeep"}
+# A released section's heading, as `title_format` writes it.
+RELEASE_HEADING = re.compile(r"^## (\d+\.\d+\.\d+\S*) \((\d{4}-\d{2}-\d{2})\)$", re.MULTILINE)
+# Whatever the wheel holds besides the package's modules: its metadata and the PEP 561 marker.
+PACKAGE_DATA = {"ferris_says/py.typed"}
+
+
+# ---- the wheel ---------------------------------------------------------------------------------
+
+
+def runtime_modules() -> set[str]:
+    """Every module of the package in the source tree, as wheel paths."""
+    return {path.relative_to(ROOT).as_posix() for path in PACKAGE.rglob("*.py")}
+
+
+@pytest.fixture(scope="module")
+def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Build the wheel from a clean copy of the tracked sources (a stale build/ would leak old
+    files into it) and list its files."""
+    source = tmp_path_factory.mktemp("source")
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, tracked):
+        path = ROOT / os.fsdecode(name)
+        if path.is_file():
+            (source / path.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, source / path.relative_to(ROOT))
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("ferris_says-*.whl")
+    assert wheel.name.startswith(f"ferris_says-{ferris_says.__version__}-")
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.namelist()
+
+
+def test_wheel_holds_the_package_modules_and_nothing_else(wheel_files: list[str]) -> None:
+    metadata = [name for name in wheel_files if name.split("/")[0].endswith(".dist-info")]
+    assert {name.split("/")[0] for name in metadata} == {
+        f"ferris_says-{ferris_says.__version__}.dist-info"
+    }
+    shipped = set(wheel_files) - set(metadata)
+    assert shipped == runtime_modules() | PACKAGE_DATA
+
+
+def test_wheel_holds_no_development_tool(wheel_files: list[str]) -> None:
+    names = {Path(name).name for name in wheel_files}
+    tools = {path.name for path in (ROOT / "tools").glob("*.py")}
+    assert tools and not names & tools
+    assert not [name for name in names if "generate" in name]
+    assert not [n for n in wheel_files if n.split("/")[0] in {"tests", "tools", "dagster_example"}]
+
+
+def test_no_module_of_the_package_is_a_development_tool() -> None:
+    # The generators read the crates' dumps and Debian's Unicode files; none of that belongs in
+    # what users install.
+    for module in runtime_modules():
+        text = (ROOT / module).read_text(encoding="utf-8")
+        assert "LINEBREAK_TXT" not in text and "WIDTH_DUMP" not in text, module
+
+
+# ---- the changelog -----------------------------------------------------------------------------
+
+
+def newest_release() -> str:
+    match = RELEASE_HEADING.search(CHANGELOG.read_text(encoding="utf-8"))
+    assert match, f"{CHANGELOG.name} has no release heading"
+    return match.group(1)
+
+
+def test_package_version_is_the_newest_release_in_the_changelog() -> None:
+    assert ferris_says.__version__ == newest_release()
+
+
+def test_command_version_is_the_newest_release_in_the_changelog() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ferris_says", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"ferris-says {newest_release()}\n"
+
+
+def test_releases_are_newest_first_and_each_once() -> None:
+    releases = RELEASE_HEADING.findall(CHANGELOG.read_text(encoding="utf-8"))
+    versions = [tuple(int(part) for part in version.split(".")[:3]) for version, _ in releases]
+    assert versions == sorted(set(versions), reverse=True)
+    dates = [date for _, date in releases]
+    assert dates == sorted(dates, reverse=True)
+
+
+def fragment_problem(name: str) -> str | None:
+    """What is wrong with a file name in changelog.d/, or None for a valid fragment name."""
+    match = re.fullmatch(r"(\d+)\.([a-z]+)(?:\.(\d+))?\.md", name)
+    if match is None:
+        return "not <issue>.<type>.md or <issue>.<type>.<n>.md"
+    if match.group(2) not in FRAGMENT_TYPES:
+        return f"type {match.group(2)!r} is not one of {sorted(FRAGMENT_TYPES)}"
+    if match.group(3) is not None and int(match.group(3)) < 2:
+        return "a second fragment of a type is numbered from 2"
+    return None
+
+
+def test_every_fragment_has_a_valid_name_and_says_something() -> None:
+    assert {"added", "changed", "fixed", "removed"} == FRAGMENT_TYPES
+    for path in FRAGMENTS.iterdir():
+        if path.name in NOT_FRAGMENTS:
+            continue
+        assert fragment_problem(path.name) is None, f"{path.name}: {fragment_problem(path.name)}"
+        assert path.read_text(encoding="utf-8").strip(), f"{path.name} is empty"
+
+
+@given(
+    issue=st.integers(1, 10_000),
+    kind=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9),
+    number=st.none() | st.integers(0, 5),
+    suffix=st.sampled_from([".md", ".rst", ".txt", "", ".md.bak"]),
+)
+def test_fragment_names_are_judged_by_issue_type_and_suffix(
+    issue: int, kind: str, number: int | None, suffix: str
+) -> None:
+    name = f"{issue}.{kind}" + ("" if number is None else f".{number}") + suffix
+    valid = kind in FRAGMENT_TYPES and suffix == ".md" and (number is None or number >= 2)
+    assert (fragment_problem(name) is None) == valid
+
+
+def test_towncrier_reads_every_fragment() -> None:
+    towncrier = Path(sys.executable).with_name("towncrier")
+    draft = subprocess.run(
+        [str(towncrier), "build", "--draft", "--version", "9.9.9"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "## 9.9.9 (" in draft
+    for path in FRAGMENTS.glob("*.md"):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        issue = path.name.split(".")[0]
+        assert f"{text} (#{issue})" in " ".join(draft.split()), path.name
+
+
+# ---- cold start --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words", [["hi"], ["what", "you", "want"], ["日本語", "😀"]])
+def test_annotations_import_nothing_on_the_plain_path(words: list[str], tmp_path: Path) -> None:
+    # Type-only imports sit under a local TYPE_CHECKING: typing itself must stay unloaded.
+    probe = (
+        "import sys\n"
+        "from ferris_says.cli import main\n"
+        f"code = main({words!r})\n"
+        "assert code == 0, code\n"
+        "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('typing'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -77,7 +77,7 @@ def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
     return [text]
 
 
-def speak(words, files, width, character, color, asset_key, verbose) -> None:
+def speak(words, files, width, character, color, asset_key, verbose, bootstrap=None) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
     colored, why = color_decision(color, streams.stdout_is_terminal())
@@ -87,7 +87,7 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
         f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
     )
 
-    with pipes_session(asset_key=asset_key) as session:
+    with pipes_session(asset_key=asset_key, bootstrap=bootstrap) as session:
         if session is None:
             trace(
                 verbose,
@@ -163,10 +163,13 @@ def run(
     color: str = "auto",
     asset_key: str | None = None,
     verbose: bool = False,
+    bootstrap=None,
 ) -> int:
-    """Say the words; report any failure as one line on stderr; return the exit status."""
+    """Say the words; report any failure as one line on stderr; return the exit status.
+
+    ``bootstrap``: a ``ferris_says.pipes.bootstrap.PipesBootstrap`` from the command line."""
     try:
-        speak(words, files, width, character, color, asset_key, verbose)
+        speak(words, files, width, character, color, asset_key, verbose, bootstrap)
     except BrokenPipeError:
         # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
         # failed write does, and keep Python's shutdown from complaining about the pipe.

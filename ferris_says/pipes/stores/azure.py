@@ -67,7 +67,8 @@ def first_line(text: str) -> str:
 
 def explain(exc: BaseException) -> str | None:
     if isinstance(exc, HttpResponseError):
-        code = exc.error_code or (exc.status_code and f"HTTP {exc.status_code}")
+        code = getattr(exc.error_code, "value", exc.error_code)  # an enum, or a plain string
+        code = code or (exc.status_code and f"HTTP {exc.status_code}")
         first = first_line(exc.message or str(exc))
         return f"{code}: {first}" if code else first
     if isinstance(exc, AzureError):

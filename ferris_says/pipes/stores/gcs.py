@@ -32,7 +32,7 @@ BUCKET_WORD = "bucket"
 
 #: (connect, read) seconds per request, and the deadline of all retries of one call.
 TIMEOUT = (5, 20)
-RETRY = DEFAULT_RETRY.with_deadline(30)
+RETRY = DEFAULT_RETRY.with_deadline(15)
 
 
 def client() -> storage.Client:
@@ -75,7 +75,7 @@ def message_writer() -> BoundedGCSMessageWriter:
 
 def explain(exc: BaseException) -> str | None:
     if isinstance(exc, GoogleAPIError):
-        return str(exc)  # "404 GET http://...: The specified bucket does not exist."
+        return f"{type(exc).__name__}: {exc}"  # NotFound: 404 GET http://...: ...
     if isinstance(exc, (GoogleAuthError, RequestException)):
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -128,8 +128,10 @@ $(VENV)/.installed-packaging: $(VENV)/.installed
 	$(BIN)/python -m pip install $(PIP_FLAGS) packaging
 	touch $@
 
+# EXTRAS=s3,gcs,azure: the image with the blob stores' SDKs (--pipes-store); none by default.
+EXTRAS ?=
 image: container-tools $(VENV)/.installed-packaging
-	PYTHON=$(BIN)/python sh containers/image.sh $(ENGINE) $(IMAGE) $(BASE_IMAGE) $(LOCAL_BASE_SUITE)
+	PYTHON=$(BIN)/python EXTRAS=$(EXTRAS) sh containers/image.sh $(ENGINE) $(IMAGE) $(BASE_IMAGE) $(LOCAL_BASE_SUITE)
 
 # dagster-docker and dagster-k8s pin their own dagster release: they get their own virtualenv,
 # like the web UI.

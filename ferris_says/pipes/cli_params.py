@@ -24,7 +24,7 @@ class FerrisCliParamsLoader(FerrisParamsLoader):
     """FerrisParamsLoader over the two arguments' values instead of the environment."""
 
     def __init__(self, context_arg: str | None, messages_arg: str | None) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call, unused-ignore]
         given = ((CONTEXT_VAR, context_arg), (MESSAGES_VAR, messages_arg))
         # Keyed by the variables' names: dagster-pipes' own decode reads the mapping by them.
         self._mapping = {var: value for var, value in given if value is not None}
@@ -35,7 +35,7 @@ class FerrisCliParamsLoader(FerrisParamsLoader):
             other = ARG_FOR_VAR[MESSAGES_VAR if var == CONTEXT_VAR else CONTEXT_VAR]
             raise FerrisError(f"{arg}: not given, while {other} is; Dagster gives both")
         try:
-            params = super()._decode(var, fallback, decode)
+            params = super()._decode(var, fallback, decode)  # type: ignore[no-untyped-call, unused-ignore]
         except FerrisError as exc:
             raise FerrisError(renamed(str(exc), var, arg)) from None
         self.sources[var] = arg
@@ -47,4 +47,4 @@ def params_loader(bootstrap: PipesBootstrap | None) -> FerrisParamsLoader:
     else the environment's with the ./fake_temp/ fallback."""
     if bootstrap is not None and bootstrap.from_command_line:
         return FerrisCliParamsLoader(bootstrap.context_arg, bootstrap.messages_arg)
-    return FerrisParamsLoader()
+    return FerrisParamsLoader()  # type: ignore[no-untyped-call, unused-ignore]

@@ -34,7 +34,7 @@ def transports(
     messages_params: dict[str, Any],
     sources: dict[str, str],
     guard: Any,
-) -> tuple[PipesContextLoader, PipesMessageWriter, str | None]:
+) -> tuple[PipesContextLoader, PipesMessageWriter[Any], str | None]:
     """(context loader, message writer, the store in use or None)."""
     store, chosen_by = chosen_store(bootstrap)
     context_in_store = "bucket" in context_params
@@ -48,7 +48,7 @@ def transports(
                 f"{sources.get(var, var)}: {short(params)} names a bucket{now}; say which store"
                 f" holds it: {STORE_OPTION} {'|'.join(BUCKET_STORES)} (or {STORE_VAR})"
             )
-    if not (context_in_store or messages_in_store):
+    if store is None or not (context_in_store or messages_in_store):
         return FerrisContextLoader(sources), FerrisMessageWriter(sources, guard), None
     module = load_store(store, chosen_by)  # the SDK is imported here, and only here
     context_loader: PipesContextLoader = (
@@ -56,7 +56,7 @@ def transports(
         if context_in_store
         else FerrisContextLoader(sources)
     )
-    message_writer: PipesMessageWriter = (
+    message_writer: PipesMessageWriter[Any] = (
         StoreMessageWriter(module, sources.get(MESSAGES_VAR, MESSAGES_VAR), guard)
         if messages_in_store
         else FerrisMessageWriter(sources, guard)

@@ -181,7 +181,7 @@ class UploadChannel(PipesBlobStoreMessageWriterChannel):
         self.upload_pending()
 
 
-class StoreMessageWriter(PipesBlobStoreMessageWriter):
+class StoreMessageWriter(PipesBlobStoreMessageWriter[UploadChannel]):
     """The store's dagster-pipes message writer, with its chunks uploaded by ``UploadChannel``
     (``include_stdio_in_messages`` works as in dagster-pipes: its ``open`` is used as is)."""
 
@@ -190,7 +190,7 @@ class StoreMessageWriter(PipesBlobStoreMessageWriter):
         self._store = store
         self._origin = origin
         self._guard = guard
-        self._inner: PipesBlobStoreMessageWriter | None = None
+        self._inner: PipesBlobStoreMessageWriter[Any] | None = None
 
     def _where(self, params: Any) -> str:
         if self._store.BUCKET_WORD is None:
@@ -199,7 +199,7 @@ class StoreMessageWriter(PipesBlobStoreMessageWriter):
         under = f" (messages under {prefix + '/'!r})" if prefix else ""
         return f"{self._origin}: {bucket_where(self._store, params)}{under}"
 
-    def make_channel(self, params: Any) -> Any:
+    def make_channel(self, params: Any) -> UploadChannel:
         where = self._where(params)
         with failures(self._store, where, "opening the messages channel"):
             self._inner = self._store.message_writer()

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import os
 
-from azure.core.exceptions import AzureError, HttpResponseError
-from azure.storage.blob import BlobServiceClient, LinearRetry
+from azure.core.exceptions import AzureError, HttpResponseError  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from azure.storage.blob import BlobServiceClient, LinearRetry  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 from dagster_pipes import (
     PipesAzureBlobStorageContextLoader,
     PipesAzureBlobStorageMessageWriter,
 )
 
 try:  # a managed identity or `az login`, when the azure-identity package is there
-    from azure.identity import DefaultAzureCredential
+    from azure.identity import DefaultAzureCredential  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 except ImportError:  # pragma: no cover - depends on what is installed
-    DefaultAzureCredential = None
+    DefaultAzureCredential = None  # type: ignore[assignment, misc, unused-ignore]  # absent
 
 TITLE = "Azure Blob Storage"
 BUCKET_WORD = "container"
@@ -29,8 +29,10 @@ CONNECTION_STRING_VAR = "AZURE_STORAGE_CONNECTION_STRING"
 ACCOUNT_URL_VAR = "AZURE_STORAGE_ACCOUNT_URL"
 
 #: Bounded time: the SDK's default waits 15 s, then 18 s, ... between up to 10 retries.
-RETRY = {"retry_policy": LinearRetry(backoff=1, random_jitter_range=0, retry_total=2)}
-TIMEOUTS = {"connection_timeout": 5, "read_timeout": 20}
+RETRIES = 2
+RETRY_BACKOFF = 1
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 20
 
 
 class AzureSettingsError(Exception):
@@ -40,7 +42,14 @@ class AzureSettingsError(Exception):
 def client() -> BlobServiceClient:
     connection_string = os.environ.get(CONNECTION_STRING_VAR)
     if connection_string:
-        return BlobServiceClient.from_connection_string(connection_string, **RETRY, **TIMEOUTS)
+        return BlobServiceClient.from_connection_string(
+            connection_string,
+            retry_policy=LinearRetry(
+                backoff=RETRY_BACKOFF, random_jitter_range=0, retry_total=RETRIES
+            ),
+            connection_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+        )
     account_url = os.environ.get(ACCOUNT_URL_VAR)
     if not account_url:
         raise AzureSettingsError(
@@ -48,7 +57,13 @@ def client() -> BlobServiceClient:
             " or azure-identity installed for DefaultAzureCredential)"
         )
     credential = DefaultAzureCredential() if DefaultAzureCredential is not None else None
-    return BlobServiceClient(account_url, credential=credential, **RETRY, **TIMEOUTS)
+    return BlobServiceClient(
+        account_url,
+        credential=credential,
+        retry_policy=LinearRetry(backoff=RETRY_BACKOFF, random_jitter_range=0, retry_total=RETRIES),
+        connection_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+    )
 
 
 def context_loader() -> PipesAzureBlobStorageContextLoader:
@@ -67,7 +82,8 @@ def first_line(text: str) -> str:
 
 def explain(exc: BaseException) -> str | None:
     if isinstance(exc, HttpResponseError):
-        code = getattr(exc.error_code, "value", exc.error_code)  # an enum, or a plain string
+        code = getattr(exc, "error_code", None)  # set by azure-storage-blob on its errors
+        code = getattr(code, "value", code)  # an enum, or a plain string
         code = code or (exc.status_code and f"HTTP {exc.status_code}")
         first = first_line(exc.message or str(exc))
         return f"{code}: {first}" if code else first

@@ -17,15 +17,15 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from dagster_pipes import (
+    PipesBlobStoreMessageWriter,
     PipesBlobStoreMessageWriterChannel,
     PipesGCSContextLoader,
-    PipesGCSMessageWriter,
 )
-from google.api_core.exceptions import GoogleAPIError
-from google.auth.exceptions import GoogleAuthError
-from google.cloud import storage
-from google.cloud.storage.retry import DEFAULT_RETRY
-from requests.exceptions import RequestException
+from google.api_core.exceptions import GoogleAPIError  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from google.auth.exceptions import GoogleAuthError  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from google.cloud import storage  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from google.cloud.storage.retry import DEFAULT_RETRY  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from requests.exceptions import RequestException  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 
 TITLE = "GCS"
 BUCKET_WORD = "bucket"
@@ -58,7 +58,13 @@ class BoundedGCSMessageWriterChannel(PipesBlobStoreMessageWriterChannel):
         self._bucket.blob(key).upload_from_string(payload.read(), timeout=TIMEOUT, retry=RETRY)
 
 
-class BoundedGCSMessageWriter(PipesGCSMessageWriter):
+class BoundedGCSMessageWriter(PipesBlobStoreMessageWriter[BoundedGCSMessageWriterChannel]):
+    """dagster-pipes' PipesGCSMessageWriter, making the bounded channel."""
+
+    def __init__(self, client: storage.Client) -> None:
+        super().__init__()
+        self._client = client
+
     def make_channel(self, params: Any) -> BoundedGCSMessageWriterChannel:
         return BoundedGCSMessageWriterChannel(
             self._client, params["bucket"], params.get("key_prefix")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+import boto3  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from botocore.config import Config  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 from dagster_pipes import PipesS3ContextLoader, PipesS3MessageWriter
 
 TITLE = "S3"

@@ -9,8 +9,10 @@ command, against the same asset run through PipesSubprocessClient.
 import os
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from command import CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
@@ -22,8 +24,9 @@ dagster = pytest.importorskip("dagster")
 from dagster import (  # noqa: E402
     AssetCheckSpec,
     AssetExecutionContext,
-    DagsterEventType,
+    AssetsDefinition,
     DagsterInstance,
+    PipesMessageReader,
     PipesSubprocessClient,
     PipesTempFileContextInjector,
     PipesTempFileMessageReader,
@@ -33,6 +36,7 @@ from dagster import (  # noqa: E402
 )
 from dagster._core.pipes.utils import PipesBlobStoreMessageReader  # noqa: E402
 from dagster_events import check_evaluations, data_version, materialization, user_messages  # noqa: E402
+from pipes_errors import closed_exceptions  # noqa: E402
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
@@ -45,23 +49,29 @@ WORDS = "'Say, say, say'"
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[DagsterInstance]:
     with DagsterInstance.ephemeral() as instance:
         yield instance
 
 
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch, tmp_path):
+def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES", "FERRIS_SAYS_PIPES_STORE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
 
 
-def args_asset(words: str, extra_args=(), reader=None, env=None, speaks=True):
+def args_asset(
+    words: str,
+    extra_args: Sequence[str] = (),
+    reader: PipesMessageReader | None = None,
+    env: dict[str, str] | None = None,
+    speaks: bool = True,
+) -> AssetsDefinition:
     """The blog's asset, its command given the params as arguments (what Glue does)."""
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext):
+    def ferris(context: AssetExecutionContext) -> Iterator[Any]:
         with open_pipes_session(
             context=context,
             context_injector=PipesTempFileContextInjector(),
@@ -85,11 +95,11 @@ def args_asset(words: str, extra_args=(), reader=None, env=None, speaks=True):
 
 
 @pytest.fixture(scope="module")
-def subprocess_version(instance):
+def subprocess_version(instance: DagsterInstance) -> str:
     """The data version of the same words through PipesSubprocessClient (the environment)."""
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient):
+    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient) -> Any:
         return client.run(command=[FERRIS, WORDS], context=context).get_materialize_result()
 
     client = PipesSubprocessClient(
@@ -101,7 +111,9 @@ def subprocess_version(instance):
     return data_version(materialization(result))
 
 
-def test_arguments_bootstrap_materializes_like_a_subprocess_run(instance, subprocess_version):
+def test_arguments_bootstrap_materializes_like_a_subprocess_run(
+    instance: DagsterInstance, subprocess_version: str
+) -> None:
     result = materialize([args_asset(WORDS)], instance=instance)
     assert result.success
     mat = materialization(result)
@@ -113,7 +125,9 @@ def test_arguments_bootstrap_materializes_like_a_subprocess_run(instance, subpro
     assert messages.index("ferris will now speak") < messages.index("ferris spoke")
 
 
-def test_the_command_line_wins_over_the_environment(instance, tmp_path):
+def test_the_command_line_wins_over_the_environment(
+    instance: DagsterInstance, tmp_path: Path
+) -> None:
     """Stale variables (another session's files) are ignored, both of them, when the arguments
     are given: nothing is written where they point."""
     stale = tmp_path / "stale-messages.json"
@@ -132,7 +146,9 @@ def test_the_command_line_wins_over_the_environment(instance, tmp_path):
 CONTEXT_FILE = {"asset_keys": ["ferris"]}
 
 
-def both_ways(tmp_path: Path, context: str, messages: str):
+def both_ways(
+    tmp_path: Path, context: str, messages: str
+) -> tuple[subprocess.CompletedProcess[bytes], subprocess.CompletedProcess[bytes]]:
     """The same params once as variables, once as arguments: (env run, args run)."""
     by_env = run(
         ["hi"], tmp_path, {"DAGSTER_PIPES_CONTEXT": context, "DAGSTER_PIPES_MESSAGES": messages}
@@ -167,7 +183,9 @@ malformed_values = st.one_of(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(value=malformed_values, which=st.sampled_from(["context", "messages"]))
-def test_a_malformed_argument_fails_as_the_variable_does(tmp_path, value, which):
+def test_a_malformed_argument_fails_as_the_variable_does(
+    tmp_path: Path, value: str, which: str
+) -> None:
     good_context = encode({"data": CONTEXT_FILE})
     good_messages = encode({"path": str(tmp_path / "m.json")})
     context, messages = (value, good_messages) if which == "context" else (good_context, value)
@@ -181,7 +199,9 @@ def test_a_malformed_argument_fails_as_the_variable_does(tmp_path, value, which)
 
 
 @pytest.mark.parametrize("given_one", ["--dagster-pipes-context", "--dagster-pipes-messages"])
-def test_one_argument_alone_is_an_error_never_the_fake_temp_fallback(fake_temp, given_one):
+def test_one_argument_alone_is_an_error_never_the_fake_temp_fallback(
+    fake_temp: Path, given_one: str
+) -> None:
     value = encode({"data": CONTEXT_FILE} if "context" in given_one else {"path": "m.json"})
     done = run(["hi", given_one, value], fake_temp)
     assert done.returncode == 1 and done.stdout == b""
@@ -191,7 +211,7 @@ def test_one_argument_alone_is_an_error_never_the_fake_temp_fallback(fake_temp, 
     assert not (fake_temp / "m.json").exists()
 
 
-def test_stdin_is_never_read_under_the_argument_bootstrap(tmp_path):
+def test_stdin_is_never_read_under_the_argument_bootstrap(tmp_path: Path) -> None:
     """No words, no extras: a usage error at once, though stdin holds words and stays open."""
     messages = tmp_path / "m.json"
     reader, writer = os.pipe()
@@ -217,7 +237,7 @@ def test_stdin_is_never_read_under_the_argument_bootstrap(tmp_path):
     assert methods == ["opened", "closed"]  # the usage error reached Dagster
 
 
-def test_equals_form_of_the_arguments(tmp_path):
+def test_equals_form_of_the_arguments(tmp_path: Path) -> None:
     messages = tmp_path / "m.json"
     done = run(
         [
@@ -239,7 +259,9 @@ def test_equals_form_of_the_arguments(tmp_path):
     "store,module,extra",
     [("s3", "boto3", "s3"), ("gcs", "google", "gcs"), ("azure", "azure", "azure")],
 )
-def test_a_missing_extra_is_one_line_naming_it(tmp_path, store, module, extra):
+def test_a_missing_extra_is_one_line_naming_it(
+    tmp_path: Path, store: str, module: str, extra: str
+) -> None:
     """The SDK made unimportable (as in an install without the extra), whatever is installed."""
     probe = (
         f"import sys; sys.modules[{module!r}] = None\n"
@@ -268,7 +290,7 @@ def test_a_missing_extra_is_one_line_naming_it(tmp_path, store, module, extra):
     ]
 
 
-def test_a_bad_store_name_in_the_environment(tmp_path):
+def test_a_bad_store_name_in_the_environment(tmp_path: Path) -> None:
     done = run(
         ["hi"],
         tmp_path,
@@ -290,18 +312,18 @@ class DirectoryChunksReader(PipesBlobStoreMessageReader):
     PipesUnityCatalogVolumesMessageReader does through the Files API, on a directory that
     stands in for the mounted volume. Dagster's own handler parses the chunks."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path) -> None:
         super().__init__(interval=0)
         self.directory = directory
 
     @contextmanager
-    def get_params(self):
+    def get_params(self) -> Iterator[dict[str, Any]]:
         yield {"path": str(self.directory)}
 
-    def messages_are_readable(self, params) -> bool:
+    def messages_are_readable(self, params: Mapping[str, Any]) -> bool:
         return (self.directory / "1.json").exists()
 
-    def download_messages_chunk(self, index: int, params):
+    def download_messages_chunk(self, index: int, params: Mapping[str, Any]) -> str | None:
         chunk = self.directory / f"{index}.json"
         return chunk.read_text() if chunk.exists() else None
 
@@ -309,7 +331,9 @@ class DirectoryChunksReader(PipesBlobStoreMessageReader):
         return f"Read message chunks from {self.directory}."
 
 
-def test_unity_catalog_volume_directory(instance, tmp_path, subprocess_version):
+def test_unity_catalog_volume_directory(
+    instance: DagsterInstance, tmp_path: Path, subprocess_version: str
+) -> None:
     volume = tmp_path / "Volumes" / "main" / "ferris" / "messages"
     volume.mkdir(parents=True)
     the_asset = args_asset(
@@ -322,7 +346,7 @@ def test_unity_catalog_volume_directory(instance, tmp_path, subprocess_version):
     assert sorted(p.name for p in volume.iterdir()) == ["1.json", "2.json"]  # opened, the rest
 
 
-def test_a_missing_volume_directory_is_one_line(tmp_path):
+def test_a_missing_volume_directory_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "Volumes" / "nope"
     done = run(
         [
@@ -342,16 +366,14 @@ def test_a_missing_volume_directory_is_one_line(tmp_path):
     assert "No such file or directory" in err, err
 
 
-def test_a_failure_after_opened_reaches_dagster_through_the_arguments(instance):
+def test_a_failure_after_opened_reaches_dagster_through_the_arguments(
+    instance: DagsterInstance,
+) -> None:
     result = materialize(
         [args_asset("hi", ["--asset-key", "nope"], speaks=False)],
         instance=instance,
         raise_on_error=False,
     )
     assert not result.success
-    errors = [
-        entry.dagster_event.event_specific_data.error
-        for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
-    assert len(errors) == 1 and "--asset-key 'nope'" in errors[0].message
+    errors = closed_exceptions(instance, result.run_id)
+    assert len(errors) == 1 and "--asset-key 'nope'" in errors[0]

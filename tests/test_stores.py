@@ -10,7 +10,7 @@ Dagster), a missing messages bucket, an unreachable endpoint, bad credentials.
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +23,14 @@ if not os.environ.get("FERRIS_SAYS_STORE_TESTS"):
         "blob-store servers: run `make test-stores` (it installs them)", allow_module_level=True
     )
 
-import boto3
+import boto3  # type: ignore[import-untyped, import-not-found, unused-ignore]
 import store_servers
 from azure.storage.blob import BlobServiceClient
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
-    DagsterEventType,
+    AssetsDefinition,
     DagsterInstance,
     PipesContextInjector,
     PipesSubprocessClient,
@@ -47,9 +47,10 @@ from dagster_azure.pipes import (
 )
 from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_gcp.pipes import PipesGCSContextInjector, PipesGCSMessageReader
-from google.cloud import storage
+from google.cloud import storage  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pipes_errors import closed_exceptions
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -79,13 +80,13 @@ class Store:
     credentials_error: str
 
 
-def _s3_chunks(client, bucket, prefix):
+def _s3_chunks(client: Any, bucket: str, prefix: str) -> list[str]:
     listing = client.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/").get("Contents", [])
     keys = sorted((o["Key"] for o in listing), key=lambda k: int(k.rsplit("/", 1)[1][:-5]))
     return [client.get_object(Bucket=bucket, Key=k)["Body"].read().decode() for k in keys]
 
 
-def _gcs_chunks(client, bucket, prefix):
+def _gcs_chunks(client: Any, bucket: str, prefix: str) -> list[str]:
     blobs = sorted(
         client.list_blobs(bucket, prefix=f"{prefix}/"),
         key=lambda b: int(b.name.rsplit("/", 1)[1][:-5]),
@@ -93,7 +94,7 @@ def _gcs_chunks(client, bucket, prefix):
     return [b.download_as_bytes().decode() for b in blobs]
 
 
-def _azure_chunks(client, bucket, prefix):
+def _azure_chunks(client: Any, bucket: str, prefix: str) -> list[str]:
     container = client.get_container_client(bucket)
     names = sorted(
         (b.name for b in container.list_blobs(name_starts_with=f"{prefix}/")),
@@ -178,7 +179,9 @@ class Running:
 
 
 @pytest.fixture(scope="module", params=sorted(STORES))
-def running(request, tmp_path_factory) -> Iterator[Running]:
+def running(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Running]:
     store = STORES[request.param]
     logs = tmp_path_factory.mktemp(f"{store.name}-server")
     with store.server(logs) as env, environment(env):
@@ -188,13 +191,13 @@ def running(request, tmp_path_factory) -> Iterator[Running]:
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[DagsterInstance]:
     with DagsterInstance.ephemeral() as instance:
         yield instance
 
 
 @pytest.fixture(scope="module")
-def subprocess_version(instance, tmp_path_factory):
+def subprocess_version(instance: DagsterInstance) -> str:
     """The same words' data version through the blog's PipesSubprocessClient (temp files)."""
     client = PipesSubprocessClient(
         context_injector=PipesTempFileContextInjector(),
@@ -205,9 +208,9 @@ def subprocess_version(instance, tmp_path_factory):
     return data_version(materialization(result))
 
 
-def blog_asset(words: str = WORDS):
+def blog_asset(words: str = WORDS) -> AssetsDefinition:
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient):
+    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient) -> Any:
         return client.run(command=[FERRIS, words], context=context).get_materialize_result()
 
     return ferris
@@ -218,7 +221,7 @@ def command_env(running: Running, **extra: str) -> dict[str, str]:
     return {**env, **running.env, **extra}
 
 
-def assert_blog_run(instance, result, subprocess_version):
+def assert_blog_run(instance: DagsterInstance, result: Any, subprocess_version: str) -> None:
     assert result.success
     mat = materialization(result)
     assert mat.metadata["ferris_said"].value == WORDS
@@ -230,8 +233,8 @@ def assert_blog_run(instance, result, subprocess_version):
 
 
 def test_the_blog_asset_through_the_stores_injector_and_reader(
-    running, instance, subprocess_version
-):
+    running: Running, instance: DagsterInstance, subprocess_version: str
+) -> None:
     client = PipesSubprocessClient(
         context_injector=running.store.injector(running.client),
         message_reader=running.store.reader(running.client),
@@ -241,11 +244,16 @@ def test_the_blog_asset_through_the_stores_injector_and_reader(
     assert_blog_run(instance, result, subprocess_version)
 
 
-def args_asset(running: Running, words: str, injector=None, speaks: bool = True):
+def args_asset(
+    running: Running,
+    words: str,
+    injector: PipesContextInjector | None = None,
+    speaks: bool = True,
+) -> AssetsDefinition:
     """The params as arguments, as Glue and Dataproc pass them, with --pipes-store."""
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext):
+    def ferris(context: AssetExecutionContext) -> Iterator[Any]:
         with open_pipes_session(
             context=context,
             context_injector=injector or running.store.injector(running.client),
@@ -269,7 +277,9 @@ def args_asset(running: Running, words: str, injector=None, speaks: bool = True)
     return ferris
 
 
-def test_the_argument_bootstrap_through_the_store(running, instance, subprocess_version):
+def test_the_argument_bootstrap_through_the_store(
+    running: Running, instance: DagsterInstance, subprocess_version: str
+) -> None:
     result = materialize([args_asset(running, WORDS)], instance=instance)
     assert_blog_run(instance, result, subprocess_version)
 
@@ -278,25 +288,23 @@ class MissingContextInjector(PipesContextInjector):
     """Dagster's side naming a context object that is not there."""
 
     @contextmanager
-    def inject_context(self, context_data):
+    def inject_context(self, context_data: Any) -> Iterator[dict[str, Any]]:
         yield {"bucket": BUCKET, "key": "no/such/context.json"}
 
     def no_messages_debug_text(self) -> str:
         return "A context object that does not exist."
 
 
-def test_a_context_that_cannot_be_read_reaches_dagster(running, instance):
+def test_a_context_that_cannot_be_read_reaches_dagster(
+    running: Running, instance: DagsterInstance
+) -> None:
     result = materialize(
         [args_asset(running, "hi", MissingContextInjector(), speaks=False)],
         instance=instance,
         raise_on_error=False,
     )
     assert not result.success
-    errors = [
-        entry.dagster_event.event_specific_data.error.message
-        for entry in instance.all_logs(result.run_id, of_type=DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
+    errors = closed_exceptions(instance, result.run_id)
     assert len(errors) == 1, errors
     expected = (
         f"--dagster-pipes-context: {running.store.title} '{BUCKET}':"
@@ -305,7 +313,13 @@ def test_a_context_that_cannot_be_read_reaches_dagster(running, instance):
     assert expected in errors[0]
 
 
-def run_command(running: Running, context, messages, env=None, words=("hi",)):
+def run_command(
+    running: Running,
+    context: dict[str, Any],
+    messages: dict[str, Any],
+    env: dict[str, str] | None = None,
+    words: Sequence[str] = ("hi",),
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [FERRIS, *words, "--pipes-store", running.store.name]
         + [
@@ -322,7 +336,7 @@ def run_command(running: Running, context, messages, env=None, words=("hi",)):
     )
 
 
-def one_error_line(done) -> str:
+def one_error_line(done: subprocess.CompletedProcess[bytes]) -> str:
     assert done.returncode == 1 and done.stdout == b"", done.stderr
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1, lines
@@ -332,19 +346,19 @@ def one_error_line(done) -> str:
 CONTEXT = {"data": {"asset_keys": ["ferris"]}}
 
 
-def test_a_missing_messages_bucket(running):
+def test_a_missing_messages_bucket(running: Running) -> None:
     line = one_error_line(run_command(running, CONTEXT, {"bucket": "no-such", "key_prefix": "p"}))
     assert f"--dagster-pipes-messages: {running.store.title} 'no-such'" in line, line
 
 
-def test_an_unreachable_endpoint(running):
+def test_an_unreachable_endpoint(running: Running) -> None:
     env = running.store.unreachable(command_env(running), store_servers.closed_port())
     context = {"bucket": BUCKET, "key": "ctx.json"}
     line = one_error_line(run_command(running, context, {"bucket": BUCKET, "key_prefix": "u"}, env))
     assert f"{running.store.title} '{BUCKET}'" in line and "127.0.0.1" in line, line
 
 
-def test_bad_credentials(running):
+def test_bad_credentials(running: Running) -> None:
     bad = dict(running.store.bad_credentials)
     if running.store.name == "azure":
         port = running.env["AZURE_STORAGE_CONNECTION_STRING"].split("127.0.0.1:")[1].split("/")[0]
@@ -357,7 +371,7 @@ def test_bad_credentials(running):
     assert f"{running.store.title} '{BUCKET}'" in line and running.store.credentials_error in line
 
 
-def test_the_metadata_cap_on_a_store(running):
+def test_the_metadata_cap_on_a_store(running: Running) -> None:
     """A chunk has no line limit: the file cap (64 KiB) holds, not the stdio one."""
     words = "ferris " * 15_000  # 105 KB: one argument (Linux takes up to 128 KiB)
     done = run_command(running, CONTEXT, {"bucket": BUCKET, "key_prefix": "big"}, words=[words])
@@ -394,7 +408,9 @@ word_lists = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(prefix=prefixes, words=word_lists, nested=st.booleans())
-def test_any_prefix_and_words_come_back_whole(running, prefix, words, nested):
+def test_any_prefix_and_words_come_back_whole(
+    running: Running, prefix: str, words: list[str], nested: bool
+) -> None:
     prefix = f"runs/{prefix}" if nested else prefix
     done = run_command(running, CONTEXT, {"bucket": BUCKET, "key_prefix": prefix}, words=words)
     assert done.returncode == 0, done.stderr

@@ -26,6 +26,7 @@ from dagster import (  # noqa: E402
     AssetExecutionContext,
     AssetsDefinition,
     DagsterInstance,
+    MaterializeResult,
     PipesMessageReader,
     PipesSubprocessClient,
     PipesTempFileContextInjector,
@@ -99,7 +100,8 @@ def subprocess_version(instance: DagsterInstance) -> str:
     """The data version of the same words through PipesSubprocessClient (the environment)."""
 
     @asset(name="ferris", check_specs=[AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient) -> Any:
+    # Dagster reads this annotation at run time, and refuses MaterializeResult[Any].
+    def ferris(context: AssetExecutionContext, client: PipesSubprocessClient) -> MaterializeResult:  # type: ignore[type-arg]
         return client.run(command=[FERRIS, WORDS], context=context).get_materialize_result()
 
     client = PipesSubprocessClient(

@@ -5,17 +5,20 @@
 # Build it with `make image`: it puts the wheels (ferris-says, built from this checkout, and its
 # dependencies, for the base image's Python) in build/wheels/ first; nothing is downloaded here.
 # BASE_IMAGE is any image with python3 and its venv module: python:3.12-slim by default, or a
-# Debian base made by `make image` where no registry can be reached.
+# Debian base made by `make image` where no registry can be reached. EXTRAS adds ferris-says'
+# extras, e.g. `make image EXTRAS=s3` or EXTRAS=s3,gcs,azure for --pipes-store (the SDKs of the
+# blob stores; the default image has none).
 ARG BASE_IMAGE=python:3.12-slim
 
 # Stage 1: the virtualenv, installed from the wheels alone. pip, the wheels and pip's cache stay
 # in this stage.
 FROM ${BASE_IMAGE} AS install
 ARG WHEELS=build/wheels/py3.12
+ARG EXTRAS=
 COPY ${WHEELS}/ /tmp/wheels/
 RUN python3 -m venv /opt/ferris-says \
     && /opt/ferris-says/bin/python -m pip install --no-index --no-cache-dir \
-        --disable-pip-version-check --find-links /tmp/wheels ferris-says \
+        --disable-pip-version-check --find-links /tmp/wheels "ferris-says${EXTRAS:+[$EXTRAS]}" \
     && /opt/ferris-says/bin/python -m pip uninstall --yes --disable-pip-version-check \
         pip setuptools wheel \
     && rm -f /opt/ferris-says/bin/activate* /opt/ferris-says/bin/Activate.ps1 \

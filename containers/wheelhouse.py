@@ -136,6 +136,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python-version", required=True, help="the container's, e.g. 3.9")
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument(
+        "--extras", default="", help="ferris-says' extras to include, e.g. s3,gcs (--pipes-store)"
+    )
     parser.add_argument("requirements", nargs="*", help="more to install, e.g. pytest")
     args = parser.parse_args()
     out = args.out
@@ -143,7 +146,7 @@ def main() -> int:
     wheel = build_ferris_says_wheel(out)
 
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
-    digest.update(repr((args.python_version, args.requirements)).encode())
+    digest.update(repr((args.python_version, args.requirements, args.extras)).encode())
     stamp = out / ".dependencies"
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return 0
@@ -152,9 +155,10 @@ def main() -> int:
             old.unlink()
     stamp.unlink(missing_ok=True)
 
-    wanted = [f"ferris-says=={wheel_version(wheel)}", *args.requirements]
+    extras = f"[{args.extras}]" if args.extras else ""
+    wanted = [f"ferris-says{extras}=={wheel_version(wheel)}", *args.requirements]
     env = target_environment(args.python_version)
-    download(out, args.python_version, [str(wheel), *args.requirements])
+    download(out, args.python_version, [f"{wheel}{extras}", *args.requirements])
     for _ in range(10):
         missing = missing_requirements(out, wanted, env)
         if not missing:

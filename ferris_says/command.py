@@ -23,6 +23,14 @@ from ferris_says.errors import (
     FerrisError,
     FerrisOutputError,
 )
+from ferris_says.pipes.bootstrap import (
+    CONTEXT_ARG,
+    MESSAGES_ARG,
+    STORE_OPTION,
+    STORE_VAR,
+    STORES,
+    PipesBootstrap,
+)
 from ferris_says.speak import run
 from ferris_says.streams import PROG, report_error, silence_stdout, write_stdout
 
@@ -66,6 +74,9 @@ Environment:
                 (force-color.org); NO_COLOR wins over it
   DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES
                 set by Dagster; absent ones fall back to ./fake_temp/
+                (--dagster-pipes-context/-messages win over them)
+  FERRIS_SAYS_PIPES_STORE
+                s3, gcs, azure or volumes: as --pipes-store
 """
 
 
@@ -243,6 +254,29 @@ def list_characters(ctx: click.Context, _param: click.Parameter, value: bool) ->
     "(needed only when it has several).",
 )
 @click.option(
+    CONTEXT_ARG,
+    "pipes_context",
+    metavar="B64",
+    default=None,
+    help="The Pipes context params, as Dagster's get_bootstrap_cli_arguments() gives them "
+    "(Glue, Dataproc, EMR on EKS, Databricks). With it, DAGSTER_PIPES_* are ignored.",
+)
+@click.option(
+    MESSAGES_ARG,
+    "pipes_messages",
+    metavar="B64",
+    default=None,
+    help="The Pipes messages params, given with --dagster-pipes-context.",
+)
+@click.option(
+    STORE_OPTION,
+    "pipes_store",
+    type=click.Choice(STORES),
+    default=None,
+    help=f"Where the Pipes params' bucket is (default: ${STORE_VAR}); needs the "
+    "store's extra, e.g. pip install 'ferris-says[s3]'.",
+)
+@click.option(
     "-v",
     "--verbose",
     is_flag=True,
@@ -259,8 +293,12 @@ def cli(
     character: str,
     color: str,
     asset_key: str | None,
+    pipes_context: str | None,
+    pipes_messages: str | None,
+    pipes_store: str | None,
     verbose: bool,
 ) -> None:
-    code = run(words, files, width, character, color, asset_key, verbose)
+    bootstrap = PipesBootstrap(pipes_context, pipes_messages, pipes_store)
+    code = run(words, files, width, character, color, asset_key, verbose, bootstrap)
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

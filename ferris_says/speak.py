@@ -27,6 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    from ferris_says.pipes.bootstrap import PipesBootstrap
     from ferris_says.pipes.metadata import PictureCopy
     from ferris_says.pipes.session import FerrisPipesSession
 
@@ -98,6 +99,7 @@ def speak(
     color: str,
     asset_key: str | None,
     verbose: bool,
+    bootstrap: PipesBootstrap | None = None,
 ) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
@@ -108,7 +110,7 @@ def speak(
         f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
     )
 
-    with pipes_session(asset_key=asset_key) as session:
+    with pipes_session(asset_key=asset_key, bootstrap=bootstrap) as session:
         if session is None:
             trace(
                 verbose,
@@ -189,10 +191,13 @@ def run(
     color: str = "auto",
     asset_key: str | None = None,
     verbose: bool = False,
+    bootstrap: PipesBootstrap | None = None,
 ) -> int:
-    """Say the words; report any failure as one line on stderr; return the exit status."""
+    """Say the words; report any failure as one line on stderr; return the exit status.
+
+    ``bootstrap``: the Pipes params and store given on the command line, if any."""
     try:
-        speak(words, files, width, character, color, asset_key, verbose)
+        speak(words, files, width, character, color, asset_key, verbose, bootstrap)
     except BrokenPipeError:
         # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
         # failed write does, and keep Python's shutdown from complaining about the pipe.

@@ -529,7 +529,7 @@ def _image_file(path: str) -> bytes:
     return done.stdout
 
 
-def test_the_image_has_the_manual_page_man_finds_beside_the_command(tmp_path) -> None:
+def test_the_image_has_the_manual_page_man_finds_beside_the_command(tmp_path: Path) -> None:
     """The page is where man looks for a command in /opt/ferris-says/bin; the host's man
     renders it (the slim bases carry no man), and it is the command's own help."""
     page = tmp_path / "ferris-says.1"

@@ -234,7 +234,7 @@ def test_malformed_variable_is_an_error_never_a_fallback(
 @pytest.mark.parametrize(
     "params,why",
     [
-        ({"bucket": "b", "key_prefix": "k"}, "unknown key"),  # an S3 reader's params
+        ({"bucket": "b", "key_prefix": "k"}, "say which store holds it"),  # no --pipes-store
         ({"stdio": "stdlog"}, '"stderr" or "stdout"'),
         ({"path": 7}, "non-empty string"),
         ({"path": "/no/such/dir/messages"}, "does not exist"),
@@ -256,7 +256,7 @@ def test_messages_params_we_cannot_serve(
         ({"path": "/no/such/context.json"}, "does not exist"),
         ({"path": "."}, "is a directory"),
         ({"data": [1]}, "must be a JSON object"),
-        ({"bucket": "b", "key": "k"}, "unknown key"),
+        ({"bucket": "b", "key": "k"}, "say which store holds it"),
     ],
 )
 def test_context_params_we_cannot_serve(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Literal
 
+    from ferris_says.pipes.bootstrap import PipesBootstrap
     from ferris_says.pipes.session import FerrisPipesSession
 
 CONTEXT_VAR = "DAGSTER_PIPES_CONTEXT"
@@ -50,29 +51,34 @@ def launched_by_dagster() -> bool:
     return CONTEXT_VAR in os.environ or MESSAGES_VAR in os.environ
 
 
-def pipes_session(asset_key: str | None = None) -> SessionManager:
+def pipes_session(
+    asset_key: str | None = None, bootstrap: PipesBootstrap | None = None
+) -> SessionManager:
     """``with pipes_session(asset_key=...) as session:`` — ``session`` is None without Dagster.
 
     Raises FerrisError (on entering) for malformed configuration, naming the variable, path or
     key. Inside the block, any exception (FerrisError, KeyboardInterrupt, SystemExit with a
     non-zero code, ...) is reported to Dagster as ``closed`` with the exception, then re-raised.
+    ``bootstrap``: what the command line says (``--dagster-pipes-*`` params, ``--pipes-store``).
     """
-    return SessionManager(asset_key)
+    return SessionManager(asset_key, bootstrap)
 
 
 class SessionManager:
     """Opens a FerrisPipesSession only when Dagster (or ./fake_temp/) is there."""
 
-    def __init__(self, asset_key: str | None) -> None:
+    def __init__(self, asset_key: str | None, bootstrap: PipesBootstrap | None = None) -> None:
         self._asset_key = asset_key
+        self._bootstrap = bootstrap
         self._session: FerrisPipesSession | None = None
 
     def __enter__(self) -> FerrisPipesSession | None:
-        if not pipes_requested():
+        from_command_line = self._bootstrap is not None and self._bootstrap.from_command_line
+        if not (from_command_line or pipes_requested()):
             return None
         from ferris_says.pipes.session import FerrisPipesSession  # dagster-pipes starts here
 
-        self._session = FerrisPipesSession.open(self._asset_key)
+        self._session = FerrisPipesSession.open(self._asset_key, self._bootstrap)
         return self._session
 
     def __exit__(

@@ -32,9 +32,13 @@ if TYPE_CHECKING:
     from dagster_pipes import PipesContextData, PipesParams
 
 # Keys dagster-pipes' PipesDefaultContextLoader / PipesDefaultMessageWriter understand.
-CONTEXT_FORMS = ("path", "data")
-MESSAGES_FORMS = ("path", "stdio", "buffered_stdio")
+CONTEXT_FORMS = ("path", "data", "bucket")
+MESSAGES_FORMS = ("path", "stdio", "buffered_stdio", "bucket")
 MESSAGES_OPTIONS = ("include_stdio_in_messages", "log_writer")
+# A blob store's params (dagster-aws, dagster-gcp, dagster-azure): the bucket, and the context
+# object's key or the messages chunks' prefix. Which store it is: --pipes-store.
+CONTEXT_BUCKET_KEY = "key"
+MESSAGES_BUCKET_PREFIX = "key_prefix"
 
 # What a hand-written context (like the blog's ``{"asset_keys": ["ferris"]}``) may leave out.
 CONTEXT_DEFAULTS: dict[str, Any] = {
@@ -150,13 +154,20 @@ def check_params_form(var: str, params: object) -> None:
     options: tuple[str, ...]
     if var == CONTEXT_VAR:
         forms, options = CONTEXT_FORMS, ()
+        bucket_option = CONTEXT_BUCKET_KEY
         hint = (
-            '{"path": FILE} (PipesTempFileContextInjector) or {"data": {...}}'
-            " (PipesEnvContextInjector)"
+            '{"path": FILE} (PipesTempFileContextInjector), {"data": {...}}'
+            ' (PipesEnvContextInjector) or {"bucket", "key"} (a blob store)'
         )
     else:
         forms, options = MESSAGES_FORMS, MESSAGES_OPTIONS
-        hint = '{"path": FILE} (PipesTempFileMessageReader) or {"stdio": "stderr"|"stdout"}'
+        bucket_option = MESSAGES_BUCKET_PREFIX
+        hint = (
+            '{"path": FILE} (PipesTempFileMessageReader), {"stdio": "stderr"|"stdout"}'
+            ' or {"bucket", "key_prefix"} (a blob store)'
+        )
+    if "bucket" in params:
+        options = (*options, bucket_option)
     unknown = sorted(k for k in params if k not in forms and k not in options)
     if unknown:
         raise fail(
@@ -177,18 +188,31 @@ def check_params_form(var: str, params: object) -> None:
     elif key == "path":
         if not isinstance(value, str) or not value:
             raise fail(var, f'"path" must be a non-empty string, got {short(value)}')
+    elif key == "bucket":
+        check_bucket_params(var, params, bucket_option)
     elif value not in ("stderr", "stdout"):
         raise fail(var, f'"{key}" must be "stderr" or "stdout", got {short(value)}')
+
+
+def check_bucket_params(var: str, params: dict[str, Any], option: str) -> None:
+    if not isinstance(params["bucket"], str) or not params["bucket"]:
+        raise fail(var, f'"bucket" must be a non-empty string, got {short(params["bucket"])}')
+    value = params.get(option)
+    required = option == CONTEXT_BUCKET_KEY
+    if (required or value is not None) and (not isinstance(value, str) or not value):
+        raise fail(var, f'"{option}" must be a non-empty string, got {short(value)}')
 
 
 def context_origin(sources: dict[str, str], params: PipesParams) -> str:
     """Where the context came from, as errors about its content name it."""
     source = sources.get(CONTEXT_VAR, CONTEXT_VAR)
-    if source != CONTEXT_VAR:
-        return source  # fake_temp/context.json
+    if source == FAKE_CONTEXT:
+        return source
     if "path" in params:
-        return f"{CONTEXT_VAR}: context file {params['path']!r}"
-    return f"{CONTEXT_VAR}: inline data"
+        return f"{source}: context file {params['path']!r}"
+    if "bucket" in params:
+        return f"{source}: context object {params[CONTEXT_BUCKET_KEY]!r} in {params['bucket']!r}"
+    return f"{source}: inline data"
 
 
 class FerrisContextLoader(PipesContextLoader):

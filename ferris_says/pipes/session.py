@@ -18,15 +18,12 @@ from dagster_pipes import DagsterPipesError, PipesContext
 
 from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
 from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
-from ferris_says.pipes.channel import FerrisMessageWriter
+from ferris_says.pipes.bootstrap import ARG_FOR_VAR, PipesBootstrap
+from ferris_says.pipes.cli_params import params_loader as choose_params_loader
 from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
-from ferris_says.pipes.params import (
-    FerrisContextLoader,
-    FerrisParamsLoader,
-    context_origin,
-    fail,
-    short,
-)
+from ferris_says.pipes.params import context_origin, fail, short
+from ferris_says.pipes.stores import raise_deferred_failure
+from ferris_says.pipes.transports import transports
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -46,6 +43,9 @@ def pipes_error(exc: BaseException) -> FerrisError:
 
 
 def describe_params(params: PipesParams) -> str:
+    if "bucket" in params:
+        inside = params.get("key") or params.get("key_prefix")
+        return f"bucket {params['bucket']}" + (f", {inside}" if inside else "")
     if "path" in params:
         return f"file {params['path']}"
     if "data" in params:
@@ -71,6 +71,7 @@ class FerrisPipesSession:
         self._messages_where = ""
         self._context_where = ""
         self._context_origin = CONTEXT_VAR
+        self.store: str | None = None  # --pipes-store, when a blob store carries the params
         self._closing = False
         self._writing = False
         self._opened = False  # `opened` is written (the first message line)
@@ -80,9 +81,13 @@ class FerrisPipesSession:
     # ---- opening / closing ----------------------------------------------------------------
 
     @classmethod
-    def open(cls, picked: str | None) -> FerrisPipesSession:
+    def open(
+        cls, picked: str | None, bootstrap: PipesBootstrap | None = None
+    ) -> FerrisPipesSession:
         self = cls()
-        params_loader = FerrisParamsLoader()
+        params_loader = choose_params_loader(bootstrap)
+        if bootstrap is not None and bootstrap.from_command_line:
+            self.launched_by_dagster = True  # Dagster's params: stdin is not ours to read
         self._sources = params_loader.sources
         # Decode both variables first: a broken one is reported before anything is written.
         context_params = params_loader.load_context_params()
@@ -90,16 +95,19 @@ class FerrisPipesSession:
         self._context_where = describe_params(context_params)
         self._context_origin = context_origin(self._sources, context_params)
         self._messages_where = describe_params(messages_params)
-        if "path" not in messages_params:
-            self.metadata_cap = STDIO_CAP
+        if "path" not in messages_params and "bucket" not in messages_params:
+            self.metadata_cap = STDIO_CAP  # a blob store's chunk has no line limit: FILE_CAP
+        context_loader, message_writer, self.store = transports(
+            bootstrap, context_params, messages_params, self._sources, self._hold_signals
+        )
         self._install_signal_handlers()
         try:
             # PipesContext itself (not open_dagster_pipes): no process-wide singleton, and no
             # MagicMock + warning on stderr when the variables are absent (we fall back).
             self.context = PipesContext(
                 params_loader,  # hands over the params it already decoded and checked
-                FerrisContextLoader(self._sources),
-                FerrisMessageWriter(self._sources, self._hold_signals),
+                context_loader,
+                message_writer,
             )
         except BaseException as exc:
             self._restore_signal_handlers()
@@ -111,6 +119,7 @@ class FerrisPipesSession:
         # `opened` is written: from here on every failure reaches Dagster through `closed`.
         try:
             self._raise_pending_signal()
+            raise_deferred_failure(context_loader)  # a blob store's context that failed to load
             self._resolve(picked)
         except BaseException as exc:
             self.close(type(exc), exc, exc.__traceback__)
@@ -298,8 +307,9 @@ class FerrisPipesSession:
 
     def describe(self) -> list[str]:
         def origin(var: str, what: str, where: str) -> str:
-            if self._sources.get(var) == var:
-                return f"Dagster pipes {what}: {where} (from {var})"
+            if self._sources.get(var) in (var, ARG_FOR_VAR[var]):
+                store = f" in {self.store}" if self.store and "bucket" in where else ""
+                return f"Dagster pipes {what}: {where}{store} (from {self._sources[var]})"
             return f"Dagster pipes {what}: {where} ({var} not set: the ./{FAKE_TEMP_DIR}/ fallback)"
 
         lines = [

@@ -5,8 +5,8 @@ walks the string backwards with a state machine that knows emoji presentation / 
 / flag / tag sequences, VS15, a few script ligatures (Arabic lam-alef, Khmer coeng, Tifinagh,
 Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts other controls as 1 column.
 
-Short inputs go through the state machine char by char; past a volume that pays for two
-regex classes, plain chars are counted by class at C speed and only rare runs step through it.
+Short inputs go through the state machine char by char; past a volume that pays for compiling
+regex classes, plain chars are counted at C speed and only runs of others are looked at (cached).
 
 Lone surrogates (only from ``surrogateescape``; a Rust str has none) count like U+FFFD.
 """
@@ -112,24 +112,15 @@ _TAG_DIGIT_STATES = {
 }
 # States after which U+1F3F4 WAVING BLACK FLAG completes a tag sequence (3 to 6 letters or
 # 3 digits, as the crate allows).
-_TAG_COMPLETE_STATES = frozenset(
-    (
-        TAG_A3_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A4_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A5_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A6_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_D3_END_ZWJ_EMOJI_PRESENTATION,
-    )
-)
-_ZWJ_JOINABLE_STATES = frozenset(
-    (
-        EMOJI_PRESENTATION,
-        SEVERAL_REGIONAL_INDICATOR,
-        EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
-        ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
-        EMOJI_MODIFIER,
-    )
-)
+_TAG_COMPLETE_STATES = frozenset((
+    TAG_A3_END_ZWJ_EMOJI_PRESENTATION, TAG_A4_END_ZWJ_EMOJI_PRESENTATION,
+    TAG_A5_END_ZWJ_EMOJI_PRESENTATION, TAG_A6_END_ZWJ_EMOJI_PRESENTATION,
+    TAG_D3_END_ZWJ_EMOJI_PRESENTATION,
+))  # fmt: skip
+_ZWJ_JOINABLE_STATES = frozenset((
+    EMOJI_PRESENTATION, SEVERAL_REGIONAL_INDICATOR, EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
+    ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION, EMOJI_MODIFIER,
+))  # fmt: skip
 
 # Characters the state machine compares by identity (besides those whose table data already marks
 # them: non-default info or a flag). A character that is none of these can never change the
@@ -137,14 +128,9 @@ _ZWJ_JOINABLE_STATES = frozenset(
 _SEQUENCE_CHARS = frozenset(
     "\n\r\u05d0\u17d2\u1a15\u1a17\u2d7f\u20e3\U00010c32\U000e007f\U0001f3f4" + _ZWJ + _VS15 + _VS16
 ).union(
-    _ARABIC_LAMS,
-    _TIFINAGH_CONSONANTS,
-    _LISU_FIRST_TONE_LETTERS,
-    _REGIONAL_INDICATORS,
-    _SKIN_TONES,
-    _TAG_LETTERS,
-    _TAG_DIGITS,
-)
+    _ARABIC_LAMS, _TIFINAGH_CONSONANTS, _LISU_FIRST_TONE_LETTERS, _REGIONAL_INDICATORS,
+    _SKIN_TONES, _TAG_LETTERS, _TAG_DIGITS,
+)  # fmt: skip
 
 # char -> (width, info, flags): the crate's `lookup_width` (width and `WidthInfo`) and the flags
 # above, learned for the chars that reach the state machine. Below U+00A1 the crate does not
@@ -168,13 +154,14 @@ _patterns = None
 
 
 def _str_patterns():
-    """Compile, once, the two classes `padding_width` scans for: (wide, rare).
+    """Compile, once, the classes `padding_width` scans for: (wide, rare, unusual).
 
     A "plain" char is a BMP char the state machine can never involve in a sequence (no
     `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2: wide is the runs of
-    plain chars of width 2, rare the runs of everything not plain. Astral chars are all rare on
-    purpose: re tests a class's astral ranges one by one for every char its BMP bitmap rejects,
-    so one astral range keeps every scan a bitmap lookup per char.
+    plain chars of width 2, rare the runs of everything not plain, unusual the runs of both
+    (everything but plain chars of width 1). Astral chars are all rare on purpose: re tests
+    a class's astral ranges one by one for every char its BMP bitmap rejects, so one astral
+    range keeps every scan a bitmap lookup per char.
     """
     global _patterns
     if _patterns is None:
@@ -201,7 +188,7 @@ def _str_patterns():
             spans = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
             return re.compile(f"[{spans}]+")
 
-        _patterns = (runs_of(wide), runs_of(rare))
+        _patterns = (runs_of(wide), runs_of(rare), runs_of(sorted(wide + rare)))
     return _patterns
 
 
@@ -370,30 +357,43 @@ def _whole_string_width(s: str) -> int:
 
 
 def _width_by_class(s: str) -> int:
-    # Every char counts 1, plus 1 for each plain wide one (see `_str_patterns`), at C speed...
-    wide, rare = _str_patterns()
-    total = len(s) + sum(map(len, wide.findall(s)))
-    # ...then each run of rare chars gets the state machine. Plain chars on both sides of it add
-    # their own width whatever the state, and hand DEFAULT to their left, so a run can start from
-    # DEFAULT on its own. The same runs ("2024", an emoji, an accent) come back again and again,
-    # so their corrections are cached.
-    runs = rare.findall(s)
-    if runs:
-        try:
-            total += sum(map(_run_corrections.__getitem__, runs))
-        except KeyError:
-            _learn_runs(runs)
-            total += sum(map(_run_corrections.__getitem__, runs))
+    # Every char counts 1, then each run of unusual chars adds a correction. Plain chars around
+    # a run add their width whatever the state and hand DEFAULT to their left, so a run is
+    # measured alone; runs recur (a CJK word, "2024", an emoji), so corrections are cached.
+    runs = _str_patterns()[2].findall(s)
+    corrections = _run_corrections
+    try:
+        return len(s) + sum(map(corrections.__getitem__, runs))
+    except KeyError:
+        missing = set(runs).difference(corrections)
+    if len(corrections) + len(missing) > _CACHE_LIMIT:
+        corrections.clear()
+        missing = set(runs)
+    corrections.update({run: _run_correction(run) for run in missing})
+    total = len(s) + sum(map(corrections.__getitem__, runs))
+    for run in missing:
+        if len(run) > _LONGEST_CACHED_RUN:  # a paragraph of CJK text is one run: not kept
+            del corrections[run]
     return total
 
 
-# run of rare chars -> its width minus the len(run) already counted for it.
+# run of unusual chars -> its width minus the len(run) already counted for it.
 _run_corrections: dict[str, int] = {}
+_LONGEST_CACHED_RUN = 64
 
 
-def _learn_runs(runs: list[str]) -> None:
-    if len(_run_corrections) > _CACHE_LIMIT:
-        _run_corrections.clear()
-    for run in set(runs).difference(_run_corrections):
+def _run_correction(run: str, whole: bool = False) -> int:
+    """width(run) - len(run) for a run of unusual chars with plain narrow chars around it."""
+    if len(run) > _LONGEST_CACHED_RUN and not whole:
+        # Plain wide chars add one column each, counted at C speed; only the rare runs among
+        # them (plain chars around each, again) go through the state machine.
+        wide, rare, _ = _str_patterns()
+        extra = sum(map(len, wide.findall(run)))
+        return extra + sum(_run_correction(rare_run, whole=True) for rare_run in rare.findall(run))
+    correction = _run_corrections.get(run)
+    if correction is None:
         _learn_str_props(run)
-        _run_corrections[run] = _sequence_width(run) - len(run)
+        correction = _sequence_width(run) - len(run)
+        if len(run) <= _LONGEST_CACHED_RUN:
+            _run_corrections[run] = correction
+    return correction

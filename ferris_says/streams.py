@@ -171,6 +171,14 @@ def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
     batch: list[str] = []
     length = 0
     for piece in pieces:
+        if len(piece) >= size:
+            # A long line is cut where it lies: joining it to its neighbours first would copy it.
+            if batch:
+                yield "".join(batch)
+                batch, length = [], 0
+            for start in range(0, len(piece), size):
+                yield piece[start : start + size]
+            continue
         batch.append(piece)
         length += len(piece)
         if length >= size:

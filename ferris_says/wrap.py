@@ -31,25 +31,49 @@ SHORT_LAST_LINE_PENALTY = 25.0
 
 def fill(text: str, width: int) -> str:
     """What textwrap::fill(text, width) returns."""
-    if "\n" not in text and _shorter_in_utf8(text, width):
+    if "\n" not in text and fits_in_utf8(text, width):
         return text.rstrip(" ")
     return "\n".join(wrap(text, width))
+
+
+def fill_whole(text: str) -> str:
+    """What fill(text, width) returns for any width at least the text's UTF-8 byte length:
+    every line fits whole (see `fits_in_utf8`) and only loses its trailing spaces."""
+    if "\n" not in text:
+        return text.rstrip(" ")
+    return "\n".join([line.rstrip(" ") for line in text.split("\n")])
 
 
 def wrap(text: str, width: int) -> list[str]:
     """What textwrap::wrap(text, width) returns: the lines, without line endings."""
     lines: list[str] = []
     for line in text.split("\n"):
-        if _shorter_in_utf8(line, width):
+        if fits_in_utf8(line, width):
             lines.append(line.rstrip(" "))
         else:
             lines.extend(_wrap_line(line, width))
     return lines
 
 
-def _shorter_in_utf8(text: str, width: int) -> bool:
-    # textwrap's fast paths compare the UTF-8 byte length, not the display width.
-    return len(text) < width and (text.isascii() or len(text.encode("utf-8")) < width)
+def fits_in_utf8(line: str, width: int) -> bool:
+    """True when the line's UTF-8 byte length is at most `width`: then it stays one line.
+
+    textwrap's own fast path takes only lines *shorter* than the width (`line.len() < width`);
+    a line exactly as long (the original command's default: width = byte length) goes through
+    the optimal fit, which comes back with the same single line, trailing spaces trimmed:
+
+    - no column is ever wider than the UTF-8 encoding of its character (`char_width` <= 2 only
+      from U+1100 on, 3 bytes; ANSI escapes count 0), so every fragment and every run of
+      fragments fits: no word is broken, no line overflows;
+    - with everything fitting, one line [0, j) costs 1000 + g**2 (g its gap) while any layout
+      through a break r costs at least 2000 + x**2 + y**2 with g <= min(x, y) (x, y the gaps of
+      [0, r) and [r, j)); the last line costs 1000 (+25 if short) against at least 2000. So row
+      0 is the strict minimum of every column, SMAWK's reduce never drops it, no diagonal or
+      new tentative minimum moves the base past it, and the search ends on [0, n).
+
+    tests/test_wrap_shortcut.py checks this against the full search around the boundary.
+    """
+    return len(line) <= width and (line.isascii() or len(line.encode("utf-8")) <= width)
 
 
 class _Fragments:

@@ -21,8 +21,7 @@ __all__ = ["padding_width"]
 _CACHE_LIMIT = 1 << 16  # entries per cache before it is reset: distinct input cannot hoard memory
 
 
-def _tables():
-    # Imported on first use only: an ASCII-only run never loads the tables.
+def _tables():  # imported on first use only: an ASCII-only run never loads the tables
     from ferris_says import _width_tables
 
     return _width_tables
@@ -150,46 +149,49 @@ def _learn_str_props(text: str) -> None:
         _str_props[ch] = (1 if cp <= 0xA0 else width, info, flags)
 
 
-_patterns = None
+_compiled: dict[str, re.Pattern[str]] = {}
+_ranges: dict[str, list[tuple[int, int]]] = {}
 
 
-def _str_patterns():
-    """Compile, once, the classes `padding_width` scans for: (wide, rare, unusual).
+def _str_pattern(kind: str) -> re.Pattern[str]:
+    """Runs of one of the classes `padding_width` scans for, compiled on first use.
 
     A "plain" char is a BMP char the state machine can never involve in a sequence (no
-    `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2: wide is the runs of
-    plain chars of width 2, rare the runs of everything not plain, unusual the runs of both
-    (everything but plain chars of width 1). Astral chars are all rare on purpose: re tests
-    a class's astral ranges one by one for every char its BMP bitmap rejects, so one astral
-    range keeps every scan a bitmap lookup per char.
+    `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2: "wide" is the plain
+    chars of width 2, "rare" everything not plain, "unusual" both (all but plain narrow chars).
+    Astral chars are all rare on purpose: re tests a class's astral ranges one by one for every
+    char its BMP bitmap rejects, so one astral range keeps every scan a bitmap lookup per char.
     """
-    global _patterns
-    if _patterns is None:
-        tables = _tables()
-        starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
-        wide: list[tuple[int, int]] = []
-        rare = [(0x10000, 0x10FFFF)]
-        # Table runs, clipped to the BMP, cut at U+00A1 (below it the str width is always 1) and
-        # around each char compared by identity.
-        identity = {ord(ch) for ch in _SEQUENCE_CHARS}
-        bounds = sorted({*starts, 0xA1, 0x10000, *identity, *(cp + 1 for cp in identity)})
-        for first, end in zip(bounds, bounds[1:]):
-            if first >= 0x10000:
-                break
-            width, info, flags = props[kinds[bisect_right(starts, first) - 1]]
-            if first < 0xA1:
-                width = 1
-            if first in identity or info != DEFAULT or flags or width not in (1, 2):
-                rare.append((first, end - 1))
-            elif width == 2:
-                wide.append((first, end - 1))
+    pattern = _compiled.get(kind)
+    if pattern is None:
+        _ranges.update(_ranges or _class_ranges())
+        ranges = _ranges["wide"] + _ranges["rare"] if kind == "unusual" else _ranges[kind]
+        # Literal chars, not \U escapes: re parses them faster.
+        spans = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
+        pattern = _compiled[kind] = re.compile(f"[{spans}]+")
+    return pattern
 
-        def runs_of(ranges):
-            spans = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
-            return re.compile(f"[{spans}]+")
 
-        _patterns = (runs_of(wide), runs_of(rare), runs_of(sorted(wide + rare)))
-    return _patterns
+def _class_ranges() -> dict[str, list[tuple[int, int]]]:
+    tables = _tables()
+    starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
+    wide: list[tuple[int, int]] = []
+    rare = [(0x10000, 0x10FFFF)]
+    # Table runs, clipped to the BMP, cut at U+00A1 (below it the str width is always 1) and
+    # around each char compared by identity.
+    identity = {ord(ch) for ch in _SEQUENCE_CHARS}
+    bounds = sorted({*starts, 0xA1, 0x10000, *identity, *(cp + 1 for cp in identity)})
+    for first, end in zip(bounds, bounds[1:]):
+        if first >= 0x10000:
+            break
+        width, info, flags = props[kinds[bisect_right(starts, first) - 1]]
+        if first < 0xA1:
+            width = 1
+        if first in identity or info != DEFAULT or flags or width not in (1, 2):
+            rare.append((first, end - 1))
+        elif width == 2:
+            wide.append((first, end - 1))
+    return {"wide": wide, "rare": rare}
 
 
 def _sequence_width(run: str) -> int:
@@ -333,9 +335,8 @@ def padding_width(s: str) -> int:
             return len(s)
         # ASCII has no sequences but CRLF: controls are 1, LF is 0 and so is a CR before it.
         return len(s) - s.count("\n") - s.count("\r\n")
-    if _patterns is None:
-        # Compiling the classes costs a few milliseconds: worth it only for much text, so short
-        # inputs go through the state machine char by char (the same answer, only slower).
+    if not _compiled:
+        # Compiling a class costs milliseconds: short texts step through the state machine.
         global _chars_without_patterns
         _chars_without_patterns += len(s)
         if _chars_without_patterns < _PATTERNS_PAY_OFF:
@@ -343,8 +344,7 @@ def padding_width(s: str) -> int:
     return _width_by_class(s)
 
 
-# After this many non-ASCII-line chars, compiling the classes has paid for itself.
-_PATTERNS_PAY_OFF = 50_000
+_PATTERNS_PAY_OFF = 50_000  # non-ASCII-line chars after which compiling has paid for itself
 _chars_without_patterns = 0
 
 
@@ -360,7 +360,7 @@ def _width_by_class(s: str) -> int:
     # Every char counts 1, then each run of unusual chars adds a correction. Plain chars around
     # a run add their width whatever the state and hand DEFAULT to their left, so a run is
     # measured alone; runs recur (a CJK word, "2024", an emoji), so corrections are cached.
-    runs = _str_patterns()[2].findall(s)
+    runs = _str_pattern("unusual").findall(s)
     corrections = _run_corrections
     try:
         return len(s) + sum(map(corrections.__getitem__, runs))
@@ -387,9 +387,9 @@ def _run_correction(run: str, whole: bool = False) -> int:
     if len(run) > _LONGEST_CACHED_RUN and not whole:
         # Plain wide chars add one column each, counted at C speed; only the rare runs among
         # them (plain chars around each, again) go through the state machine.
-        wide, rare, _ = _str_patterns()
-        extra = sum(map(len, wide.findall(run)))
-        return extra + sum(_run_correction(rare_run, whole=True) for rare_run in rare.findall(run))
+        extra = sum(map(len, _str_pattern("wide").findall(run)))
+        rare_runs = _str_pattern("rare").findall(run)
+        return extra + sum(_run_correction(rare_run, whole=True) for rare_run in rare_runs)
     correction = _run_corrections.get(run)
     if correction is None:
         _learn_str_props(run)

@@ -173,9 +173,9 @@ def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
     for piece in pieces:
         if len(piece) >= size:
             # A long line is cut where it lies: joining it to its neighbours first would copy it.
-            if batch:
+            if length:
                 yield "".join(batch)
-                batch, length = [], 0
+            batch, length = [], 0
             for start in range(0, len(piece), size):
                 yield piece[start : start + size]
             continue
@@ -186,7 +186,7 @@ def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
             batch, length = [], 0
             for start in range(0, len(joined), size):
                 yield joined[start : start + size]
-    if batch:
+    if length:
         yield "".join(batch)
 
 

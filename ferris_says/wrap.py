@@ -58,20 +58,11 @@ def wrap(text: str, width: int) -> list[str]:
 def fits_in_utf8(line: str, width: int) -> bool:
     """True when the line's UTF-8 byte length is at most `width`: then it stays one line.
 
-    textwrap's own fast path takes only lines *shorter* than the width (`line.len() < width`);
-    a line exactly as long (the original command's default: width = byte length) goes through
-    the optimal fit, which comes back with the same single line, trailing spaces trimmed:
-
-    - no column is ever wider than the UTF-8 encoding of its character (`char_width` <= 2 only
-      from U+1100 on, 3 bytes; ANSI escapes count 0), so every fragment and every run of
-      fragments fits: no word is broken, no line overflows;
-    - with everything fitting, one line [0, j) costs 1000 + g**2 (g its gap) while any layout
-      through a break r costs at least 2000 + x**2 + y**2 with g <= min(x, y) (x, y the gaps of
-      [0, r) and [r, j)); the last line costs 1000 (+25 if short) against at least 2000. So row
-      0 is the strict minimum of every column, SMAWK's reduce never drops it, no diagonal or
-      new tentative minimum moves the base past it, and the search ends on [0, n).
-
-    tests/test_wrap_shortcut.py checks this against the full search around the boundary.
+    textwrap's own fast path takes only lines *shorter* than the width; one exactly as long
+    (the original command's default) goes through the optimal fit, which returns the same
+    single line: no char is wider than its UTF-8 bytes, so everything fits, and one line is
+    then the strict minimum of every column the search settles. The proof is in
+    docs/pages/speed.md; tests/test_wrap_shortcut.py checks it against the full search.
     """
     return len(line) <= width and (line.isascii() or len(line.encode("utf-8")) <= width)
 
@@ -207,24 +198,26 @@ def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Frag
 def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
     """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
     count = len(fragments.start)
-    offsets, ends = fragments.offsets, fragments.ends
+    # Lists for the search: indexing an array makes a new float each time, a list hands one out.
+    offsets, ends = fragments.offsets.tolist(), fragments.ends.tolist()
     target = max(float(line_width), 1.0)
     short_last_line = target / SHORT_LAST_LINE_FRACTION
     best_row = array("q", [0])
     best_cost = [0.0]
 
+    nline, overflow, short_penalty = NLINE_PENALTY, OVERFLOW_PENALTY, SHORT_LAST_LINE_PENALTY
+
     def cost(i: int, j: int) -> float:
         """Cost of the best layout of fragments[:i] plus one line holding fragments[i:j]."""
         width = ends[j] - offsets[i]
-        total = best_cost[i] + NLINE_PENALTY
         if width > target:
-            total += (width - target) * OVERFLOW_PENALTY
-        elif j < count:
+            return best_cost[i] + nline + (width - target) * overflow
+        if j < count:
             gap = target - width
-            total += gap * gap
-        elif i + 1 == j and width < short_last_line:
-            total += SHORT_LAST_LINE_PENALTY
-        return total
+            return best_cost[i] + nline + gap * gap
+        if i + 1 == j and width < short_last_line:
+            return best_cost[i] + nline + short_penalty
+        return best_cost[i] + nline
 
     _online_column_minima(count + 1, cost, best_row, best_cost)
     ranges = []
@@ -253,11 +246,10 @@ def _online_column_minima(size, cost, best_row, best_cost) -> None:
             rows = list(range(base, finished + 1))
             tentative = min(finished + len(rows), size - 1)
             columns = list(range(finished + 1, tentative + 1))
-            minima: dict[int, int] = {}
+            minima: dict[int, tuple[int, float]] = {}
             _smawk(cost, rows, columns, minima)
             for column in columns:
-                row = minima[column]
-                value = cost(row, column)
+                row, value = minima[column]
                 if column >= len(best_cost):
                     best_row.append(row)
                     best_cost.append(value)
@@ -280,35 +272,45 @@ def _online_column_minima(size, cost, best_row, best_cost) -> None:
         tentative = finished = i
 
 
-def _smawk(cost, rows: list[int], columns: list[int], minima: dict[int, int]) -> None:
-    """SMAWK column minima of a (totally monotone) block; ties go to the upper row."""
+def _smawk(
+    cost, rows: list[int], columns: list[int], minima: dict[int, tuple[int, float]]
+) -> None:
+    """SMAWK column minima of a (totally monotone) block; ties go to the upper row.
+
+    `minima[column]` is (row, cost): the block's rows are settled, so a cost found here is the
+    one the caller would compute again."""
     if not columns:
         return
     survivors: list[int] = []
+    kept = 0  # len(survivors), counted here: the loop runs millions of times
+    limit = len(columns)
     for row in rows:
-        while survivors:
-            column = columns[len(survivors) - 1]
+        while kept:
+            column = columns[kept - 1]
             if cost(survivors[-1], column) > cost(row, column):
                 survivors.pop()
+                kept -= 1
             else:
                 break
-        if len(survivors) != len(columns):
+        if kept != limit:
             survivors.append(row)
-    _smawk(cost, survivors, columns[1::2], minima)
+            kept += 1
+    if limit > 1:
+        _smawk(cost, survivors, columns[1::2], minima)
     r = 0
     last = len(columns) - 1
     for c in range(0, len(columns), 2):
         column = columns[c]
-        row = survivors[r]
-        last_row = survivors[-1] if c == last else minima[columns[c + 1]]
-        best = (cost(row, column), row)
+        row = best_row = survivors[r]
+        last_row = survivors[-1] if c == last else minima[columns[c + 1]][0]
+        best = cost(row, column)
         while row != last_row:
             r += 1
             row = survivors[r]
-            candidate = (cost(row, column), row)
-            if candidate < best:
-                best = candidate
-        minima[column] = best[1]
+            value = cost(row, column)
+            if value < best:  # a tie stays with the upper row
+                best, best_row = value, row
+        minima[column] = (best_row, best)
 
 
 def display_width(text: str) -> int:

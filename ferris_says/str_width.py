@@ -13,7 +13,6 @@ Lone surrogates (only from ``surrogateescape``; a Rust str has none) count like 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 __all__ = ["padding_width"]
@@ -147,51 +146,6 @@ def _learn_str_props(text: str) -> None:
         cp = ord(ch)
         width, info, flags = props[kinds[bisect_right(starts, cp) - 1]]
         _str_props[ch] = (1 if cp <= 0xA0 else width, info, flags)
-
-
-_compiled: dict[str, re.Pattern[str]] = {}
-_ranges: dict[str, list[tuple[int, int]]] = {}
-
-
-def _str_pattern(kind: str) -> re.Pattern[str]:
-    """Runs of one of the classes `padding_width` scans for, compiled on first use.
-
-    A "plain" char is a BMP char the state machine can never involve in a sequence (no
-    `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2: "wide" is the plain
-    chars of width 2, "rare" everything not plain, "unusual" both (all but plain narrow chars).
-    Astral chars are all rare on purpose: re tests a class's astral ranges one by one for every
-    char its BMP bitmap rejects, so one astral range keeps every scan a bitmap lookup per char.
-    """
-    pattern = _compiled.get(kind)
-    if pattern is None:
-        _ranges.update(_ranges or _class_ranges())
-        ranges = _ranges["wide"] + _ranges["rare"] if kind == "unusual" else _ranges[kind]
-        # Literal chars, not \U escapes: re parses them faster.
-        spans = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges)
-        pattern = _compiled[kind] = re.compile(f"[{spans}]+")
-    return pattern
-
-
-def _class_ranges() -> dict[str, list[tuple[int, int]]]:
-    tables = _tables()
-    starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
-    wide: list[tuple[int, int]] = []
-    rare = [(0x10000, 0x10FFFF)]
-    # Table runs, clipped to the BMP, cut at U+00A1 (below it the str width is always 1) and
-    # around each char compared by identity.
-    identity = {ord(ch) for ch in _SEQUENCE_CHARS}
-    bounds = sorted({*starts, 0xA1, 0x10000, *identity, *(cp + 1 for cp in identity)})
-    for first, end in zip(bounds, bounds[1:]):
-        if first >= 0x10000:
-            break
-        width, info, flags = props[kinds[bisect_right(starts, first) - 1]]
-        if first < 0xA1:
-            width = 1
-        if first in identity or info != DEFAULT or flags or width not in (1, 2):
-            rare.append((first, end - 1))
-        elif width == 2:
-            wide.append((first, end - 1))
-    return {"wide": wide, "rare": rare}
 
 
 def _sequence_width(run: str) -> int:
@@ -335,9 +289,9 @@ def padding_width(s: str) -> int:
             return len(s)
         # ASCII has no sequences but CRLF: controls are 1, LF is 0 and so is a CR before it.
         return len(s) - s.count("\n") - s.count("\r\n")
-    if not _compiled:
+    global _chars_without_patterns
+    if _chars_without_patterns < _PATTERNS_PAY_OFF:
         # Compiling a class costs milliseconds: short texts step through the state machine.
-        global _chars_without_patterns
         _chars_without_patterns += len(s)
         if _chars_without_patterns < _PATTERNS_PAY_OFF:
             return _whole_string_width(s)
@@ -357,43 +311,6 @@ def _whole_string_width(s: str) -> int:
 
 
 def _width_by_class(s: str) -> int:
-    # Every char counts 1, then each run of unusual chars adds a correction. Plain chars around
-    # a run add their width whatever the state and hand DEFAULT to their left, so a run is
-    # measured alone; runs recur (a CJK word, "2024", an emoji), so corrections are cached.
-    runs = _str_pattern("unusual").findall(s)
-    corrections = _run_corrections
-    try:
-        return len(s) + sum(map(corrections.__getitem__, runs))
-    except KeyError:
-        missing = set(runs).difference(corrections)
-    if len(corrections) + len(missing) > _CACHE_LIMIT:
-        corrections.clear()
-        missing = set(runs)
-    corrections.update({run: _run_correction(run) for run in missing})
-    total = len(s) + sum(map(corrections.__getitem__, runs))
-    for run in missing:
-        if len(run) > _LONGEST_CACHED_RUN:  # a paragraph of CJK text is one run: not kept
-            del corrections[run]
-    return total
+    from ferris_says.str_width_scan import width_by_class  # long texts: by regex classes
 
-
-# run of unusual chars -> its width minus the len(run) already counted for it.
-_run_corrections: dict[str, int] = {}
-_LONGEST_CACHED_RUN = 64
-
-
-def _run_correction(run: str, whole: bool = False) -> int:
-    """width(run) - len(run) for a run of unusual chars with plain narrow chars around it."""
-    if len(run) > _LONGEST_CACHED_RUN and not whole:
-        # Plain wide chars add one column each, counted at C speed; only the rare runs among
-        # them (plain chars around each, again) go through the state machine.
-        extra = sum(map(len, _str_pattern("wide").findall(run)))
-        rare_runs = _str_pattern("rare").findall(run)
-        return extra + sum(_run_correction(rare_run, whole=True) for rare_run in rare_runs)
-    correction = _run_corrections.get(run)
-    if correction is None:
-        _learn_str_props(run)
-        correction = _sequence_width(run) - len(run)
-        if len(run) <= _LONGEST_CACHED_RUN:
-            _run_corrections[run] = correction
-    return correction
+    return width_by_class(s)

@@ -9,7 +9,7 @@ import sys
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ferris_says import bubble, cli, str_width, streams
+from ferris_says import bubble, cli, str_width, str_width_scan, streams
 from ferris_says.bubble import merge_whitespace
 from ferris_says.command import cli as click_command
 from ferris_says.wrap import fill, fill_whole
@@ -49,6 +49,24 @@ def test_width_by_class_matches_the_state_machine_on_long_runs(text):
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
     # Again, now that the corrections are cached.
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(long_runs, st.integers(min_value=1, max_value=12))
+def test_long_texts_measured_in_pieces_add_up(text, piece):
+    # Cut after a space every few chars instead of every 64K: the sum must not change.
+    saved = str_width_scan._PIECE
+    str_width_scan._PIECE = piece
+    try:
+        assert str_width_scan.width_by_class(text) == str_width._whole_string_width(text)
+    finally:
+        str_width_scan._PIECE = saved
+
+
+@given(st.lists(st.text(alphabet="가나다라한국어世界ｶ", min_size=1, max_size=5), max_size=40))
+def test_runs_of_plain_wide_chars_only(words):
+    text = " ".join(words)
+    assert str_width_scan.width_by_class(text) == str_width._whole_string_width(text)
 
 
 @given(st.lists(st.sampled_from(PIECES + ["\n", " \n", "  "]), max_size=30).map("".join))

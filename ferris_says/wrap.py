@@ -198,8 +198,7 @@ def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Frag
 def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
     """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
     count = len(fragments.start)
-    # Lists for the search: indexing an array makes a new float each time, a list hands one out.
-    offsets, ends = fragments.offsets.tolist(), fragments.ends.tolist()
+    offsets, ends = fragments.offsets, fragments.ends  # arrays: lists would double the memory
     target = max(float(line_width), 1.0)
     short_last_line = target / SHORT_LAST_LINE_FRACTION
     best_row = array("q", [0])

@@ -13,6 +13,7 @@ Lone surrogates (only from ``surrogateescape``; a Rust str has none) count like 
 
 from __future__ import annotations
 
+import types  # loaded by Python's own start-up: costs nothing
 from bisect import bisect_right
 
 __all__ = ["padding_width"]
@@ -20,7 +21,7 @@ __all__ = ["padding_width"]
 _CACHE_LIMIT = 1 << 16  # entries per cache before it is reset: distinct input cannot hoard memory
 
 
-def _tables():  # imported on first use only: an ASCII-only run never loads the tables
+def _tables() -> types.ModuleType:  # imported on first use only: ASCII never loads the tables
     from ferris_says import _width_tables
 
     return _width_tables

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,10 +32,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 WIDTH = 40
 MB = 1_000_000
 # The issue's mixed paragraph: ASCII words, hyphenated words and CJK words.
-MIXED_WORDS = (
-    "ferris rustacean crab dagster pipes asset materialize check log hello world the a of "
-    "state-of-the-art well-known こんにちは 世界"
-).split()
+MIXED_WORDS = [
+    "ferris", "rustacean", "crab", "dagster", "pipes", "asset", "materialize", "check", "log",
+    "hello", "world", "the", "a", "of", "state-of-the-art", "well-known", "こんにちは", "世界",
+]  # fmt: skip
 
 # Runs one command, stdin and stdout from/to files, and prints its wall time, CPU time and peak
 # RSS: RUSAGE_CHILDREN covers only the children of this wrapper, that is the one command.
@@ -57,12 +58,12 @@ class Measure:
     peak_mib: float
 
 
-def run_once(command: list[str], stdin: Path, stdout: Path, cwd: str) -> dict:
+def run_once(command: list[str], stdin: Path, stdout: Path, cwd: str) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, "-c", RUN_ONCE, str(stdin), str(stdout), *command],
         cwd=cwd, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    measured = json.loads(result.stdout)
+    measured: dict[str, float] = json.loads(result.stdout)
     if measured["code"] != 0:
         raise SystemExit(f"{command[0]} exited {measured['code']}: {result.stderr.strip()}")
     return measured
@@ -72,7 +73,7 @@ def measure(
     command: list[str], stdin: Path, cwd: str, keep: Path | None = None, budget: float = 4.0
 ) -> Measure:
     """Best of up to 5 runs, fewer when a run is long (at least one)."""
-    runs = []
+    runs: list[dict[str, float]] = []
     spent = 0.0
     while len(runs) < 5 and (not runs or spent + runs[-1]["seconds"] < budget):
         out = keep if keep is not None and not runs else Path(os.devnull)
@@ -113,7 +114,8 @@ class Row:
         if self.rust is None:
             return [self.name, ours, "-", "-", memory + " / -", "-"]
         rust = f"{self.rust.seconds:.3f} s (cpu {self.rust.cpu:.3f})"
-        ratio = f"{self.ours.seconds / self.rust.seconds:.2f}× (cpu {self.ours.cpu / self.rust.cpu:.2f}×)"
+        wall, cpu = self.ours.seconds / self.rust.seconds, self.ours.cpu / self.rust.cpu
+        ratio = f"{wall:.2f}× (cpu {cpu:.2f}×)"
         memory += f" / {self.rust.peak_mib:.0f}"
         return [self.name, ours, rust, ratio, memory, str(self.same_bytes)]
 
@@ -123,7 +125,8 @@ def golden_request(text: str, width: int | None, path: Path) -> None:
 
 
 def golden_picture(path: Path) -> str:
-    return json.loads(path.read_text(encoding="utf-8"))["out"]
+    picture: str = json.loads(path.read_text(encoding="utf-8"))["out"]
+    return picture
 
 
 def print_table(rows: list[Row]) -> None:
@@ -137,8 +140,8 @@ def print_table(rows: list[Row]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fsays", default=os.environ.get("FSAYS") or None, help="the crate's fsays")
-    parser.add_argument("--golden", default=os.environ.get("GOLDEN") or None, help="golden oracle")
+    parser.add_argument("--fsays", default=os.environ.get("FSAYS"), help="the crate's fsays")
+    parser.add_argument("--golden", default=os.environ.get("GOLDEN"), help="the golden oracle")
     parser.add_argument("--big", action="store_true", help="also 16 MB of one-letter words")
     args = parser.parse_args()
     ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
@@ -221,14 +224,19 @@ def streaming(ferris: str, work: Path, scratch: str) -> None:
             )
 
 
-def cold_start(command: list[str], cwd: str, runs: int = 30) -> float:
-    """Best wall time of `runs` starts: the least disturbed one."""
-    best = float("inf")
+def cold_start(command: list[str], cwd: str, runs: int = 30) -> tuple[float, float]:
+    """Best wall time and best CPU time (user + system) of `runs` starts: the least disturbed
+    ones. On a shared machine the CPU time is the steadier of the two."""
+    best_wall = best_cpu = float("inf")
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - start)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        best_cpu = min(best_cpu, cpu)
+    return best_wall, best_cpu
 
 
 def cold_starts(ferris: str, work: Path, scratch: str, fsays: str | None) -> None:
@@ -237,16 +245,24 @@ def cold_starts(ferris: str, work: Path, scratch: str, fsays: str | None) -> Non
     small = work / "small.txt"
     small.write_text(mixed_paragraph(100), encoding="utf-8")
     python = cold_start([sys.executable, "-c", "pass"], scratch)
-    plain = cold_start([ferris, "what you want"], scratch)
-    session = cold_start([ferris, "what you want"], str(work / "session"))
+
+    def show(name: str, measured: tuple[float, float], goal: str = "") -> str:
+        wall, cpu = measured
+        return (
+            f"  {name}: {wall * 1000:.1f} ms (cpu {cpu * 1000:.1f} ms), "
+            f"x{wall / python[0]:.2f} (cpu x{cpu / python[1]:.2f}) python -c pass{goal}"
+        )
+
+    print(f"cold start: python -c pass {python[0] * 1000:.1f} ms (cpu {python[1] * 1000:.1f} ms)")
+    print(show("ferris-says 'what you want'", cold_start([ferris, "what you want"], scratch),
+               "; goal x1.3"))  # fmt: skip
+    print(show("with a fake_temp session", cold_start([ferris, "what you want"],
+               str(work / "session")), "; goal x2.5"))  # fmt: skip
     options = cold_start([ferris, "-w", "40", "-f", str(small)], scratch)
-    print(f"cold start: python -c pass {python * 1000:.1f} ms")
-    print(f"  ferris-says 'what you want' {plain * 1000:.1f} ms: x{plain / python:.2f} (goal 1.3)")
-    print(f"  with a fake_temp session {session * 1000:.1f} ms: x{session / python:.2f} (goal 2.5)")
-    line = f"  ferris-says -w 40 -f 100-byte file {options * 1000:.1f} ms: x{options / python:.2f}"
+    line = show("ferris-says -w 40 -f 100-byte file", options)
     if fsays:
         rust = cold_start([fsays, "-w", "40", "-f", str(small)], scratch)
-        line += f"; fsays {rust * 1000:.1f} ms, ratio {options / rust:.1f}"
+        line += f"; fsays {rust[0] * 1000:.1f} ms (cpu {rust[1] * 1000:.1f} ms)"
     print(line)
 
 

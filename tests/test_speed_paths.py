@@ -27,7 +27,7 @@ spaced_text = st.text(
 @example("a\u3000b")
 @example("a b")
 @example("")
-def test_merging_only_when_needed_gives_the_substitution(text):
+def test_merging_only_when_needed_gives_the_substitution(text: str) -> None:
     expected = bubble._WHITESPACE_RUN.sub(" ", text)
     assert merge_whitespace(text) == expected
     if expected == text:
@@ -37,7 +37,8 @@ def test_merging_only_when_needed_gives_the_substitution(text):
 # Runs longer than the cache keeps (a paragraph of CJK text without spaces is one run), mixed
 # with sequences that the state machine must see whole.
 PIECES = [
-    "世界", "こんにちは", "。", "ｶﾀｶﾅ", "한국어", "👍", "👍🏽", "👨\u200d👩\u200d👧", "❤\ufe0f", "1\ufe0f\u20e3",
+    "世界", "こんにちは", "。", "ｶﾀｶﾅ", "한국어",
+    "👍", "👍🏽", "👨\u200d👩\u200d👧", "❤\ufe0f", "1\ufe0f\u20e3",
     "🇯🇵", "🇯", "\u0644\u0627", "\u200d", "\ufe0e", "e\u0301", "\u3099", "a", " ", "2024", "\r",
 ]  # fmt: skip
 long_runs = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
@@ -45,7 +46,7 @@ long_runs = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 @settings(max_examples=300, deadline=None)
 @given(long_runs)
-def test_width_by_class_matches_the_state_machine_on_long_runs(text):
+def test_width_by_class_matches_the_state_machine_on_long_runs(text: str) -> None:
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
     # Again, now that the corrections are cached.
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
@@ -53,7 +54,7 @@ def test_width_by_class_matches_the_state_machine_on_long_runs(text):
 
 @settings(max_examples=200, deadline=None)
 @given(long_runs, st.integers(min_value=1, max_value=12))
-def test_long_texts_measured_in_pieces_add_up(text, piece):
+def test_long_texts_measured_in_pieces_add_up(text: str, piece: int) -> None:
     # Cut after a space every few chars instead of every 64K: the sum must not change.
     saved = str_width_scan._PIECE
     str_width_scan._PIECE = piece
@@ -64,13 +65,13 @@ def test_long_texts_measured_in_pieces_add_up(text, piece):
 
 
 @given(st.lists(st.text(alphabet="가나다라한국어世界ｶ", min_size=1, max_size=5), max_size=40))
-def test_runs_of_plain_wide_chars_only(words):
+def test_runs_of_plain_wide_chars_only(words: list[str]) -> None:
     text = " ".join(words)
     assert str_width_scan.width_by_class(text) == str_width._whole_string_width(text)
 
 
 @given(st.lists(st.sampled_from(PIECES + ["\n", " \n", "  "]), max_size=30).map("".join))
-def test_fill_whole_is_fill_at_any_width_from_the_byte_length(text):
+def test_fill_whole_is_fill_at_any_width_from_the_byte_length(text: str) -> None:
     size = len(text.encode("utf-8"))
     for width in (size, size + 1, size + 40):
         assert fill_whole(text) == fill(text, width)
@@ -80,13 +81,13 @@ def test_fill_whole_is_fill_at_any_width_from_the_byte_length(text):
     st.lists(st.text(alphabet="ab世\n", max_size=40), max_size=12),
     st.integers(min_value=1, max_value=16),
 )
-def test_chunks_keep_the_text_and_the_size(pieces, size):
+def test_chunks_keep_the_text_and_the_size(pieces: list[str], size: int) -> None:
     chunks = list(streams._chunks(pieces, size))
     assert "".join(chunks) == "".join(pieces)
     assert all(0 < len(chunk) <= size for chunk in chunks)
 
 
-def run_main(main, args, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+def run_main(main: str, args: list[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     code = f"import sys\nfrom {main} import {'main' if 'cli' in main else 'cli'} as entry\n"
     if main.endswith("command"):
         code += "sys.exit(entry.main(args=sys.argv[1:], standalone_mode=False))\n"
@@ -99,7 +100,7 @@ def run_main(main, args, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
 
 @settings(max_examples=8, deadline=None)
 @given(st.sampled_from([[], ["-"]]), st.sampled_from([b"", b"hi", b"  a \xe4\xb8\x96\n", b"\xff"]))
-def test_stdin_without_click_is_what_click_does(args, stdin):
+def test_stdin_without_click_is_what_click_does(args: list[str], stdin: bytes) -> None:
     direct = run_main("ferris_says.cli", args, stdin)
     through_click = run_main("ferris_says.command", args, stdin)
     assert direct.returncode == through_click.returncode
@@ -107,7 +108,7 @@ def test_stdin_without_click_is_what_click_does(args, stdin):
     assert direct.stderr == through_click.stderr
 
 
-def test_options_still_go_to_click():
+def test_options_still_go_to_click() -> None:
     assert not cli._plain_words(["--", "-"])
     assert not cli._plain_words(["-", "-"])
     assert not cli._plain_words(["-w", "3"])

@@ -27,7 +27,8 @@ CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitli
 # escapes, hyphens and soft hyphens, non-breaking and ideographic spaces, CR.
 PIECES = [
     "a", "w", "word", "state-of-the-art", "well-known", "-", "--", "a-", "-a", "\xad", "co\xadop",
-    "こんにちは", "世界", "日本語の文", "。", "「", "」", "👍", "👍🏽", "👨\u200d👩\u200d👧", "❤\ufe0f",
+    "こんにちは", "世界", "日本語の文", "。", "「", "」",
+    "👍", "👍🏽", "👨\u200d👩\u200d👧", "❤\ufe0f",
     "1\ufe0f\u20e3", "🇯🇵", "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
     "e\u0301", "\u200b", "\u200d", "\u2060", "\x00", "\x07", "\x1b", "\x7f", "\x85",
     "\x1b[31m", "\x1b[0m", "\x1b]8;;http://x\x07", "\x1b]0;t\x1b\\", "\x1b[", "\r", "\t",
@@ -53,7 +54,7 @@ def textwrap_wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def test_no_character_is_wider_than_its_utf8_encoding():
+def test_no_character_is_wider_than_its_utf8_encoding() -> None:
     # The premise of the proof: a fragment's columns never exceed its bytes.
     for code_point in range(0x110000):
         if 0xD800 <= code_point < 0xE000:
@@ -71,7 +72,7 @@ def test_no_character_is_wider_than_its_utf8_encoding():
 @example(" a", 0)
 @example("a-b", 0)
 @example("\x1b[31mred\x1b[0m ", 0)
-def test_full_search_keeps_a_line_that_fits_whole(line, extra):
+def test_full_search_keeps_a_line_that_fits_whole(line: str, extra: int) -> None:
     """At width = byte length (and just above), the search returns the line, trimmed."""
     for text in (line, merge_whitespace(line)):
         width = byte_length(text) + extra
@@ -82,10 +83,10 @@ def test_full_search_keeps_a_line_that_fits_whole(line, extra):
 
 @settings(max_examples=600, deadline=None)
 @given(line_text)
-def test_wrap_matches_textwrap_around_the_boundary(text):
+def test_wrap_matches_textwrap_around_the_boundary(text: str) -> None:
     """Widths at, one below and one above the byte length and the display width."""
     text = merge_whitespace(text)
-    widths = set()
+    widths: set[int] = set()
     for line in text.split("\n"):
         for size in (byte_length(line), display_width(line)):
             widths.update((size - 1, size, size + 1))
@@ -97,7 +98,7 @@ def test_wrap_matches_textwrap_around_the_boundary(text):
 
 
 @given(one_line)
-def test_shortcut_is_taken_only_within_the_byte_length(line):
+def test_shortcut_is_taken_only_within_the_byte_length(line: str) -> None:
     width = byte_length(line)
     assert fits_in_utf8(line, width)
     assert not fits_in_utf8(line + "x", width)
@@ -106,7 +107,7 @@ def test_shortcut_is_taken_only_within_the_byte_length(line):
 
 
 @pytest.mark.parametrize("index", range(len(CASES)))
-def test_golden_texts_wrap_as_textwrap_does(index):
+def test_golden_texts_wrap_as_textwrap_does(index: int) -> None:
     case = CASES[index]
     text = merge_whitespace(case["text"])
     for width in {case["width"], byte_length(text), byte_length(text) - 1}:

@@ -24,8 +24,9 @@ _WHITESPACE_RUN = re.compile(
     "[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 )
 # What merging would change: two whitespace chars in a row, or one that is not a space. Most
-# texts have neither, and finding that out is several times quicker than substituting.
-_OTHER_WHITESPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# texts have neither, and finding that out is several times quicker than substituting. (A
+# pattern string, compiled by re on first use: ASCII words never need it.)
+_OTHER_WHITESPACE = "[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 _ASCII_OTHER_WHITESPACE = ("\t", "\x0b", "\x0c")
 
 # Lines of one, first, middle and last position: (left edge, right edge).
@@ -47,7 +48,7 @@ def _needs_merging(text: str) -> bool:
     # `in` runs at memchr speed; the regex scans only text that is not ASCII.
     if "  " in text or any(ch in text for ch in _ASCII_OTHER_WHITESPACE):
         return True
-    return not text.isascii() and _OTHER_WHITESPACE.search(text) is not None
+    return not text.isascii() and re.search(_OTHER_WHITESPACE, text) is not None
 
 
 # Long texts are measured this many characters at a time, never encoded whole.

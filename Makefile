@@ -130,10 +130,11 @@ e2e: $(VENVUI)/.installed
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BINUI)/python tests/e2e_ui.py
 
+# FSAYS=... GOLDEN=... (../shared/oracle/build.sh) add the Rust crate's figures to every row.
 bench: $(VENV)/.installed
 	# Compile first, as pip does on a normal install: cold start should not time compiling.
 	$(BIN)/python -m compileall -q ferris_says
-	$(BIN)/python tests/bench.py
+	$(BIN)/python tests/bench.py $(if $(FSAYS),--fsays $(FSAYS)) $(if $(GOLDEN),--golden $(GOLDEN)) $(BENCH_ARGS)
 
 $(VENV)/.installed-lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[lint]'

@@ -13,7 +13,7 @@ from itertools import chain
 
 from ferris_says.characters import DEFAULT_CHARACTER, mascot
 from ferris_says.str_width import padding_width
-from ferris_says.wrap import fill
+from ferris_says.wrap import fill, fill_whole
 
 #: The largest width: the crate's `say` takes a usize, whose maximum is 2**64 - 1.
 MAX_WIDTH = 2**64 - 1
@@ -23,6 +23,11 @@ MAX_WIDTH = 2**64 - 1
 _WHITESPACE_RUN = re.compile(
     "[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 )
+# What merging would change: two whitespace chars in a row, or one that is not a space. Most
+# texts have neither, and finding that out is several times quicker than substituting. (A
+# pattern string, compiled by re on first use: ASCII words never need it.)
+_OTHER_WHITESPACE = "[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_ASCII_OTHER_WHITESPACE = ("\t", "\x0b", "\x0c")
 
 # Lines of one, first, middle and last position: (left edge, right edge).
 _SINGLE = ("< ", " >\n")
@@ -33,7 +38,17 @@ _LAST = ("\\ ", " /\n")
 
 def merge_whitespace(text: str) -> str:
     """Each run of whitespace other than line breaks becomes one space."""
-    return _WHITESPACE_RUN.sub(" ", text)
+    if _needs_merging(text):
+        return _WHITESPACE_RUN.sub(" ", text)
+    return text
+
+
+def _needs_merging(text: str) -> bool:
+    """True unless every whitespace char is a space and no two are adjacent."""
+    # `in` runs at memchr speed; the regex scans only text that is not ASCII.
+    if "  " in text or any(ch in text for ch in _ASCII_OTHER_WHITESPACE):
+        return True
+    return not text.isascii() and re.search(_OTHER_WHITESPACE, text) is not None
 
 
 # Long texts are measured this many characters at a time, never encoded whole.
@@ -68,7 +83,11 @@ def bubble_lines(text: str, width: int | None = None) -> list[str]:
         width = byte_length
     if width < 0:
         raise ValueError(f"width must be 0 or more, not {width}")
-    return _rust_lines(fill(merge_whitespace(text), width))
+    merged = merge_whitespace(text)
+    if width >= byte_length:
+        # The default path. Merging never lengthens the text, so each line fits whole.
+        return _rust_lines(fill_whole(merged))
+    return _rust_lines(fill(merged, width))
 
 
 def iter_bubble(lines: list[str]) -> Iterator[str]:

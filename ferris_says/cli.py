@@ -2,8 +2,8 @@
 
 Cold start: `ferris-says "what you want"` should cost little more than `python -c pass`. click
 alone costs more than starting Python does, so the command line is handed to the click command
-(`ferris_says.command`) only when it holds something click must parse (an option, `-`, `--`)
-or nothing at all; plain words go to `speak.run` with the same defaults click would give.
+(`ferris_says.command`) only when it holds something click must parse (an option, `--`); plain
+words, `-` alone and no words at all (stdin) go to `speak.run` with the defaults click gives.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from ferris_says.streams import report_error
 
 
 def _plain_words(args: list[str]) -> bool:
-    """Only words, none that click would read as an option (or `-`, or `--`)."""
-    return bool(args) and not any(arg.startswith("-") for arg in args)
+    """Only words, none that click would read as an option (or `--`); or no words at all, or
+    `-` alone: stdin, where click would call `speak.run` with its defaults too."""
+    return args == ["-"] or not any(arg.startswith("-") for arg in args)
 
 
 def main(argv: list[str] | None = None) -> int:

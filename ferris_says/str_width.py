@@ -5,29 +5,23 @@ walks the string backwards with a state machine that knows emoji presentation / 
 / flag / tag sequences, VS15, a few script ligatures (Arabic lam-alef, Khmer coeng, Tifinagh,
 Lisu, Hebrew, Buginese, Old Turkic), ``\\r\\n``, and counts other controls as 1 column.
 
-Short inputs go through the state machine char by char; past a volume that pays for two
-regex classes, plain chars are counted by class at C speed and only rare runs step through it.
+Short inputs go through the state machine char by char; past a volume that pays for compiling
+regex classes, plain chars are counted at C speed and only runs of others are looked at (cached).
 
 Lone surrogates (only from ``surrogateescape``; a Rust str has none) count like U+FFFD.
 """
 
 from __future__ import annotations
 
-import re
+import types  # loaded by Python's own start-up: costs nothing
 from bisect import bisect_right
-
-# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from types import ModuleType
 
 __all__ = ["padding_width"]
 
 _CACHE_LIMIT = 1 << 16  # entries per cache before it is reset: distinct input cannot hoard memory
 
 
-def _tables() -> ModuleType:
-    # Imported on first use only: an ASCII-only run never loads the tables.
+def _tables() -> types.ModuleType:  # imported on first use only: ASCII never loads the tables
     from ferris_says import _width_tables
 
     return _width_tables
@@ -117,24 +111,15 @@ _TAG_DIGIT_STATES = {
 }
 # States after which U+1F3F4 WAVING BLACK FLAG completes a tag sequence (3 to 6 letters or
 # 3 digits, as the crate allows).
-_TAG_COMPLETE_STATES = frozenset(
-    (
-        TAG_A3_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A4_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A5_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_A6_END_ZWJ_EMOJI_PRESENTATION,
-        TAG_D3_END_ZWJ_EMOJI_PRESENTATION,
-    )
-)
-_ZWJ_JOINABLE_STATES = frozenset(
-    (
-        EMOJI_PRESENTATION,
-        SEVERAL_REGIONAL_INDICATOR,
-        EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
-        ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
-        EMOJI_MODIFIER,
-    )
-)
+_TAG_COMPLETE_STATES = frozenset((
+    TAG_A3_END_ZWJ_EMOJI_PRESENTATION, TAG_A4_END_ZWJ_EMOJI_PRESENTATION,
+    TAG_A5_END_ZWJ_EMOJI_PRESENTATION, TAG_A6_END_ZWJ_EMOJI_PRESENTATION,
+    TAG_D3_END_ZWJ_EMOJI_PRESENTATION,
+))  # fmt: skip
+_ZWJ_JOINABLE_STATES = frozenset((
+    EMOJI_PRESENTATION, SEVERAL_REGIONAL_INDICATOR, EVEN_REGIONAL_INDICATOR_ZWJ_PRESENTATION,
+    ODD_REGIONAL_INDICATOR_ZWJ_PRESENTATION, EMOJI_MODIFIER,
+))  # fmt: skip
 
 # Characters the state machine compares by identity (besides those whose table data already marks
 # them: non-default info or a flag). A character that is none of these can never change the
@@ -142,14 +127,9 @@ _ZWJ_JOINABLE_STATES = frozenset(
 _SEQUENCE_CHARS = frozenset(
     "\n\r\u05d0\u17d2\u1a15\u1a17\u2d7f\u20e3\U00010c32\U000e007f\U0001f3f4" + _ZWJ + _VS15 + _VS16
 ).union(
-    _ARABIC_LAMS,
-    _TIFINAGH_CONSONANTS,
-    _LISU_FIRST_TONE_LETTERS,
-    _REGIONAL_INDICATORS,
-    _SKIN_TONES,
-    _TAG_LETTERS,
-    _TAG_DIGITS,
-)
+    _ARABIC_LAMS, _TIFINAGH_CONSONANTS, _LISU_FIRST_TONE_LETTERS, _REGIONAL_INDICATORS,
+    _SKIN_TONES, _TAG_LETTERS, _TAG_DIGITS,
+)  # fmt: skip
 
 # char -> (width, info, flags): the crate's `lookup_width` (width and `WidthInfo`) and the flags
 # above, learned for the chars that reach the state machine. Below U+00A1 the crate does not
@@ -167,47 +147,6 @@ def _learn_str_props(text: str) -> None:
         cp = ord(ch)
         width, info, flags = props[kinds[bisect_right(starts, cp) - 1]]
         _str_props[ch] = (1 if cp <= 0xA0 else width, info, flags)
-
-
-_patterns: tuple[re.Pattern[str], re.Pattern[str]] | None = None
-
-
-def _str_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Compile, once, the two classes `padding_width` scans for: (wide, rare).
-
-    A "plain" char is a BMP char the state machine can never involve in a sequence (no
-    `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2: wide is the runs of
-    plain chars of width 2, rare the runs of everything not plain. Astral chars are all rare on
-    purpose: re tests a class's astral ranges one by one for every char its BMP bitmap rejects,
-    so one astral range keeps every scan a bitmap lookup per char.
-    """
-    global _patterns
-    if _patterns is None:
-        tables = _tables()
-        starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
-        wide: list[tuple[int, int]] = []
-        rare = [(0x10000, 0x10FFFF)]
-        # Table runs, clipped to the BMP, cut at U+00A1 (below it the str width is always 1) and
-        # around each char compared by identity.
-        identity = {ord(ch) for ch in _SEQUENCE_CHARS}
-        bounds = sorted({*starts, 0xA1, 0x10000, *identity, *(cp + 1 for cp in identity)})
-        for first, end in zip(bounds, bounds[1:]):
-            if first >= 0x10000:
-                break
-            width, info, flags = props[kinds[bisect_right(starts, first) - 1]]
-            if first < 0xA1:
-                width = 1
-            if first in identity or info != DEFAULT or flags or width not in (1, 2):
-                rare.append((first, end - 1))
-            elif width == 2:
-                wide.append((first, end - 1))
-
-        def runs_of(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
-            spans = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
-            return re.compile(f"[{spans}]+")
-
-        _patterns = (runs_of(wide), runs_of(rare))
-    return _patterns
 
 
 def _sequence_width(run: str) -> int:
@@ -351,18 +290,16 @@ def padding_width(s: str) -> int:
             return len(s)
         # ASCII has no sequences but CRLF: controls are 1, LF is 0 and so is a CR before it.
         return len(s) - s.count("\n") - s.count("\r\n")
-    if _patterns is None:
-        # Compiling the classes costs a few milliseconds: worth it only for much text, so short
-        # inputs go through the state machine char by char (the same answer, only slower).
-        global _chars_without_patterns
+    global _chars_without_patterns
+    if _chars_without_patterns < _PATTERNS_PAY_OFF:
+        # Compiling a class costs milliseconds: short texts step through the state machine.
         _chars_without_patterns += len(s)
         if _chars_without_patterns < _PATTERNS_PAY_OFF:
             return _whole_string_width(s)
     return _width_by_class(s)
 
 
-# After this many non-ASCII-line chars, compiling the classes has paid for itself.
-_PATTERNS_PAY_OFF = 50_000
+_PATTERNS_PAY_OFF = 50_000  # non-ASCII-line chars after which compiling has paid for itself
 _chars_without_patterns = 0
 
 
@@ -375,30 +312,6 @@ def _whole_string_width(s: str) -> int:
 
 
 def _width_by_class(s: str) -> int:
-    # Every char counts 1, plus 1 for each plain wide one (see `_str_patterns`), at C speed...
-    wide, rare = _str_patterns()
-    total = len(s) + sum(map(len, wide.findall(s)))
-    # ...then each run of rare chars gets the state machine. Plain chars on both sides of it add
-    # their own width whatever the state, and hand DEFAULT to their left, so a run can start from
-    # DEFAULT on its own. The same runs ("2024", an emoji, an accent) come back again and again,
-    # so their corrections are cached.
-    runs = rare.findall(s)
-    if runs:
-        try:
-            total += sum(map(_run_corrections.__getitem__, runs))
-        except KeyError:
-            _learn_runs(runs)
-            total += sum(map(_run_corrections.__getitem__, runs))
-    return total
+    from ferris_says.str_width_scan import width_by_class  # long texts: by regex classes
 
-
-# run of rare chars -> its width minus the len(run) already counted for it.
-_run_corrections: dict[str, int] = {}
-
-
-def _learn_runs(runs: list[str]) -> None:
-    if len(_run_corrections) > _CACHE_LIMIT:
-        _run_corrections.clear()
-    for run in set(runs).difference(_run_corrections):
-        _learn_str_props(run)
-        _run_corrections[run] = _sequence_width(run) - len(run)
+    return width_by_class(s)

@@ -176,6 +176,14 @@ def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
     batch: list[str] = []
     length = 0
     for piece in pieces:
+        if len(piece) >= size:
+            # A long line is cut where it lies: joining it to its neighbours first would copy it.
+            if length:
+                yield "".join(batch)
+            batch, length = [], 0
+            for start in range(0, len(piece), size):
+                yield piece[start : start + size]
+            continue
         batch.append(piece)
         length += len(piece)
         if length >= size:
@@ -183,7 +191,7 @@ def _chunks(pieces: Iterable[str], size: int) -> Iterator[str]:
             batch, length = [], 0
             for start in range(0, len(joined), size):
                 yield joined[start : start + size]
-    if batch:
+    if length:
         yield "".join(batch)
 
 

@@ -32,25 +32,40 @@ SHORT_LAST_LINE_PENALTY = 25.0
 
 def fill(text: str, width: int) -> str:
     """What textwrap::fill(text, width) returns."""
-    if "\n" not in text and _shorter_in_utf8(text, width):
+    if "\n" not in text and fits_in_utf8(text, width):
         return text.rstrip(" ")
     return "\n".join(wrap(text, width))
+
+
+def fill_whole(text: str) -> str:
+    """What fill(text, width) returns for any width at least the text's UTF-8 byte length:
+    every line fits whole (see `fits_in_utf8`) and only loses its trailing spaces."""
+    if "\n" not in text:
+        return text.rstrip(" ")
+    return "\n".join([line.rstrip(" ") for line in text.split("\n")])
 
 
 def wrap(text: str, width: int) -> list[str]:
     """What textwrap::wrap(text, width) returns: the lines, without line endings."""
     lines: list[str] = []
     for line in text.split("\n"):
-        if _shorter_in_utf8(line, width):
+        if fits_in_utf8(line, width):
             lines.append(line.rstrip(" "))
         else:
             lines.extend(_wrap_line(line, width))
     return lines
 
 
-def _shorter_in_utf8(text: str, width: int) -> bool:
-    # textwrap's fast paths compare the UTF-8 byte length, not the display width.
-    return len(text) < width and (text.isascii() or len(text.encode("utf-8")) < width)
+def fits_in_utf8(line: str, width: int) -> bool:
+    """True when the line's UTF-8 byte length is at most `width`: then it stays one line.
+
+    textwrap's own fast path takes only lines *shorter* than the width; one exactly as long
+    (the original command's default) goes through the optimal fit, which returns the same
+    single line: no char is wider than its UTF-8 bytes, so everything fits, and one line is
+    then the strict minimum of every column the search settles. The proof is in
+    docs/pages/speed.md; tests/test_wrap_shortcut.py checks it against the full search.
+    """
+    return len(line) <= width and (line.isascii() or len(line.encode("utf-8")) <= width)
 
 
 class _Fragments:
@@ -184,24 +199,25 @@ def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Frag
 def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
     """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
     count = len(fragments.start)
-    offsets, ends = fragments.offsets, fragments.ends
+    offsets, ends = fragments.offsets, fragments.ends  # arrays: lists would double the memory
     target = max(float(line_width), 1.0)
     short_last_line = target / SHORT_LAST_LINE_FRACTION
     best_row = array("q", [0])
     best_cost = [0.0]
 
+    nline, overflow, short_penalty = NLINE_PENALTY, OVERFLOW_PENALTY, SHORT_LAST_LINE_PENALTY
+
     def cost(i: int, j: int) -> float:
         """Cost of the best layout of fragments[:i] plus one line holding fragments[i:j]."""
         width = ends[j] - offsets[i]
-        total = best_cost[i] + NLINE_PENALTY
         if width > target:
-            total += (width - target) * OVERFLOW_PENALTY
-        elif j < count:
+            return best_cost[i] + nline + (width - target) * overflow
+        if j < count:
             gap = target - width
-            total += gap * gap
-        elif i + 1 == j and width < short_last_line:
-            total += SHORT_LAST_LINE_PENALTY
-        return total
+            return best_cost[i] + nline + gap * gap
+        if i + 1 == j and width < short_last_line:
+            return best_cost[i] + nline + short_penalty
+        return best_cost[i] + nline
 
     _online_column_minima(count + 1, cost, best_row, best_cost)
     ranges = []
@@ -235,11 +251,10 @@ def _online_column_minima(
             rows = list(range(base, finished + 1))
             tentative = min(finished + len(rows), size - 1)
             columns = list(range(finished + 1, tentative + 1))
-            minima: dict[int, int] = {}
+            minima: dict[int, tuple[int, float]] = {}
             _smawk(cost, rows, columns, minima)
             for column in columns:
-                row = minima[column]
-                value = cost(row, column)
+                row, value = minima[column]
                 if column >= len(best_cost):
                     best_row.append(row)
                     best_cost.append(value)
@@ -263,36 +278,47 @@ def _online_column_minima(
 
 
 def _smawk(
-    cost: Callable[[int, int], float], rows: list[int], columns: list[int], minima: dict[int, int]
+    cost: Callable[[int, int], float],
+    rows: list[int],
+    columns: list[int],
+    minima: dict[int, tuple[int, float]],
 ) -> None:
-    """SMAWK column minima of a (totally monotone) block; ties go to the upper row."""
+    """SMAWK column minima of a (totally monotone) block; ties go to the upper row.
+
+    `minima[column]` is (row, cost): the block's rows are settled, so a cost found here is the
+    one the caller would compute again."""
     if not columns:
         return
     survivors: list[int] = []
+    kept = 0  # len(survivors), counted here: the loop runs millions of times
+    limit = len(columns)
     for row in rows:
-        while survivors:
-            column = columns[len(survivors) - 1]
+        while kept:
+            column = columns[kept - 1]
             if cost(survivors[-1], column) > cost(row, column):
                 survivors.pop()
+                kept -= 1
             else:
                 break
-        if len(survivors) != len(columns):
+        if kept != limit:
             survivors.append(row)
-    _smawk(cost, survivors, columns[1::2], minima)
+            kept += 1
+    if limit > 1:
+        _smawk(cost, survivors, columns[1::2], minima)
     r = 0
     last = len(columns) - 1
     for c in range(0, len(columns), 2):
         column = columns[c]
-        row = survivors[r]
-        last_row = survivors[-1] if c == last else minima[columns[c + 1]]
-        best = (cost(row, column), row)
+        row = best_row = survivors[r]
+        last_row = survivors[-1] if c == last else minima[columns[c + 1]][0]
+        best = cost(row, column)
         while row != last_row:
             r += 1
             row = survivors[r]
-            candidate = (cost(row, column), row)
-            if candidate < best:
-                best = candidate
-        minima[column] = best[1]
+            value = cost(row, column)
+            if value < best:  # a tie stays with the upper row
+                best, best_row = value, row
+        minima[column] = (best_row, best)
 
 
 def display_width(text: str) -> int:

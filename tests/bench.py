@@ -1,172 +1,269 @@
-"""`make bench`: speed and memory of the renderer and the command's cold start.
+"""`make bench`: speed and memory of whole `ferris-says` processes, next to the Rust crate's.
 
-Numbers, not pass/fail: timings belong here, never in unit tests. Each measurement runs in a
-fresh interpreter so peak memory (ru_maxrss) belongs to that one input.
+Numbers, not pass/fail: timings belong here, never in unit tests. Every row runs the real
+command in a fresh process (best of a few runs: the machine may be shared), through a small
+wrapper that reads the child's peak RSS (ru_maxrss) and CPU time (user + system).
 
-    python tests/bench.py [--oracle PATH]
+    python tests/bench.py [--fsays PATH] [--golden PATH] [--big]
 
-With --oracle (a build of the Rust crate reading JSON lines {"text", "width"} and answering
-{"expected"}), the long-paragraph outputs are also compared byte for byte with the crate's.
+With the Rust oracles built from the crates' sources (`../shared/oracle/build.sh`), each row
+also shows the crate's figures measured in the same run, the ratio, and whether the bytes are
+the same: `golden` (JSON lines {"text", "width"}; null width = the text's byte length, the
+original command's default) for the default path, `fsays` (the crate's own binary) for
+`-w 40`. FSAYS and GOLDEN in the environment do the same as the options.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 WIDTH = 40
-SIZES_MB = (1, 4)
+MB = 1_000_000
+# The issue's mixed paragraph: ASCII words, hyphenated words and CJK words.
+MIXED_WORDS = [
+    "ferris", "rustacean", "crab", "dagster", "pipes", "asset", "materialize", "check", "log",
+    "hello", "world", "the", "a", "of", "state-of-the-art", "well-known", "こんにちは", "世界",
+]  # fmt: skip
 
-MEASURE = r"""
-import json, resource, sys, time
-from pathlib import Path
-text = Path(sys.argv[1]).read_text(encoding="utf-8")
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-from ferris_says import say
-start = time.perf_counter()
-picture = say(text, int(sys.argv[2]))
-seconds = time.perf_counter() - start
-Path(sys.argv[3]).write_text(picture, encoding="utf-8")
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kib": peak, "before_kib": baseline}))
-"""
-
-
-def paragraph(size: int, seed: int = 0) -> str:
-    """One paragraph of made-up words, `size` bytes long, the Rust crate's worst case."""
-    rng = random.Random(seed)
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    vocabulary = ["".join(rng.choices(letters, k=rng.randint(1, 10))) for _ in range(5000)]
-    words, length = [], 0
-    while length < size:
-        word = rng.choice(vocabulary)
-        words.append(word)
-        length += len(word) + 1
-    return " ".join(words)[:size]
-
-
-def measure(text_path: Path, out_path: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(text_path), str(WIDTH), str(out_path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    measured: dict[str, Any] = json.loads(result.stdout)
-    return measured
-
-
-# The picture outgrows its input: one line of N characters and N newlines, every line padded
-# to N. Written to /dev/null; the child's peak RSS is read by a wrapper that runs only it.
-TALL_AND_WIDE = (20_000, 100_000)  # 40 KB -> 400 MB, 200 KB -> 10 GB
-
-PEAK = r"""
+# Runs one command, stdin and stdout from/to files, and prints its wall time, CPU time and peak
+# RSS: RUSAGE_CHILDREN covers only the children of this wrapper, that is the one command.
+RUN_ONCE = r"""
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-with open(sys.argv[1], "rb") as stdin, open("/dev/null", "wb") as out:
-    subprocess.run(sys.argv[2:], stdin=stdin, stdout=out, check=True)
+with open(sys.argv[1], "rb") as stdin, open(sys.argv[2], "wb") as out:
+    code = subprocess.run(sys.argv[3:], stdin=stdin, stdout=out).returncode
 seconds = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_kib": usage.ru_maxrss, "code": code}))
 """
 
 
-def streamed(command: list[str], text_path: Path, cwd: str) -> dict[str, Any]:
+@dataclass
+class Measure:
+    seconds: float  # best wall time
+    cpu: float  # best user + system time
+    peak_mib: float
+
+
+def run_once(command: list[str], stdin: Path, stdout: Path, cwd: str) -> dict[str, float]:
     result = subprocess.run(
-        [sys.executable, "-c", PEAK, str(text_path), *command],
+        [sys.executable, "-c", RUN_ONCE, str(stdin), str(stdout), *command],
         cwd=cwd, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    measured: dict[str, Any] = json.loads(result.stdout)
+    measured: dict[str, float] = json.loads(result.stdout)
+    if measured["code"] != 0:
+        raise SystemExit(f"{command[0]} exited {measured['code']}: {result.stderr.strip()}")
     return measured
 
 
-def cold_start(command: list[str], cwd: str, runs: int = 30) -> float:
-    """Best wall time of `runs` starts: the least disturbed one."""
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def compare_with_oracle(oracle: str, text: str, ours: str) -> bool:
-    request = json.dumps({"text": text, "width": WIDTH}) + "\n"
-    answer = subprocess.run(
-        [oracle, "say"], input=request.encode(), capture_output=True, check=True
+def measure(
+    command: list[str], stdin: Path, cwd: str, keep: Path | None = None, budget: float = 4.0
+) -> Measure:
+    """Best of up to 5 runs, fewer when a run is long (at least one)."""
+    runs: list[dict[str, float]] = []
+    spent = 0.0
+    while len(runs) < 5 and (not runs or spent + runs[-1]["seconds"] < budget):
+        out = keep if keep is not None and not runs else Path(os.devnull)
+        runs.append(run_once(command, stdin, out, cwd))
+        spent += runs[-1]["seconds"]
+    return Measure(
+        seconds=min(r["seconds"] for r in runs),
+        cpu=min(r["cpu"] for r in runs),
+        peak_mib=min(r["peak_kib"] for r in runs) / 1024,
     )
-    expected: str = json.loads(answer.stdout)["expected"]
-    return expected == ours
+
+
+def mixed_paragraph(size: int, seed: int = 0) -> str:
+    """One paragraph of `size` UTF-8 bytes (or a few more) of the issue's mixed words."""
+    rng = random.Random(seed)
+    words, length = [], 0
+    while length < size:
+        word = rng.choice(MIXED_WORDS)
+        words.append(word)
+        length += len(word.encode("utf-8")) + 1
+    return " ".join(words)
+
+
+def one_letter_paragraph(size: int) -> str:
+    return ("w " * (size // 2 + 1))[: size - 1 if size % 2 == 0 else size]
+
+
+@dataclass
+class Row:
+    name: str
+    ours: Measure
+    rust: Measure | None = None
+    same_bytes: bool | None = None
+
+    def cells(self) -> list[str]:
+        ours = f"{self.ours.seconds:.3f} s (cpu {self.ours.cpu:.3f})"
+        memory = f"{self.ours.peak_mib:.0f}"
+        if self.rust is None:
+            return [self.name, ours, "-", "-", memory + " / -", "-"]
+        rust = f"{self.rust.seconds:.3f} s (cpu {self.rust.cpu:.3f})"
+        wall, cpu = self.ours.seconds / self.rust.seconds, self.ours.cpu / self.rust.cpu
+        ratio = f"{wall:.2f}× (cpu {cpu:.2f}×)"
+        memory += f" / {self.rust.peak_mib:.0f}"
+        return [self.name, ours, rust, ratio, memory, str(self.same_bytes)]
+
+
+def golden_request(text: str, width: int | None, path: Path) -> None:
+    path.write_text(json.dumps({"text": text, "width": width}) + "\n", encoding="utf-8")
+
+
+def golden_picture(path: Path) -> str:
+    picture: str = json.loads(path.read_text(encoding="utf-8"))["out"]
+    return picture
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ["input (one paragraph)", "ferris-says", "Rust", "ratio", "peak MiB ours / Rust",
+              "same bytes"]  # fmt: skip
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row.cells()) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--oracle", help="Rust reference binary, to compare bytes")
+    parser.add_argument("--fsays", default=os.environ.get("FSAYS"), help="the crate's fsays")
+    parser.add_argument("--golden", default=os.environ.get("GOLDEN"), help="the golden oracle")
+    parser.add_argument("--big", action="store_true", help="also 16 MB of one-letter words")
     args = parser.parse_args()
+    ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
+    if ferris is None:
+        raise SystemExit("ferris-says is not installed next to this Python")
 
     with tempfile.TemporaryDirectory() as scratch:
-        workdir = Path(scratch)
-        results = {}
-        for megabytes in SIZES_MB:
-            text = paragraph(megabytes * 1_000_000)
-            text_path = workdir / f"{megabytes}mb.txt"
-            out_path = workdir / f"{megabytes}mb.out"
+        work = Path(scratch)
+        rows: list[Row] = []
+
+        def default_row(name: str, text: str) -> None:
+            text_path, ours_out = work / f"{name}.txt", work / f"{name}.ours"
             text_path.write_text(text, encoding="utf-8")
-            results[megabytes] = result = measure(text_path, out_path)
-            grown_mib = (result["peak_kib"] - result["before_kib"]) / 1024
+            row = Row(name, measure([ferris, "-"], text_path, scratch, keep=ours_out))
+            if args.golden:
+                request, answer = work / f"{name}.json", work / f"{name}.golden"
+                golden_request(text, None, request)
+                row.rust = measure([args.golden], request, scratch, keep=answer)
+                row.same_bytes = golden_picture(answer) == ours_out.read_text(encoding="utf-8")
+            rows.append(row)
+            print_progress(row)
+
+        def width_row(name: str, text: str, options: list[str]) -> None:
+            text_path, ours_out = work / f"{name}.txt", work / f"{name}.ours"
+            text_path.write_text(text, encoding="utf-8")
+            command = [*options, "-f", str(text_path)]
+            row = Row(name, measure([ferris, *command], Path(os.devnull), scratch, keep=ours_out))
+            if args.fsays:
+                rust_out = work / f"{name}.fsays"
+                row.rust = measure([args.fsays, *command], Path(os.devnull), scratch, rust_out)
+                row.same_bytes = rust_out.read_bytes() == ours_out.read_bytes()
+            rows.append(row)
+            print_progress(row)
+
+        for size in (1, 4):
+            default_row(f"default, {size} MB of mixed words", mixed_paragraph(size * MB))
+        for size in (1, 4, 16) if args.big else (1, 4):
+            default_row(f"default, {size} MB of one-letter words", one_letter_paragraph(size * MB))
+        for size in (1, 4):
+            text = mixed_paragraph(size * MB)
+            width_row(f"`-w {WIDTH}`, {size} MB of mixed words", text, ["-w", str(WIDTH)])
+        width_row(f"`-w {WIDTH} -f` 100 B file", mixed_paragraph(100), ["-w", str(WIDTH)])
+
+        print()
+        print_table(rows)
+        for first, second in ((0, 1), (2, 3), (-3, -2)):
+            small, large = rows[first], rows[second]
             print(
-                f"{megabytes} MB paragraph, width {WIDTH}: {result['seconds']:.2f} s, "
-                f"peak RSS {result['peak_kib'] / 1024:.0f} MiB (+{grown_mib:.0f} MiB for the input)"
+                f"{large.name} / {small.name}: time x{large.ours.cpu / small.ours.cpu:.2f} "
+                f"(cpu) for x4 the input"
             )
-            if args.oracle:
-                same = compare_with_oracle(args.oracle, text, out_path.read_text(encoding="utf-8"))
-                print(f"  identical to the Rust crate's bytes: {same}")
-        small, large = results[SIZES_MB[0]], results[SIZES_MB[-1]]
-        print(
-            f"time ratio {SIZES_MB[-1]} MB / {SIZES_MB[0]} MB: "
-            f"{large['seconds'] / small['seconds']:.2f} "
-            f"(linear would be {SIZES_MB[-1] / SIZES_MB[0]:.0f}; "
-            "the Rust crate measured 0.87 s and 10.9 s, a ratio of 12.5)"
+        print()
+        streaming(ferris, work, scratch)
+        cold_starts(ferris, work, scratch, args.fsays)
+
+
+def print_progress(row: Row) -> None:
+    print("  " + " | ".join(row.cells()), flush=True)
+
+
+# The picture outgrows its input: one line of N characters and N newlines, every line padded
+# to N. Written to /dev/null: memory must follow the input, not the picture.
+TALL_AND_WIDE = (20_000, 100_000)  # 40 KB -> 400 MB, 200 KB -> 10 GB
+
+
+def streaming(ferris: str, work: Path, scratch: str) -> None:
+    session_dir = work / "session"
+    (session_dir / "fake_temp").mkdir(parents=True)
+    shutil.copy(PROJECT / "fake_temp" / "context.json", session_dir / "fake_temp")
+    for size in TALL_AND_WIDE:
+        text_path = work / f"tall-{size}.txt"
+        text_path.write_text("x" * size + "\n" * size, encoding="utf-8")
+        picture_gb = (size + 1) * (size + 5) / 1e9
+        for where, cwd in (("no session", scratch), ("fake_temp session", str(session_dir))):
+            result = measure([ferris, "-"], text_path, cwd, budget=0.0)
+            print(
+                f"{2 * size // 1000} KB input, {picture_gb:.1f} GB picture to /dev/null, "
+                f"{where}: {result.seconds:.2f} s, {picture_gb / result.seconds:.2f} GB/s, "
+                f"peak RSS {result.peak_mib:.0f} MiB (goal: under 64 MiB)"
+            )
+
+
+def cold_start(command: list[str], cwd: str, runs: int = 30) -> tuple[float, float]:
+    """Best wall time and best CPU time (user + system) of `runs` starts: the least disturbed
+    ones. On a shared machine the CPU time is the steadier of the two."""
+    best_wall = best_cpu = float("inf")
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
+        best_wall = min(best_wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        best_cpu = min(best_cpu, cpu)
+    return best_wall, best_cpu
+
+
+def cold_starts(ferris: str, work: Path, scratch: str, fsays: str | None) -> None:
+    # In a directory without fake_temp/, as a shell user runs it, and in one with the project's
+    # fake_temp/, where a Pipes session opens and writes six messages.
+    small = work / "small.txt"
+    small.write_text(mixed_paragraph(100), encoding="utf-8")
+    python = cold_start([sys.executable, "-c", "pass"], scratch)
+
+    def show(name: str, measured: tuple[float, float], goal: str = "") -> str:
+        wall, cpu = measured
+        return (
+            f"  {name}: {wall * 1000:.1f} ms (cpu {cpu * 1000:.1f} ms), "
+            f"x{wall / python[0]:.2f} (cpu x{cpu / python[1]:.2f}) python -c pass{goal}"
         )
 
-        ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
-        assert ferris is not None, "ferris-says is not installed beside this Python"
-        session_dir = workdir / "session"
-        (session_dir / "fake_temp").mkdir(parents=True)
-        shutil.copy(PROJECT / "fake_temp" / "context.json", session_dir / "fake_temp")
-
-        for size in TALL_AND_WIDE:
-            text_path = workdir / f"tall-{size}.txt"
-            text_path.write_text("x" * size + "\n" * size, encoding="utf-8")
-            picture_gb = (size + 1) * (size + 5) / 1e9
-            for where, cwd in (("no session", scratch), ("fake_temp session", str(session_dir))):
-                result = streamed([ferris, "-"], text_path, cwd)
-                print(
-                    f"{2 * size // 1000} KB input, {picture_gb:.1f} GB picture to /dev/null, "
-                    f"{where}: {result['seconds']:.2f} s, "
-                    f"{picture_gb / result['seconds']:.2f} GB/s, "
-                    f"peak RSS {result['peak_kib'] / 1024:.0f} MiB (goal: under 64 MiB)"
-                )
-
-        # Cold start in a directory without fake_temp/, as a shell user runs it, and in one
-        # with the project's fake_temp/, where a Pipes session opens and writes six messages.
-        python_seconds = cold_start([sys.executable, "-c", "pass"], scratch)
-        ferris_seconds = cold_start([ferris, "what you want"], scratch)
-        session_seconds = cold_start([ferris, "what you want"], str(session_dir))
-        print(
-            f"cold start: python -c pass {python_seconds * 1000:.1f} ms; "
-            f"ferris-says 'what you want' {ferris_seconds * 1000:.1f} ms, "
-            f"ratio {ferris_seconds / python_seconds:.2f} (goal: at most 1.5); "
-            f"with a fake_temp session {session_seconds * 1000:.1f} ms, "
-            f"ratio {session_seconds / python_seconds:.2f} (goal: at most 2.5)"
-        )
+    print(f"cold start: python -c pass {python[0] * 1000:.1f} ms (cpu {python[1] * 1000:.1f} ms)")
+    print(show("ferris-says 'what you want'", cold_start([ferris, "what you want"], scratch),
+               "; goal x1.3"))  # fmt: skip
+    print(show("with a fake_temp session", cold_start([ferris, "what you want"],
+               str(work / "session")), "; goal x2.5"))  # fmt: skip
+    options = cold_start([ferris, "-w", "40", "-f", str(small)], scratch)
+    line = show("ferris-says -w 40 -f 100-byte file", options)
+    if fsays:
+        rust = cold_start([fsays, "-w", "40", "-f", str(small)], scratch)
+        line += f"; fsays {rust[0] * 1000:.1f} ms (cpu {rust[1] * 1000:.1f} ms)"
+    print(line)
 
 
 if __name__ == "__main__":

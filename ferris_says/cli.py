@@ -34,5 +34,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SIGINT
 
 
+#: What `ferris-thinks` adds in front of its arguments: it is `ferris-says --think`, as
+#: cowthink is cowsay with a thought bubble. It always goes through click.
+THINK_OPTION = "--think"
+
+
+def think_main(argv: list[str] | None = None) -> int:
+    """Console-script entry point of `ferris-thinks`."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    return main([THINK_OPTION, *args])
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from ferris_says import __version__, characters
+from ferris_says import __version__, characters, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
 from ferris_says.errors import (
@@ -22,7 +22,13 @@ from ferris_says.errors import (
     FerrisOutputError,
 )
 from ferris_says.speak import run
-from ferris_says.streams import PROG, report_error, silence_stdout, write_stdout
+from ferris_says.streams import (
+    PROG,
+    check_utf8_argument,
+    report_error,
+    silence_stdout,
+    write_stdout,
+)
 
 HELP = """\
 Print Ferris the crab saying WORDS, exactly as the Rust crate ferris-says 0.3.2 draws it.
@@ -41,6 +47,8 @@ Examples:
   ferris-says --files notes.txt --files todo.txt
   ferris-says --character clippy -- --words that look like options
   ferris-says --list-characters
+  ferris-says --think -e '^^' "cowthink's bubble, Ferris's eyes"
+  ferris-says --character ./my.cow --mode dead "a .cow file, read, never run"
   ferris-says --color always "in Rust orange" | less -R
 """
 
@@ -59,6 +67,10 @@ Environment:
   NO_COLOR      non-empty: no colour with --color auto (no-color.org)
   FORCE_COLOR   non-empty: colour with --color auto even off a terminal
                 (force-color.org); NO_COLOR wins over it
+  COWPATH       colon-separated directories of .cow files, searched for
+                --character NAME after ferris and clippy (unset: none)
+  FERRIS_SAYS_SEED
+                makes --random pick the same character each time
   DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES
                 set by Dagster; absent ones fall back to ./fake_temp/
 """
@@ -157,9 +169,29 @@ class WidthRange(click.IntRange):
 def list_characters(ctx: click.Context, _param, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    names = characters.character_names()
+    names = looks.all_names()
     write_stdout("".join(f"{name}\n" for name in names))
     ctx.exit(EXIT_OK)
+
+
+def complete_character(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """`-c <TAB>`: our names, COWPATH's and the cowsay package's; a path completes as a file."""
+    from click.shell_completion import CompletionItem
+
+    if looks.is_path(incomplete):
+        return [CompletionItem(incomplete, type="file")]
+    return [CompletionItem(name) for name in looks.all_names() if name.startswith(incomplete)]
+
+
+def mode_flags(function):
+    """cowsay's one-letter mode flags: -b -d -g -p -s -t -y (each --mode NAME)."""
+    for letter, name in reversed(looks.MODE_LETTERS.items()):
+        function = click.option(
+            f"-{letter}", f"mode_{name}", is_flag=True, help=f"--mode {name}."
+        )(function)
+    return function
 
 
 @click.command(
@@ -191,10 +223,40 @@ def list_characters(ctx: click.Context, _param, value: bool) -> None:
 @click.option(
     "--character",
     "-c",
-    default=characters.DEFAULT_CHARACTER,
-    show_default=True,
-    metavar="NAME",
-    help="Who speaks: ferris, clippy, or any cowsay character (see --list-characters).",
+    default=None,
+    metavar="NAME|PATH",
+    shell_complete=complete_character,
+    help="Who speaks: ferris (the default), clippy, a .cow file in COWPATH, any cowsay "
+    "character (see --list-characters), or a path to a .cow file (holding a /).",
+)
+@click.option(
+    "--think",
+    is_flag=True,
+    help="Think instead of saying: cowthink's ( ) bubble and o tail.",
+)
+@click.option(
+    "--eyes", "-e", metavar="EYES", default=None, help="Eyes (the first two characters)."
+)
+@click.option(
+    "--tongue",
+    "-T",
+    metavar="TONGUE",
+    default=None,
+    help="Tongue (the first two characters), for characters that have one.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(list(looks.MODES)),
+    default=None,
+    help="cowsay's faces; the mode's eyes (and tongue) win over -e and -T, as in cowsay.",
+)
+@mode_flags
+@click.option(
+    "--random",
+    "-r",
+    "random_character",
+    is_flag=True,
+    help="A random character (one that has a place for the eyes and tongue asked for).",
 )
 @click.option(
     "--list-characters",
@@ -230,7 +292,25 @@ def list_characters(ctx: click.Context, _param, value: bool) -> None:
 @click.version_option(
     __version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s"
 )
-def cli(words, files, width, character, color, asset_key, verbose):
-    code = run(words, files, width, character, color, asset_key, verbose)
+def cli(
+    words, files, width, character, think, eyes, tongue, mode, random_character, color,
+    asset_key, verbose, **mode_letters,
+):
+    for option in (eyes, tongue, character):
+        if option is not None:
+            check_utf8_argument(option)
+    chosen = [name for name in looks.MODES if mode_letters.get(f"mode_{name}")]
+    look = looks.checked_look(
+        looks.Look(
+            character=character,
+            think=think,
+            eyes=eyes,
+            tongue=tongue,
+            mode=looks.choose_mode(mode, chosen),
+            random=random_character,
+        )
+    )
+    character = character or characters.DEFAULT_CHARACTER
+    code = run(words, files, width, character, color, asset_key, verbose, look)
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

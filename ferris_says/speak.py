@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ferris_says import characters, streams
-from ferris_says.bubble import bubble_lines, default_width, iter_bubble
+from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
 from ferris_says.color import color_decision, paint_mascot
 from ferris_says.errors import (
     EXIT_OK,
@@ -21,6 +22,9 @@ from ferris_says.errors import (
     FerrisUsageError,
 )
 from ferris_says.pipes import pipes_session
+
+if TYPE_CHECKING:
+    from ferris_says.looks import Look
 
 NOTHING_TO_SAY = (
     "nothing to say: give WORDS, `-` or --files, or pipe text in (see ferris-says --help)"
@@ -77,7 +81,9 @@ def gather_texts(words, files, session, verbose: bool = False) -> list[str]:
     return [text]
 
 
-def speak(words, files, width, character, color, asset_key, verbose) -> None:
+def speak(
+    words, files, width, character, color, asset_key, verbose, look: Look | None = None
+) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
     colored, why = color_decision(color, streams.stdout_is_terminal())
@@ -106,21 +112,33 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
                 )
         if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")
-        mascot = characters.mascot(character)  # an unknown name fails before stdin is read
+        # An unknown name or a bad .cow file fails before stdin is read.
+        if look is None and session is None:
+            mascot, borders = characters.mascot(character), SAY_BORDERS
+        else:
+            # cowsay's options (the click path has loaded looks) or a Dagster run's extras.
+            from ferris_says import looks
+
+            if session is not None:
+                look = looks.look_with_extras(look, session.context.extras)
+            drawing = looks.draw(look or looks.Look(character=character))
+            mascot, borders = drawing.mascot, drawing.borders
+            trace(verbose, f"drawn: {drawing.character}, mode {drawing.mode or 'none'}")
         texts = gather_texts(words, files, session, verbose)
         if session is None:
-            draw(texts, width, mascot, colored)
+            draw(texts, width, mascot, colored, borders=borders)
         else:
             from ferris_says.pipes.reports import speak_and_report  # dagster-pipes is loaded
 
             speak_and_report(
                 session,
                 "\n".join(texts),
-                lambda copy: draw(texts, width, mascot, colored, copy),
+                lambda copy: draw(texts, width, mascot, colored, copy, borders),
+                drawn={"character": drawing.character, "mode": drawing.mode or "none"},
             )
 
 
-def draw(texts, width, mascot, colored, copy=None) -> None:
+def draw(texts, width, mascot, colored, copy=None, borders=SAY_BORDERS) -> None:
     """Stream one picture per text to stdout; `copy`, if given, sees every uncoloured piece.
 
     Every text is wrapped (and so checked) before the first byte is written; the padded lines
@@ -131,7 +149,7 @@ def draw(texts, width, mascot, colored, copy=None) -> None:
 
     def pieces():
         for lines in wrapped:
-            for piece in iter_bubble(lines):
+            for piece in iter_bubble(lines, borders):
                 if copy is not None:
                     copy.add(piece)
                 yield piece
@@ -163,10 +181,13 @@ def run(
     color: str = "auto",
     asset_key: str | None = None,
     verbose: bool = False,
+    look: Look | None = None,
 ) -> int:
-    """Say the words; report any failure as one line on stderr; return the exit status."""
+    """Say the words; report any failure as one line on stderr; return the exit status.
+
+    `look` (a looks.Look) carries cowsay's options: think, eyes, tongue, mode, random."""
     try:
-        speak(words, files, width, character, color, asset_key, verbose)
+        speak(words, files, width, character, color, asset_key, verbose, look)
     except BrokenPipeError:
         # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
         # failed write does, and keep Python's shutdown from complaining about the pipe.

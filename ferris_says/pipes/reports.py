@@ -20,9 +20,12 @@ CHECK_SAID_SOMETHING = "ferris_should_say_something"
 CHECK_THREE_WORDS = "ferris_should_speak_3_words"
 
 
-def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) -> None:
+def speak_and_report(
+    session, words: str, speak: Callable[[PictureCopy], None], drawn: dict[str, str] | None = None
+) -> None:
     """Run ``speak`` inside Ferris's reports; it draws the picture, and hands each piece of
-    it to the PictureCopy it is given, for the ``ferris`` metadata."""
+    it to the PictureCopy it is given, for the ``ferris`` metadata. ``drawn`` (character,
+    mode) goes into the materialization's metadata as text."""
     with session.reporting() as context:
         context.log.info("ferris will now speak")
         picture = PictureCopy(session.metadata_cap)
@@ -56,6 +59,8 @@ def speak_and_report(session, words: str, speak: Callable[[PictureCopy], None]) 
             "ferris_said": {"raw_value": said_text(words, session.metadata_cap), "type": "text"},
             "ferris": {"raw_value": bubble_markdown(picture), "type": "md"},
         }
+        for name, value in (drawn or {}).items():
+            metadata[name] = {"raw_value": value, "type": "text"}
         if session.partition_key is not None:
             metadata["partition_key"] = {"raw_value": session.partition_key, "type": "text"}
         context.report_asset_materialization(

@@ -21,7 +21,9 @@ one line naming the file and line, a usage error (exit 2). Nothing in a file is 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -166,7 +168,11 @@ def load_cow_file(path: str, shown: str | None = None) -> CowFile:
     """Read and parse the .cow file at `path` (errors name it as `shown`, default the path)."""
     where = shown if shown is not None else path
     try:
-        with open(path, "rb") as stream:
+        # Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise FerrisUsageError(f"{where}: not a regular file, so not a .cow file")
             data = stream.read(MAX_COW_CHARS * 4 + 1)
     except OSError as error:
         raise FerrisUsageError(f"{where}: cannot read: {error.strerror or error}") from None
@@ -458,6 +464,7 @@ class _Parser:
         if raw.startswith(".", start):
             # `$.`, the last input line number: cowsay read none when the words are arguments
             # (calvin.cow's `@9@mmBmmmmmQM$` meets the next line's `.` this way).
+            self.refuse_element(raw, index, start + 1, at)
             return None, start + 1
         match = _IDENTIFIER.match(raw, start)
         if match is None:

@@ -172,11 +172,22 @@ def cow_file_for(value: str) -> CowFile | None:
     return None if path is None else load_cow_file(path)
 
 
+def check_known(name: str) -> None:
+    """A usage error for a name that is neither ours, nor in COWPATH, nor the cowsay package's."""
+    if name in characters.BUILTIN_CHARACTERS or name in characters.character_names():
+        return
+    if name.endswith(COW_SUFFIX):
+        raise FerrisUsageError(
+            f"unknown character {name!r}: not in COWPATH; a path to a .cow file holds a /"
+            f" (./{name})"
+        )
+    raise characters.UnknownCharacterError(name, all_names())
+
+
 def check_character(value: str) -> None:
     """Raise the usage error --character would give for `value`, without drawing."""
-    if cow_file_for(value) is None and value not in characters.BUILTIN_CHARACTERS:
-        if value not in characters.character_names():
-            raise characters.UnknownCharacterError(value, all_names())
+    if cow_file_for(value) is None:
+        check_known(value)
 
 
 # ---- drawing ----------------------------------------------------------------------------------
@@ -218,6 +229,8 @@ def draw(look: Look) -> Drawing:
     borders = THINK_BORDERS if look.think else SAY_BORDERS
     eyes, tongue = face(look)
     cow = cow_file_for(name)
+    if cow is None:
+        check_known(name)
     if cow is not None:
         mascot = "\n" + cow.draw(
             THINK_THOUGHTS if look.think else SAY_THOUGHTS,

@@ -188,9 +188,9 @@ def complete_character(
 def mode_flags(function):
     """cowsay's one-letter mode flags: -b -d -g -p -s -t -y (each --mode NAME)."""
     for letter, name in reversed(looks.MODE_LETTERS.items()):
-        function = click.option(
-            f"-{letter}", f"mode_{name}", is_flag=True, help=f"--mode {name}."
-        )(function)
+        function = click.option(f"-{letter}", f"mode_{name}", is_flag=True, help=f"--mode {name}.")(
+            function
+        )
     return function
 
 
@@ -234,9 +234,7 @@ def mode_flags(function):
     is_flag=True,
     help="Think instead of saying: cowthink's ( ) bubble and o tail.",
 )
-@click.option(
-    "--eyes", "-e", metavar="EYES", default=None, help="Eyes (the first two characters)."
-)
+@click.option("--eyes", "-e", metavar="EYES", default=None, help="Eyes (the first two characters).")
 @click.option(
     "--tongue",
     "-T",
@@ -247,7 +245,7 @@ def mode_flags(function):
 @click.option(
     "--mode",
     type=click.Choice(list(looks.MODES)),
-    default=None,
+    multiple=True,  # so that two different ones are refused, not the last one taken
     help="cowsay's faces; the mode's eyes (and tongue) win over -e and -T, as in cowsay.",
 )
 @mode_flags
@@ -293,20 +291,31 @@ def mode_flags(function):
     __version__, "-V", "--version", prog_name=PROG, message="%(prog)s %(version)s"
 )
 def cli(
-    words, files, width, character, think, eyes, tongue, mode, random_character, color,
-    asset_key, verbose, **mode_letters,
+    words,
+    files,
+    width,
+    character,
+    think,
+    eyes,
+    tongue,
+    mode,
+    random_character,
+    color,
+    asset_key,
+    verbose,
+    **mode_letters,
 ):
     for option in (eyes, tongue, character):
         if option is not None:
             check_utf8_argument(option)
-    chosen = [name for name in looks.MODES if mode_letters.get(f"mode_{name}")]
+    chosen = [*mode, *(name for name in looks.MODES if mode_letters.get(f"mode_{name}"))]
     look = looks.checked_look(
         looks.Look(
             character=character,
             think=think,
             eyes=eyes,
             tongue=tongue,
-            mode=looks.choose_mode(mode, chosen),
+            mode=looks.choose_mode(None, chosen),
             random=random_character,
         )
     )

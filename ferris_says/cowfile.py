@@ -38,7 +38,9 @@ THE_COW = "the_cow"
 MAX_COW_CHARS = 1 << 20
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEREDOC = re.compile(r"<<(?:([A-Za-z_][A-Za-z0-9_]*)|\"([A-Za-z_][A-Za-z0-9_]*)\"|'([A-Za-z_][A-Za-z0-9_]*)')")
+_HEREDOC = re.compile(
+    r"<<(?:([A-Za-z_][A-Za-z0-9_]*)|\"([A-Za-z_][A-Za-z0-9_]*)\"|'([A-Za-z_][A-Za-z0-9_]*)')"
+)
 _NUMBER = re.compile(r"[0-9]{1,9}(?![0-9A-Za-z_])")
 # Perl's backslash escapes that mean a control character.
 _CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "b": "\b", "a": "\a", "e": "\x1b"}
@@ -469,7 +471,7 @@ class _Parser:
         match = _IDENTIFIER.match(raw, start)
         if match is None:
             raise self.fail(
-                f"{raw[index:index + 2]!r} is not $thoughts, $eyes or $tongue;"
+                f"{raw[index : index + 2]!r} is not $thoughts, $eyes or $tongue;"
                 " write \\$ for a dollar sign",
                 at,
             )
@@ -481,8 +483,7 @@ class _Parser:
         match = _ARRAY_NAME.match(raw, index + 1)
         if match is None or match.group() in _FILLED_ARRAYS:
             raise self.fail(
-                f"{raw[index:index + 2]!r} interpolates a Perl array;"
-                " write \\@ for an at sign",
+                f"{raw[index : index + 2]!r} interpolates a Perl array; write \\@ for an at sign",
                 at,
             )
         self.refuse_element(raw, index, match.end(), at)
@@ -495,6 +496,6 @@ class _Parser:
         package = after == "::" or (after[:1] == "'" and bool(_IDENTIFIER.match(after[1:])))
         if element or package or (after and not after[0].isascii()):
             raise self.fail(
-                f"{raw[index:end + 2]!r}: only plain $name or ${{name}} is read in a .cow file",
+                f"{raw[index : end + 2]!r}: only plain $name or ${{name}} is read in a .cow file",
                 at,
             )

@@ -38,9 +38,7 @@ def wears(name: str, eyes: bool, tongue: bool) -> bool:
     return not tongue and (not eyes or name in EYE_LINES)
 
 
-def face_of(
-    name: str, mascot: str, eyes: str | None, tongue: str | None, think: bool
-) -> str:
+def face_of(name: str, mascot: str, eyes: str | None, tongue: str | None, think: bool) -> str:
     """`mascot` with these eyes (None: its own), and thinking if asked; a tongue is refused."""
     if tongue is not None:
         raise FerrisUsageError(

@@ -95,9 +95,7 @@ def choose_mode(mode: str | None, flags: Iterable[str]) -> str | None:
         if name not in MODES:
             raise FerrisUsageError(f"unknown mode {name!r} (choose from: {', '.join(MODES)})")
     if len(chosen) > 1:
-        raise FerrisUsageError(
-            f"choose one mode, not {' and '.join(sorted(chosen))}"
-        )
+        raise FerrisUsageError(f"choose one mode, not {' and '.join(sorted(chosen))}")
     return next(iter(chosen), None)
 
 
@@ -131,10 +129,10 @@ def cowpath_names() -> list[str]:
             continue
         for entry in entries:
             name = entry[: -len(COW_SUFFIX)]
-            if entry.endswith(COW_SUFFIX) and name and name not in seen:
-                if os.path.isfile(os.path.join(directory, entry)):
-                    seen.add(name)
-                    names.append(name)
+            wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
+            if wanted and os.path.isfile(os.path.join(directory, entry)):
+                seen.add(name)
+                names.append(name)
     return names
 
 
@@ -207,7 +205,9 @@ def wears(name: str, look: Look) -> bool:
     """Whether `name` has a place for the eyes and tongue `look` asks for."""
     if name not in characters.BUILTIN_CHARACTERS and cowpath_file(name) is not None:
         return True  # cowsay draws any face on any .cow file, used or not
-    return faces.wears(name, look.eyes is not None or look.mode is not None, look.tongue is not None)
+    return faces.wears(
+        name, look.eyes is not None or look.mode is not None, look.tongue is not None
+    )
 
 
 def pick_random(look: Look) -> str:
@@ -260,7 +260,9 @@ def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
     think = extras.get("think")
     if think is not None:
         if not isinstance(think, bool):
-            raise FerrisUsageError(f'Dagster extras "think" must be true or false, got {think!r:.60}')
+            raise FerrisUsageError(
+                f'Dagster extras "think" must be true or false, got {think!r:.60}'
+            )
         changes["think"] = base.think or think
     if "character" in changes and base.random:
         del changes["character"]  # --random on the command line wins

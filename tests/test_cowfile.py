@@ -37,9 +37,9 @@ variable = st.tuples(
     ),
     ends_a_name,
 ).map("".join) | st.sampled_from(["${eyes}", "${thoughts}", "${tongue}"])
-empty_array = st.tuples(
-    st.sampled_from(["@9", "@1", "@mmBmm", "@x", "@abc_1"]), ends_a_name
-).map("".join)
+empty_array = st.tuples(st.sampled_from(["@9", "@1", "@mmBmm", "@x", "@abc_1"]), ends_a_name).map(
+    "".join
+)
 literal_at = st.sampled_from(["@ ", "@@ ", "@)", "@.", "@\n", "@%", "@["])
 body_piece = plain | escape | variable | empty_array | literal_at | st.just("\n")
 body = (
@@ -65,7 +65,9 @@ def cowsay_cow(path: Path, eyes: str, tongue: str, think: bool = False) -> str:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opening=opening, text=body, eyes=face, tongue=face, think=st.booleans())
-def test_random_bodies_draw_as_perl_draws_them(tmp_path_factory, opening, text, eyes, tongue, think):
+def test_random_bodies_draw_as_perl_draws_them(
+    tmp_path_factory, opening, text, eyes, tongue, think
+):
     path = tmp_path_factory.mktemp("cow") / "random.cow"
     path.write_text(f"## a random cow\n{opening}\n{text}EOC\n", encoding="utf-8")
     ours = load_cow_file(str(path)).draw("o" if think else "\\", eyes[:2], tongue[:2])
@@ -114,7 +116,7 @@ INTERPOLATIONS = [
     "$eyes{`touch MARKER`}",
     '@eyes[system "touch MARKER"]',
     "$eyes->[`touch MARKER`]",
-    '@{ [ qx(touch MARKER) ] }',
+    "@{ [ qx(touch MARKER) ] }",
 ]
 
 

@@ -36,7 +36,13 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT)
+# Debian's Perl cowsay 3.03: the oracle the .cow tests compare ferris-says with.
+COWSAY := /usr/games/cowsay
+APT_LOCKED := apt-get -o DPkg::Lock::Timeout=900
+$(COWSAY):
+	$(APT_LOCKED) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_LOCKED) install -y -qq cowsay
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(COWSAY)
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed

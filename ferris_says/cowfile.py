@@ -21,6 +21,7 @@ one line naming the file and line, a usage error (exit 2). Nothing in a file is 
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -35,7 +36,10 @@ COW_VARIABLES = ("thoughts", "eyes", "tongue")
 THE_COW = "the_cow"
 #: A .cow file, and any value it builds, larger than this is refused (no picture is this big;
 #: `"x" x 1e12` must not eat the memory).
-MAX_COW_CHARS = 1 << 20
+MAX_COW_CHARS = 1 << 18
+
+#: Parentheses nest at most this deep (three-eyes.cow uses one level).
+MAX_NESTING = 50
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC = re.compile(
@@ -53,6 +57,7 @@ _ARRAY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*|[0-9]+")
 _FILLED_ARRAYS = frozenset(
     {"ARGV", "INC", "ISA", "EXPORT", "EXPORT_OK", "F", "message", "balloon_lines", "border"}
 )
+_SPECIAL = re.compile(r"[\\$@]")
 _BRACED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _PERL_BLANKS = " \t\n\r\f"
 
@@ -150,10 +155,17 @@ def _evaluate(expression: Expression, values: dict[str, str], where: str) -> str
                 where, expression.line, f"the value grows beyond {MAX_COW_CHARS} characters"
             )
         return value * expression.count
-    text = ""
+    pieces: list[str] = []
+    length = 0
     for part in expression.parts:
-        text = _checked(text + _evaluate(part, values, where), where, expression.line)
-    return text
+        piece = _evaluate(part, values, where)
+        length += len(piece)
+        if length > MAX_COW_CHARS:
+            raise CowFileError(
+                where, expression.line, f"the value grows beyond {MAX_COW_CHARS} characters"
+            )
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -196,12 +208,16 @@ class _Parser:
         # Set by `<<TAG`: the offset of this line's newline, and where to go on from it.
         self.jump: tuple[int, int] | None = None
         self.known = {*COW_VARIABLES, THE_COW}
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+        self.depth = 0  # of parentheses: bounded, so no input exhausts Python's stack
         self.used: set[str] = set()
 
     # -- errors and positions --
 
     def line_at(self, pos: int) -> int:
-        return self.source.count("\n", 0, pos) + 1
+        # A search in the line starts, not a count from the top: a file of many variables
+        # would otherwise cost the square of its size.
+        return bisect.bisect_right(self.line_starts, pos)
 
     def fail(self, message: str, pos: int | None = None) -> CowFileError:
         return CowFileError(self.where, self.line_at(self.pos if pos is None else pos), message)
@@ -374,9 +390,13 @@ class _Parser:
             self.expect(")")
             return Chop(name, self.line_at(start))
         if self.peek("("):
+            if self.depth >= MAX_NESTING:
+                raise self.fail(f"more than {MAX_NESTING} nested parentheses")
             self.pos += 1
+            self.depth += 1
             value = self.expression()
             self.expect(")")
+            self.depth -= 1
             return value
         match = _HEREDOC.match(source, self.pos)
         if match is not None:
@@ -445,8 +465,11 @@ class _Parser:
                 if name is not None:
                     parts.append(Variable(self.read(name, at), self.line_at(at)))
             else:
-                text.append(char)
-                index += 1
+                # Up to the next character Perl treats specially, in one piece.
+                special = _SPECIAL.search(raw, index + 1)
+                end = len(raw) if special is None else special.start()
+                text.append(raw[index:end])
+                index = end
         if text or not parts:
             parts.append(Text("".join(text)))
         if len(parts) == 1 and isinstance(parts[0], Text):

@@ -140,7 +140,10 @@ def hostile_file(draw, marker: str) -> tuple[str, int]:
         lines.insert(at, payload.replace("MARKER", marker))
     else:
         payload = draw(st.sampled_from(INTERPOLATIONS))
-        at = draw(st.integers(start + 1, end - 1))  # at the start of a body line
+        # At the start of a body line, unless the line before ends in `$` or `\` (calvin's
+        # `...QM$`), which would join the two lines into something else for Perl too.
+        body = [i for i in range(start + 1, end) if not lines[i - 1].endswith(("$", "\\"))]
+        at = draw(st.sampled_from(body))
         lines[at] = payload.replace("MARKER", marker) + lines[at]
     return "\n".join(lines), at + 1
 
@@ -251,7 +254,32 @@ def test_values_cannot_grow_without_bound():
     doubling = "$a = 'xx';\n" + "$a .= $a;\n" * 40 + "$the_cow = $a;\n"
     with pytest.raises(CowFileError, match="grows beyond"):
         parse_cow(doubling, "big.cow").draw("\\", "oo", "  ")
-    assert MAX_COW_CHARS == 1 << 20
+
+
+
+def test_parentheses_nest_boundedly_not_to_the_stack():
+    deep = "$the_cow = " + "(" * 10_000 + "'x'" + ")" * 10_000 + ";\n"
+    with pytest.raises(CowFileError, match="nested parentheses"):
+        parse_cow(deep, "deep.cow")
+
+
+perlish = st.lists(
+    st.sampled_from(list("$@\\{}[]()<>;=.x'\"#`-: \nEOCthe_cow eyes chop 19") + ["EOC", "<<"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(prefix=st.sampled_from(["", "$the_cow = <<EOC;\n", "$the_cow = "]), text=perlish)
+def test_any_text_parses_or_is_one_line_error(prefix, text):
+    # Never another exception (IndexError, RecursionError, ...), whatever the file holds.
+    try:
+        cow = parse_cow(prefix + text, "fuzz.cow")
+        drawn = cow.draw("\\", "oo", "  ")
+    except CowFileError as error:
+        assert re.fullmatch(r"fuzz\.cow:[0-9]+: [^\n]+", str(error)), str(error)
+    else:
+        assert isinstance(drawn, str)
 
 
 def test_what_the_subset_takes_besides_debians_files():

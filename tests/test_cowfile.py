@@ -256,7 +256,6 @@ def test_values_cannot_grow_without_bound():
         parse_cow(doubling, "big.cow").draw("\\", "oo", "  ")
 
 
-
 def test_parentheses_nest_boundedly_not_to_the_stack():
     deep = "$the_cow = " + "(" * 10_000 + "'x'" + ")" * 10_000 + ";\n"
     with pytest.raises(CowFileError, match="nested parentheses"):

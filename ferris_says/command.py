@@ -7,6 +7,7 @@ words): click costs more to import than Python does to start, so plain words nev
 from __future__ import annotations
 
 import sys
+from typing import Any, Callable
 
 import click
 
@@ -185,7 +186,7 @@ def complete_character(
     return [CompletionItem(name) for name in looks.all_names() if name.startswith(incomplete)]
 
 
-def mode_flags(function):
+def mode_flags(function: Callable[..., Any]) -> Callable[..., Any]:
     """cowsay's one-letter mode flags: -b -d -g -p -s -t -y (each --mode NAME)."""
     for letter, name in reversed(looks.MODE_LETTERS.items()):
         function = click.option(f"-{letter}", f"mode_{name}", is_flag=True, help=f"--mode {name}.")(

@@ -3,13 +3,15 @@ attributes (checked at load) and the Pipes extras, with the drawn character and 
 materialization's metadata."""
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
 from command import CLEAN_ENV, FERRIS
 from dagster_events import materialization
-from test_component import error_chain, markdown_picture, materialize, project  # noqa: F401
+from test_component import Project, error_chain, markdown_picture, materialize
 from test_cowsay_oracle import ORACLE_ENV
 
 from ferris_says.dagster import FerrisSaysComponent
@@ -26,13 +28,18 @@ CHECKS = ("ferris_should_say_something", "ferris_should_speak_3_words")
 
 
 @pytest.fixture(scope="module")
-def instance():
+def instance() -> Iterator[dg.DagsterInstance]:
     with dg.DagsterInstance.ephemeral() as instance:
         yield instance
 
 
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    return Project(tmp_path / "project", monkeypatch)
+
+
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch, tmp_path):
+def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES", "COWPATH", "FERRIS_SAYS_SEED"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)  # no ./fake_temp/
@@ -59,7 +66,9 @@ def cowthink(options: list[str], words: str) -> str:
 # ---- the component's attributes ---------------------------------------------------------------
 
 
-def test_yaml_attributes_draw_what_cowthink_draws(instance, project):  # noqa: F811
+def test_yaml_attributes_draw_what_cowthink_draws(
+    instance: dg.DagsterInstance, project: Project
+) -> None:
     project.add(
         "cow",
         "asset_key: cow\n"
@@ -76,7 +85,7 @@ def test_yaml_attributes_draw_what_cowthink_draws(instance, project):  # noqa: F
     assert mat.metadata["mode"].value == "stoned"
 
 
-def test_ferris_thinks_with_eyes_from_python(instance):
+def test_ferris_thinks_with_eyes_from_python(instance: dg.DagsterInstance) -> None:
     component = FerrisSaysComponent(
         asset_key="thinking", words="-e is a word", think=True, eyes="-x"
     )
@@ -110,7 +119,9 @@ def hostile_cow(folder: Path) -> Path:
         ("think: maybe\n", "attributes.think", "think must be true or false"),
     ],
 )
-def test_bad_look_attributes_fail_at_load(project, tmp_path, attributes, attribute, says):  # noqa: F811
+def test_bad_look_attributes_fail_at_load(
+    project: Project, tmp_path: Path, attributes: str, attribute: str, says: str
+) -> None:
     attributes = attributes.replace("HOSTILE", str(hostile_cow(tmp_path)))
     path = project.add("bad", "words: hi\n" + attributes)
     with pytest.raises(Exception) as info:
@@ -122,7 +133,7 @@ def test_bad_look_attributes_fail_at_load(project, tmp_path, attributes, attribu
     assert not (tmp_path / "ran").exists()
 
 
-def test_bad_attributes_from_python_fail_too(tmp_path):
+def test_bad_attributes_from_python_fail_too(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown mode"):
         FerrisSaysComponent(words="hi", mode="sleepy")
     with pytest.raises(ValueError, match=r"evil\.cow:2: "):
@@ -134,9 +145,11 @@ def test_bad_attributes_from_python_fail_too(tmp_path):
 # ---- the Pipes extras ---------------------------------------------------------------------------
 
 
-def extras_asset(args: list[str], extras: dict):
+def extras_asset(args: list[str], extras: dict[str, Any]) -> dg.AssetsDefinition:
     @dg.asset(name="ferris", check_specs=[dg.AssetCheckSpec(c, asset="ferris") for c in CHECKS])
-    def _asset(context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient):
+    def _asset(
+        context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient
+    ) -> dg.MaterializeResult[Any]:
         return pipes.run(
             command=[FERRIS, "--color", "never", *args], context=context, extras=extras
         ).get_materialize_result()
@@ -144,7 +157,9 @@ def extras_asset(args: list[str], extras: dict):
     return _asset
 
 
-def run_extras(instance, args: list[str], extras: dict, **kwargs):
+def run_extras(
+    instance: dg.DagsterInstance, args: list[str], extras: dict[str, Any], **kwargs: Any
+) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [extras_asset(args, extras)],
         instance=instance,
@@ -153,7 +168,7 @@ def run_extras(instance, args: list[str], extras: dict, **kwargs):
     )
 
 
-def test_extras_choose_the_look(instance):
+def test_extras_choose_the_look(instance: dg.DagsterInstance) -> None:
     extras = {
         "words": "through the extras",
         "character": DEFAULT_COW,
@@ -169,7 +184,7 @@ def test_extras_choose_the_look(instance):
     assert mat.metadata["mode"].value == "dead"
 
 
-def test_the_command_line_wins_over_the_extras(instance):
+def test_the_command_line_wins_over_the_extras(instance: dg.DagsterInstance) -> None:
     # Plain words (the plain path) with extras: the extras still set the look; options win.
     extras = {"character": "clippy", "mode": "borg", "eyes": "^^"}
     mat = materialization(run_extras(instance, ["-e", "xy", "plain words here"], extras))
@@ -192,14 +207,16 @@ def test_the_command_line_wins_over_the_extras(instance):
         ({"character": "tux", "eyes": "^^"}, "tux has no place for eyes"),
     ],
 )
-def test_bad_extras_fail_the_run_with_one_line(instance, extras, says):
+def test_bad_extras_fail_the_run_with_one_line(
+    instance: dg.DagsterInstance, extras: dict[str, Any], says: str
+) -> None:
     result = run_extras(instance, ["hi"], extras, raise_on_error=False)
     assert not result.success
     # The command's one-line error reaches Dagster through Pipes' `closed`.
-    errors = [
-        entry.dagster_event.event_specific_data.error.message
-        for entry in instance.all_logs(result.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
-        if "closed with exception" in (entry.dagster_event.message or "")
-    ]
+    errors = []
+    for entry in instance.all_logs(result.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        event: Any = entry.dagster_event
+        if "closed with exception" in (event.message or ""):
+            errors.append(event.event_specific_data.error.message)
     assert len(errors) == 1
     assert says in errors[0] and "\n" not in errors[0].strip()

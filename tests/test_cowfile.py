@@ -66,8 +66,13 @@ def cowsay_cow(path: Path, eyes: str, tongue: str, think: bool = False) -> str:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opening=opening, text=body, eyes=face, tongue=face, think=st.booleans())
 def test_random_bodies_draw_as_perl_draws_them(
-    tmp_path_factory, opening, text, eyes, tongue, think
-):
+    tmp_path_factory: pytest.TempPathFactory,
+    opening: str,
+    text: str,
+    eyes: str,
+    tongue: str,
+    think: bool,
+) -> None:
     path = tmp_path_factory.mktemp("cow") / "random.cow"
     path.write_text(f"## a random cow\n{opening}\n{text}EOC\n", encoding="utf-8")
     ours = load_cow_file(str(path)).draw("o" if think else "\\", eyes[:2], tongue[:2])
@@ -76,13 +81,15 @@ def test_random_bodies_draw_as_perl_draws_them(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=body)
-def test_single_quoted_heredocs_are_literal_as_in_perl(tmp_path_factory, text):
+def test_single_quoted_heredocs_are_literal_as_in_perl(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     path = tmp_path_factory.mktemp("cow") / "literal.cow"
     path.write_text(f"$the_cow = <<'EOC';\n{text}EOC\n", encoding="utf-8")
     assert load_cow_file(str(path)).draw("\\", "oo", "  ") == cowsay_cow(path, "oo", "  ")
 
 
-def test_three_eyes_chop_and_repeat_follow_perl(tmp_path):
+def test_three_eyes_chop_and_repeat_follow_perl(tmp_path: Path) -> None:
     # The one Debian file with statements besides $the_cow, over eyes of every length.
     cow = Path("/usr/share/cowsay/cows/three-eyes.cow")
     for eyes in ["", "a", "ab", "é€"]:
@@ -124,13 +131,15 @@ def cow_lines(cow: Path) -> tuple[list[str], int, int]:
     """The file's lines, the index of the `<<` line and of its terminator."""
     lines = cow.read_text(encoding="utf-8").split("\n")
     start = next(i for i, line in enumerate(lines) if "<<" in line)
-    tag = re.search(r"<<\"?(\w+)", lines[start]).group(1)
+    opening = re.search(r"<<\"?(\w+)", lines[start])
+    assert opening is not None
+    tag = opening.group(1)
     end = next(i for i in range(start + 1, len(lines)) if lines[i] == tag)
     return lines, start, end
 
 
 @st.composite
-def hostile_file(draw, marker: str) -> tuple[str, int]:
+def hostile_file(draw: st.DrawFn, marker: str) -> tuple[str, int]:
     """A Debian cow with one payload in it, and the (1-based) line the payload is on."""
     lines, start, end = cow_lines(draw(st.sampled_from(debian_cows())))
     if draw(st.booleans()):
@@ -150,7 +159,9 @@ def hostile_file(draw, marker: str) -> tuple[str, int]:
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_hostile_files_are_refused_at_their_line_without_running(tmp_path_factory, data):
+def test_hostile_files_are_refused_at_their_line_without_running(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     folder = tmp_path_factory.mktemp("hostile")
     marker = folder / "ran"
     source, line = data.draw(hostile_file(str(marker)))
@@ -164,7 +175,9 @@ def test_hostile_files_are_refused_at_their_line_without_running(tmp_path_factor
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_the_command_refuses_hostile_files_in_one_line_exit_2(tmp_path_factory, data):
+def test_the_command_refuses_hostile_files_in_one_line_exit_2(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     folder = tmp_path_factory.mktemp("hostile")
     marker = folder / "ran"
     source, line = data.draw(hostile_file(str(marker)))
@@ -190,7 +203,7 @@ def test_the_command_refuses_hostile_files_in_one_line_exit_2(tmp_path_factory, 
 @pytest.mark.parametrize(
     "payload, inside", [(STATEMENTS[0], False), (INTERPOLATIONS[0], True), (STATEMENTS[8], False)]
 )
-def test_control_perl_does_run_the_payloads(tmp_path, payload, inside):
+def test_control_perl_does_run_the_payloads(tmp_path: Path, payload: str, inside: bool) -> None:
     # The payloads are live: Perl's cowsay runs them (so the tests above can fail).
     marker = tmp_path / "ran"
     lines, start, _ = cow_lines(Path("/usr/share/cowsay/cows/default.cow"))
@@ -233,7 +246,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("source", REFUSED.values(), ids=REFUSED.keys())
-def test_outside_the_subset_is_one_line_naming_file_and_line(source):
+def test_outside_the_subset_is_one_line_naming_file_and_line(source: str) -> None:
     with pytest.raises(CowFileError) as caught:
         parse_cow(source, "odd.cow")
     message = str(caught.value)
@@ -241,13 +254,13 @@ def test_outside_the_subset_is_one_line_naming_file_and_line(source):
     assert int(message.split(":")[1]) <= source.count("\n") + 1
 
 
-def test_the_line_is_the_line_of_the_fault():
+def test_the_line_is_the_line_of_the_fault() -> None:
     source = "# one\n# two\n$the_cow = <<EOC;\nfine\nfine $eyes\nbad $version here\nEOC\n"
     with pytest.raises(CowFileError, match=r"^odd\.cow:6: "):
         parse_cow(source, "odd.cow")
 
 
-def test_values_cannot_grow_without_bound():
+def test_values_cannot_grow_without_bound() -> None:
     source = '$a = "xxxxxxxxxx" x 999999999;\n$the_cow = $a;\n'
     with pytest.raises(CowFileError, match=r"^big\.cow:1: .*grows beyond"):
         parse_cow(source, "big.cow").draw("\\", "oo", "  ")
@@ -256,7 +269,7 @@ def test_values_cannot_grow_without_bound():
         parse_cow(doubling, "big.cow").draw("\\", "oo", "  ")
 
 
-def test_parentheses_nest_boundedly_not_to_the_stack():
+def test_parentheses_nest_boundedly_not_to_the_stack() -> None:
     deep = "$the_cow = " + "(" * 10_000 + "'x'" + ")" * 10_000 + ";\n"
     with pytest.raises(CowFileError, match="nested parentheses"):
         parse_cow(deep, "deep.cow")
@@ -270,7 +283,7 @@ perlish = st.lists(
 
 @settings(max_examples=500, deadline=None)
 @given(prefix=st.sampled_from(["", "$the_cow = <<EOC;\n", "$the_cow = "]), text=perlish)
-def test_any_text_parses_or_is_one_line_error(prefix, text):
+def test_any_text_parses_or_is_one_line_error(prefix: str, text: str) -> None:
     # Never another exception (IndexError, RecursionError, ...), whatever the file holds.
     try:
         cow = parse_cow(prefix + text, "fuzz.cow")
@@ -281,7 +294,7 @@ def test_any_text_parses_or_is_one_line_error(prefix, text):
         assert isinstance(drawn, str)
 
 
-def test_what_the_subset_takes_besides_debians_files():
+def test_what_the_subset_takes_besides_debians_files() -> None:
     source = (
         "# comments, blank lines, several statements, strings and concatenation\n"
         "\n"
@@ -293,7 +306,7 @@ def test_what_the_subset_takes_besides_debians_files():
     assert parse_cow(source, "ok.cow").draw("o", "^^", "  ") == "  o\n   o @home $5\n(^^)\n"
 
 
-def test_crlf_lines_do_not_end_a_heredoc_as_perl_would_not():
+def test_crlf_lines_do_not_end_a_heredoc_as_perl_would_not() -> None:
     with pytest.raises(CowFileError, match="no line 'EOC'"):
         parse_cow("$the_cow = <<EOC;\r\nhi\r\nEOC\r\n", "dos.cow")
 
@@ -309,7 +322,7 @@ def run_character(path: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-def test_unreadable_character_files_are_one_line_exit_2(tmp_path):
+def test_unreadable_character_files_are_one_line_exit_2(tmp_path: Path) -> None:
     (tmp_path / "latin1.cow").write_bytes(b"# caf\xe9\n$the_cow = 'x';\n")
     (tmp_path / "big.cow").write_bytes(b"#" * (MAX_COW_CHARS + 10))
     import os
@@ -330,7 +343,7 @@ def test_unreadable_character_files_are_one_line_exit_2(tmp_path):
         assert stderr.count("\n") == 1 and expected in stderr, stderr
 
 
-def test_a_name_with_cow_suffix_is_looked_up_not_read_from_here(tmp_path):
+def test_a_name_with_cow_suffix_is_looked_up_not_read_from_here(tmp_path: Path) -> None:
     # As in cowsay, a value without a / is a name: ./here.cow is not read by `-c here.cow`.
     (tmp_path / "here.cow").write_text("$the_cow = 'x';\n", encoding="utf-8")
     done = run_character("here.cow", tmp_path)
@@ -340,5 +353,5 @@ def test_a_name_with_cow_suffix_is_looked_up_not_read_from_here(tmp_path):
 
 
 @pytest.mark.parametrize("cow", debian_cows(), ids=lambda path: path.stem)
-def test_every_debian_file_parses(cow):
+def test_every_debian_file_parses(cow: Path) -> None:
     assert load_cow_file(str(cow)).draw("\\", "oo", "  ")

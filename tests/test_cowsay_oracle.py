@@ -72,21 +72,19 @@ def drawn(look: looks.Look, words: str) -> bytes:
 @pytest.mark.parametrize("think", [False, True], ids=["say", "think"])
 @pytest.mark.parametrize("mode", [None, *looks.MODES])
 @pytest.mark.parametrize("cow", debian_cows(), ids=lambda path: path.stem)
-def test_every_debian_cow_in_every_mode(cow, mode, think):
+def test_every_debian_cow_in_every_mode(cow: Path, mode: str | None, think: bool) -> None:
     look = looks.Look(character=str(cow), think=think, mode=mode)
     assert drawn(look, WORDS) == cowsay(cow, WORDS, think, cowsay_options(None, None, mode))
 
 
-def test_the_cast_is_debians_whole_cast():
+def test_the_cast_is_debians_whole_cast() -> None:
     # A new file in a future Debian release must be read too, not skipped.
     names = {path.stem for path in debian_cows()}
     assert {"default", "three-eyes", "calvin", "mech-and-cow", "sheep", "snowman"} <= names
 
 
 # Eyes and tongues of 0 to 3 characters, any Unicode a command line can carry.
-face_text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=3
-)
+face_text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=3)
 # Words neither tool re-wraps: ASCII words, one space apart, under cowsay's 40 columns.
 word = st.text(
     st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?.,'"),
@@ -124,7 +122,15 @@ def ferris_options(
     letter=st.booleans(),
     words=one_line_words,
 )
-def test_the_command_prints_what_cowsay_prints(cow, think, eyes, tongue, mode, letter, words):
+def test_the_command_prints_what_cowsay_prints(
+    cow: Path,
+    think: bool,
+    eyes: str | None,
+    tongue: str | None,
+    mode: str | None,
+    letter: bool,
+    words: str,
+) -> None:
     options = ferris_options(eyes, tongue, mode, letter, think)
     done = subprocess.run(
         [FERRIS, "--color", "never", "--character", str(cow), *options, "--", words],
@@ -140,7 +146,7 @@ def test_the_command_prints_what_cowsay_prints(cow, think, eyes, tongue, mode, l
 
 @settings(max_examples=25, deadline=None)
 @given(cow=st.sampled_from(debian_cows()), words=one_line_words, think=st.booleans())
-def test_names_in_cowpath_draw_as_cowsay_draws_them(cow, words, think):
+def test_names_in_cowpath_draw_as_cowsay_draws_them(cow: Path, words: str, think: bool) -> None:
     env = {**CLEAN_ENV, "COWPATH": f"/nonexistent{os.pathsep}{cow.parent}"}
     program = [FERRIS, "--think"] if think else [FERRIS]
     done = subprocess.run(
@@ -154,7 +160,7 @@ def test_names_in_cowpath_draw_as_cowsay_draws_them(cow, words, think):
     assert done.stdout == cowsay(cow, words, think)
 
 
-def test_ferris_thinks_is_cowthink_for_a_cow_file():
+def test_ferris_thinks_is_cowthink_for_a_cow_file() -> None:
     cow = DEBIAN_COWS / "default.cow"
     thinks = Path(FERRIS).with_name("ferris-thinks")
     done = subprocess.run(

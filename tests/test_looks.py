@@ -24,7 +24,9 @@ DEBIAN_COWS = Path("/usr/share/cowsay/cows")
 THINKS = str(Path(FERRIS).with_name("ferris-thinks"))
 
 
-def ferris(*args: str, env: dict[str, str] | None = None, program: str = FERRIS):
+def ferris(
+    *args: str, env: dict[str, str] | None = None, program: str = FERRIS
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [program, "--color", "never", *args],
         capture_output=True,
@@ -64,7 +66,7 @@ def thought_of(picture: str, bubble_lines_count: int) -> str:
     return "\n".join(lines)
 
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
 
 
 @settings(max_examples=150, deadline=None)
@@ -73,7 +75,9 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
     width=st.none() | st.integers(0, 50),
     name=st.sampled_from(character_names()),
 )
-def test_every_built_in_character_thinks_in_cowthinks_bubble(text, width, name):
+def test_every_built_in_character_thinks_in_cowthinks_bubble(
+    text: str, width: int | None, name: str
+) -> None:
     drawing = looks.draw(looks.Look(character=name, think=True))
     lines = bubble_lines(text, width)
     thought = "".join(iter_bubble(lines, drawing.borders)) + drawing.mascot
@@ -82,7 +86,7 @@ def test_every_built_in_character_thinks_in_cowthinks_bubble(text, width, name):
     assert thought.count("o") > say(text, width, name).count("o")  # the tail did change
 
 
-def test_ferris_thinks_through_both_commands():
+def test_ferris_thinks_through_both_commands() -> None:
     expected = (
         " _______\n( hello )\n -------\n        o\n         o\n" + CRATE_FERRIS.split("\n", 3)[3]
     )
@@ -93,7 +97,7 @@ def test_ferris_thinks_through_both_commands():
     )
 
 
-def test_think_with_say_defaults_unchanged():
+def test_think_with_say_defaults_unchanged() -> None:
     # Without --think, nothing moves: the crate's picture, byte for byte.
     assert ferris("-c", "ferris", "hi").stdout.decode() == say("hi")
     assert ferris("-c", "clippy", "-w", "1", "hi you").stdout.decode() == say("hi you", 1, "clippy")
@@ -102,13 +106,13 @@ def test_think_with_say_defaults_unchanged():
 # ---- eyes and tongues on our own characters -----------------------------------------------------
 
 face_text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\n"), max_size=3
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00\n"), max_size=3
 )
 
 
 @settings(max_examples=40, deadline=None)
 @given(eyes=face_text, name=st.sampled_from(list(BUILTIN_CHARACTERS)), think=st.booleans())
-def test_eyes_go_where_ferris_and_clippy_have_them(eyes, name, think):
+def test_eyes_go_where_ferris_and_clippy_have_them(eyes: str, name: str, think: bool) -> None:
     mascot = looks.draw(looks.Look(character=name, eyes=eyes, think=think)).mascot
     crate = (CRATE_FERRIS if name == "ferris" else CRATE_CLIPPY).split("\n")
     index, _ = faces.EYE_LINES[name]
@@ -123,14 +127,14 @@ def test_eyes_go_where_ferris_and_clippy_have_them(eyes, name, think):
     assert others == [line for i, line in enumerate(crate) if i != index and i > 2]
 
 
-def test_the_crates_eyes_are_the_default_eyes():
+def test_the_crates_eyes_are_the_default_eyes() -> None:
     for name, (index, with_eyes) in faces.EYE_LINES.items():
         own = (CRATE_FERRIS if name == "ferris" else CRATE_CLIPPY).split("\n")[index]
         assert with_eyes(*("oo" if name == "ferris" else "@@")) == own
 
 
 @pytest.mark.parametrize("mode", list(looks.MODES))
-def test_modes_on_ferris_and_clippy(mode):
+def test_modes_on_ferris_and_clippy(mode: str) -> None:
     eyes, _ = looks.MODES[mode]
     done = ferris("--mode", mode, "hi")
     assert done.returncode == 0
@@ -142,23 +146,23 @@ def test_modes_on_ferris_and_clippy(mode):
 
 
 @pytest.mark.parametrize("letter, mode", sorted(looks.MODE_LETTERS.items()))
-def test_each_mode_letter_is_its_mode(letter, mode):
+def test_each_mode_letter_is_its_mode(letter: str, mode: str) -> None:
     assert ferris(f"-{letter}", "hi").stdout == ferris("--mode", mode, "hi").stdout
 
 
 @pytest.mark.parametrize("name", list(BUILTIN_CHARACTERS) + ["tux", "cow"])
-def test_a_tongue_where_there_is_no_tongue_is_refused(name):
+def test_a_tongue_where_there_is_no_tongue_is_refused(name: str) -> None:
     line = one_error_line(ferris("-c", name, "-T", "U ", "hi"))
     assert f"{name} has no tongue" in line
 
 
 @pytest.mark.parametrize("option", [["-e", "^^"], ["--mode", "dead"], ["-b"]])
-def test_eyes_on_a_drawn_in_face_are_refused(option):
+def test_eyes_on_a_drawn_in_face_are_refused(option: list[str]) -> None:
     line = one_error_line(ferris("-c", "tux", *option, "hi"))
     assert "tux has no place for eyes" in line
 
 
-def test_a_modes_tongue_is_left_out_where_there_is_none():
+def test_a_modes_tongue_is_left_out_where_there_is_none() -> None:
     # dead draws xx and a tongue; Ferris has eyes but no tongue: the eyes show the mode.
     assert "/  x x  \\" in ferris("-d", "hi").stdout.decode()
 
@@ -173,7 +177,9 @@ mode_form = st.sampled_from(
 
 @settings(max_examples=30, deadline=None)
 @given(first=mode_form, second=mode_form)
-def test_two_different_modes_are_a_usage_error(first, second):
+def test_two_different_modes_are_a_usage_error(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
     done = ferris(first[0], second[0], "hi")
     if first[1] == second[1]:
         assert done.returncode == 0
@@ -181,16 +187,16 @@ def test_two_different_modes_are_a_usage_error(first, second):
         assert "choose one mode" in one_error_line(done)
 
 
-def test_random_with_a_character_is_a_usage_error():
+def test_random_with_a_character_is_a_usage_error() -> None:
     assert "--random or --character" in one_error_line(ferris("-r", "-c", "tux", "hi"))
 
 
-def test_unknown_mode_lists_the_modes():
+def test_unknown_mode_lists_the_modes() -> None:
     line = one_error_line(ferris("--mode", "sleepy", "hi"))
     assert all(mode in line for mode in looks.MODES)
 
 
-def test_w_is_still_width_and_f_still_files():
+def test_w_is_still_width_and_f_still_files() -> None:
     assert ferris("-w", "1", "a b").stdout.decode() == say("a b", 1)
 
 
@@ -209,7 +215,7 @@ def cowpath(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
-def test_cowpath_order_and_precedence(tmp_path):
+def test_cowpath_order_and_precedence(tmp_path: Path) -> None:
     first, second = cowpath(tmp_path)
     env = {"COWPATH": f"{first}:{tmp_path / 'missing'}::{second}"}
     assert ferris("-c", "bird", "x", env=env).stdout.endswith(b" ---\n \\ first bird\n")
@@ -222,7 +228,7 @@ def test_cowpath_order_and_precedence(tmp_path):
     assert listed == ["ferris", "clippy", "bird", "tux", *[n for n in cast if n != "tux"]]
 
 
-def test_without_cowpath_the_list_is_unchanged():
+def test_without_cowpath_the_list_is_unchanged() -> None:
     listed = ferris("--list-characters").stdout.decode()
     assert listed == "".join(f"{name}\n" for name in character_names())
 
@@ -230,19 +236,19 @@ def test_without_cowpath_the_list_is_unchanged():
 @settings(max_examples=15, deadline=None)
 @given(
     seed=st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
         min_size=1,
         max_size=8,
     )
 )
-def test_random_is_repeatable_with_a_seed(seed):
+def test_random_is_repeatable_with_a_seed(seed: str) -> None:
     env = {"FERRIS_SAYS_SEED": seed, "COWPATH": str(DEBIAN_COWS)}
     first = ferris("-r", "hi", env=env)
     assert first.returncode == 0
     assert ferris("--random", "hi", env=env).stdout == first.stdout
 
 
-def test_random_reaches_every_kind_of_character():
+def test_random_reaches_every_kind_of_character() -> None:
     env = {"COWPATH": str(DEBIAN_COWS)}
     seen = {
         ferris("-r", "-v", "hi", env={**env, "FERRIS_SAYS_SEED": str(seed)}).stderr
@@ -251,7 +257,7 @@ def test_random_reaches_every_kind_of_character():
     assert len(seen) > 3  # not always the same one
 
 
-def test_random_picks_only_characters_that_can_wear_the_tongue(tmp_path):
+def test_random_picks_only_characters_that_can_wear_the_tongue(tmp_path: Path) -> None:
     first, _ = cowpath(tmp_path)
     for seed in range(8):
         env = {"COWPATH": str(first), "FERRIS_SAYS_SEED": str(seed)}
@@ -280,7 +286,7 @@ def complete(words: str, env: dict[str, str] | None = None) -> list[str]:
     return done.stdout.decode().split()
 
 
-def test_character_completion_includes_builtin_and_cowpath_names(tmp_path):
+def test_character_completion_includes_builtin_and_cowpath_names(tmp_path: Path) -> None:
     first, second = cowpath(tmp_path)
     env = {"COWPATH": f"{first}:{second}"}
     names = [item.split(",", 1)[1] for item in complete("ferris-says -c ", env)]
@@ -289,7 +295,7 @@ def test_character_completion_includes_builtin_and_cowpath_names(tmp_path):
     assert complete("ferris-says -c ./some", env) == ["file,./some"]
 
 
-def test_mode_completion_offers_the_modes():
+def test_mode_completion_offers_the_modes() -> None:
     assert complete("ferris-says --mode ") == [f"plain,{mode}" for mode in looks.MODES]
     assert complete("ferris-says --mode st") == ["plain,stoned"]
 
@@ -297,7 +303,7 @@ def test_mode_completion_offers_the_modes():
 # ---- the plain path stays light -----------------------------------------------------------------
 
 
-def test_plain_words_load_none_of_the_cowsay_parity_modules(tmp_path):
+def test_plain_words_load_none_of_the_cowsay_parity_modules(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from ferris_says.cli import main\n"

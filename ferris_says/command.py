@@ -320,7 +320,7 @@ def cli(
             random=random_character,
         )
     )
-    character = character or characters.DEFAULT_CHARACTER
+    character = characters.DEFAULT_CHARACTER if character is None else character
     code = run(words, files, width, character, color, asset_key, verbose, look)
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

@@ -225,7 +225,10 @@ def pick_random(look: Look) -> str:
 def draw(look: Look) -> Drawing:
     """The text after the bubble and the bubble's edges for `look`."""
     checked_look(look)
-    name = pick_random(look) if look.random else look.character or characters.DEFAULT_CHARACTER
+    if look.random:
+        name = pick_random(look)
+    else:
+        name = characters.DEFAULT_CHARACTER if look.character is None else look.character
     borders = THINK_BORDERS if look.think else SAY_BORDERS
     eyes, tongue = face(look)
     cow = cow_file_for(name)

@@ -191,6 +191,10 @@ def test_random_with_a_character_is_a_usage_error() -> None:
     assert "--random or --character" in one_error_line(ferris("-r", "-c", "tux", "hi"))
 
 
+def test_an_empty_character_is_nobody_not_ferris() -> None:
+    assert "unknown character ''" in one_error_line(ferris("-c", "", "hi"))
+
+
 def test_unknown_mode_lists_the_modes() -> None:
     line = one_error_line(ferris("--mode", "sleepy", "hi"))
     assert all(mode in line for mode in looks.MODES)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from ferris_says import characters, streams
 from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
@@ -23,6 +22,9 @@ from ferris_says.errors import (
 )
 from ferris_says.pipes import pipes_session
 
+# Not `from typing import TYPE_CHECKING`: importing typing would cost the plain-words path's
+# cold start; type checkers take this name as true all the same.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ferris_says.looks import Look
 

@@ -1,8 +1,8 @@
 """cowsay's ``.cow`` files, read by a parser that never runs anything.
 
-A ``.cow`` file is Perl that cowsay runs with ``do FILE``; here it is only read. The subset is
-what the files Debian's cowsay 3.03 ships use (every one of them parses and draws as cowsay draws
-it, see tests/test_cowfile.py). The reader is cowfile_parser, the parsed form cowfile_syntax:
+A ``.cow`` file is Perl that cowsay runs with ``do FILE``; here it is only read (by
+cowfile_parser, into cowfile_syntax's parsed form). The subset is what the files Debian's cowsay
+3.03 ships use; every one of them parses and draws as cowsay draws it (tests/test_cowfile.py):
 
 * comments (``#`` to the end of a line) and blank lines;
 * ``$the_cow = <<EOC;`` with ``<<EOC``, ``<<"EOC"`` (interpolated) or ``<<'EOC'`` (literal), the

@@ -45,6 +45,13 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
+# Debian's Perl cowsay 3.03: the oracle the .cow tests compare ferris-says with.
+COWSAY := /usr/games/cowsay
+APT_LOCKED := apt-get -o DPkg::Lock::Timeout=900
+$(COWSAY):
+	$(APT_LOCKED) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_LOCKED) install -y -qq cowsay
+
+
 # The shells whose completion the docs' examples run (bash is Debian's own), and man, which
 # reads the generated manual page in the tests.
 DOCS_TOOLS := /usr/bin/zsh /usr/bin/fish /usr/bin/man
@@ -52,7 +59,7 @@ $(DOCS_TOOLS):
 	apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish man-db
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(DOCS_TOOLS)
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(COWSAY) $(DOCS_TOOLS)
 	$(BIN)/python -m pytest -q
 
 # ---- documentation ---------------------------------------------------------------------------

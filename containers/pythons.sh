@@ -10,6 +10,7 @@
 # the host's Debian unicode-data (LineBreak.txt, which one test reads) is mounted read-only, and
 # tools/ (the table generators the table tests run). tests/test_project.py checks the source
 # tree itself (the wheel it builds, the changelog) and runs on the host only.
+# The .cow tests compare with Debian's Perl cowsay, which lives on the host: they stay there.
 #
 # Every suite runs even when one fails; the exit status is 1 when any failed.
 set -u
@@ -49,7 +50,9 @@ for suite in "$@"; do
                 cp -R /project /tmp/project && cd /tmp/project &&
                 exec /opt/venv/bin/python -m pytest -q -rs -p no:cacheprovider \
                     --ignore=tests/test_dagster.py --ignore=tests/test_component.py \
-                    --ignore=tests/test_container.py --ignore=tests/test_project.py' ||
+                    --ignore=tests/test_container.py --ignore=tests/test_project.py \
+                    --ignore=tests/test_component_looks.py \
+                    --ignore=tests/test_cowsay_oracle.py --ignore=tests/test_cowfile.py' ||
             status=$?
     fi
     seconds=$(($(date +%s) - start))

@@ -34,6 +34,12 @@ _SINGLE = ("< ", " >\n")
 _FIRST = ("/ ", " \\\n")
 _MIDDLE = ("| ", " |\n")
 _LAST = ("\\ ", " /\n")
+#: A line's (left edge, right edge) when alone, first, in the middle, last.
+Borders = tuple[tuple[str, str], tuple[str, str], tuple[str, str], tuple[str, str]]
+#: The edges of a one-line bubble, then a first, middle and last line: the crate's speech.
+SAY_BORDERS: Borders = (_SINGLE, _FIRST, _MIDDLE, _LAST)
+#: cowthink's thought bubble: `( )` on every line.
+THINK_BORDERS: Borders = (("( ", " )\n"),) * 4
 
 
 def merge_whitespace(text: str) -> str:
@@ -90,22 +96,24 @@ def bubble_lines(text: str, width: int | None = None) -> list[str]:
     return _rust_lines(fill(merged, width))
 
 
-def iter_bubble(lines: list[str]) -> Iterator[str]:
+def iter_bubble(lines: list[str], borders: Borders = SAY_BORDERS) -> Iterator[str]:
     """The bubble around `lines`, a piece at a time: the top border, each padded line, the
-    bottom border (with no newline after it, as the crate writes it)."""
+    bottom border (with no newline after it, as the crate writes it). `borders`: the edges
+    of a line alone, first, in the middle and last (SAY_BORDERS or THINK_BORDERS)."""
+    single, first, middle, final = borders
     widths = [padding_width(line) for line in lines]
     inner = max(widths, default=0)
     yield " " + "_" * (inner + 2) + "\n"
     last = len(lines) - 1
     for index, (line, line_width) in enumerate(zip(lines, widths)):
         if last == 0:
-            left, right = _SINGLE
+            left, right = single
         elif index == 0:
-            left, right = _FIRST
+            left, right = first
         elif index == last:
-            left, right = _LAST
+            left, right = final
         else:
-            left, right = _MIDDLE
+            left, right = middle
         yield left + line + " " * (inner - line_width) + right
     yield " " + "-" * (inner + 2)
 

@@ -8,11 +8,17 @@ words, `-` alone and no words at all (stdin) go to `speak.run` with the defaults
 
 from __future__ import annotations
 
+import os  # loaded by Python's start-up already
 import sys
 
 from ferris_says.errors import EXIT_SIGINT
 from ferris_says.speak import run
 from ferris_says.streams import report_error
+
+
+#: click's shell-completion request: the shell runs the command with no words and this set, and
+#: only click can answer it.
+COMPLETE_VAR = "_FERRIS_SAYS_COMPLETE"
 
 
 def _plain_words(args: list[str]) -> bool:
@@ -25,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        if _plain_words(args):
+        if _plain_words(args) and COMPLETE_VAR not in os.environ:
             return run(words=args)
         from ferris_says.command import cli  # the slow path starts here: click
 
@@ -33,6 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while click is imported or parses: still one line
         report_error("interrupted by SIGINT")
         return EXIT_SIGINT
+
+
+#: What `ferris-thinks` adds in front of its arguments: it is `ferris-says --think`, as
+#: cowthink is cowsay with a thought bubble. It always goes through click.
+THINK_OPTION = "--think"
+
+
+def think_main(argv: list[str] | None = None) -> int:
+    """Console-script entry point of `ferris-thinks`."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    return main([THINK_OPTION, *args])
 
 
 if __name__ == "__main__":  # pragma: no cover

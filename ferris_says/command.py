@@ -7,12 +7,12 @@ words): click costs more to import than Python does to start, so plain words nev
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ferris_says import __version__, characters
+from ferris_says import __version__, characters, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
 from ferris_says.errors import (
@@ -32,7 +32,13 @@ from ferris_says.pipes.bootstrap import (
     PipesBootstrap,
 )
 from ferris_says.speak import run
-from ferris_says.streams import PROG, report_error, silence_stdout, write_stdout
+from ferris_says.streams import (
+    PROG,
+    check_utf8_argument,
+    report_error,
+    silence_stdout,
+    write_stdout,
+)
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -54,6 +60,8 @@ Examples:
   ferris-says --files notes.txt --files todo.txt
   ferris-says --character clippy -- --words that look like options
   ferris-says --list-characters
+  ferris-says --think -e '^^' "cowthink's bubble, Ferris's eyes"
+  ferris-says --character ./my.cow --mode dead "a .cow file, read, never run"
   ferris-says --color always "in Rust orange" | less -R
 """
 
@@ -72,6 +80,10 @@ Environment:
   NO_COLOR      non-empty: no colour with --color auto (no-color.org)
   FORCE_COLOR   non-empty: colour with --color auto even off a terminal
                 (force-color.org); NO_COLOR wins over it
+  COWPATH       colon-separated directories of .cow files, searched for
+                --character NAME after ferris and clippy (unset: none)
+  FERRIS_SAYS_SEED
+                makes --random pick the same character each time
   DAGSTER_PIPES_CONTEXT, DAGSTER_PIPES_MESSAGES
                 set by Dagster; absent ones fall back to ./fake_temp/
                 (--dagster-pipes-context/-messages win over them)
@@ -189,9 +201,29 @@ def complete_file_names(
 def list_characters(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    names = characters.character_names()
+    names = looks.all_names()
     write_stdout("".join(f"{name}\n" for name in names))
     ctx.exit(EXIT_OK)
+
+
+def complete_character(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """`-c <TAB>`: our names, COWPATH's and the cowsay package's; a path completes as a file."""
+    from click.shell_completion import CompletionItem
+
+    if looks.is_path(incomplete):
+        return [CompletionItem(incomplete, type="file")]
+    return [CompletionItem(name) for name in looks.all_names() if name.startswith(incomplete)]
+
+
+def mode_flags(function: Callable[..., Any]) -> Callable[..., Any]:
+    """cowsay's one-letter mode flags: -b -d -g -p -s -t -y (each --mode NAME)."""
+    for letter, name in reversed(looks.MODE_LETTERS.items()):
+        function = click.option(f"-{letter}", f"mode_{name}", is_flag=True, help=f"--mode {name}.")(
+            function
+        )
+    return function
 
 
 @click.command(
@@ -224,10 +256,38 @@ def list_characters(ctx: click.Context, _param: click.Parameter, value: bool) ->
 @click.option(
     "--character",
     "-c",
-    default=characters.DEFAULT_CHARACTER,
-    show_default=True,
-    metavar="NAME",
-    help="Who speaks: ferris, clippy, or any cowsay character (see --list-characters).",
+    default=None,
+    metavar="NAME|PATH",
+    shell_complete=complete_character,
+    help="Who speaks: ferris (the default), clippy, a .cow file in COWPATH, any cowsay "
+    "character (see --list-characters), or a path to a .cow file (holding a /).",
+)
+@click.option(
+    "--think",
+    is_flag=True,
+    help="Think instead of saying: cowthink's ( ) bubble and o tail.",
+)
+@click.option("--eyes", "-e", metavar="EYES", default=None, help="Eyes (the first two characters).")
+@click.option(
+    "--tongue",
+    "-T",
+    metavar="TONGUE",
+    default=None,
+    help="Tongue (the first two characters), for characters that have one.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(list(looks.MODES)),
+    multiple=True,  # so that two different ones are refused, not the last one taken
+    help="cowsay's faces; the mode's eyes (and tongue) win over -e and -T, as in cowsay.",
+)
+@mode_flags
+@click.option(
+    "--random",
+    "-r",
+    "random_character",
+    is_flag=True,
+    help="A random character (one that has a place for the eyes and tongue asked for).",
 )
 @click.option(
     "--list-characters",
@@ -290,15 +350,38 @@ def cli(
     words: tuple[str, ...],
     files: tuple[str, ...],
     width: int | None,
-    character: str,
+    character: str | None,
+    think: bool,
+    eyes: str | None,
+    tongue: str | None,
+    mode: tuple[str, ...],
+    random_character: bool,
     color: str,
     asset_key: str | None,
     pipes_context: str | None,
     pipes_messages: str | None,
     pipes_store: str | None,
     verbose: bool,
+    **mode_letters: bool,
 ) -> None:
+    for option in (eyes, tongue, character):
+        if option is not None:
+            check_utf8_argument(option)
+    chosen = [*mode, *(name for name in looks.MODES if mode_letters.get(f"mode_{name}"))]
+    look = looks.checked_look(
+        looks.Look(
+            character=character,
+            think=think,
+            eyes=eyes,
+            tongue=tongue,
+            mode=looks.choose_mode(None, chosen),
+            random=random_character,
+        )
+    )
+    character = characters.DEFAULT_CHARACTER if character is None else character
     bootstrap = PipesBootstrap(pipes_context, pipes_messages, pipes_store)
-    code = run(words, files, width, character, color, asset_key, verbose, bootstrap)
+    code = run(
+        words, files, width, character, color, asset_key, verbose, bootstrap=bootstrap, look=look
+    )
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

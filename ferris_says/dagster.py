@@ -17,7 +17,8 @@ import dagster as dg
 from pydantic import BaseModel, Field, field_validator
 
 from ferris_says.bubble import MAX_WIDTH
-from ferris_says.characters import DEFAULT_CHARACTER, character_names
+from ferris_says.characters import DEFAULT_CHARACTER
+from ferris_says.dagster_looks import LookAttributes, check_character
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
 __all__ = ["FerrisSaysComponent"]
@@ -60,16 +61,6 @@ def _resolve_width(context: dg.ResolutionContext, width: Any) -> Any:
     if isinstance(width, str):  # still a string once Dagster resolved it: no number
         raise ValueError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {width!r}")
     return width
-
-
-def check_character(name: Optional[str]) -> Optional[str]:
-    """``name`` if ferris-says can draw it, else a ValueError listing the ones it can."""
-    if name is None:
-        return None
-    names = character_names()
-    if name not in names:
-        raise ValueError(f"unknown character {name!r} (choose from: {', '.join(names)})")
-    return name
 
 
 def _resolve_character(context: dg.ResolutionContext, name: Any) -> Any:
@@ -176,7 +167,7 @@ def load(context: dg.ComponentLoadContext) -> {type_name}:
 
 
 @dg.scaffold_with(FerrisSaysScaffolder)
-class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
+class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     """Ferris the crab says your words: an asset materialized by ferris-says through Dagster Pipes.
 
     The asset declares the blog post's two checks, ``ferris_should_say_something`` (ERROR) and
@@ -235,8 +226,8 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
             _resolve_character,
             model_field_type=Optional[str],
             description=(
-                f"Who says it: {DEFAULT_CHARACTER} (unset), clippy, or a cowsay character"
-                " (ferris-says --list-characters)."
+                f"Who says it: {DEFAULT_CHARACTER} (unset), clippy, a cowsay character"
+                " (ferris-says --list-characters), or a .cow file's path (checked at load)."
             ),
             examples=["clippy", "tux"],
         ),
@@ -298,7 +289,7 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
             args += ["--width", str(self.width)]
         if self.character is not None:
             args += ["--character", self.character]
-        return [*args, "--", self.words]
+        return [*args, *self.look_arguments(), "--", self.words]
 
     def local_command(self) -> list[str]:
         """The ferris-says of this environment, found through this Python, not through PATH."""

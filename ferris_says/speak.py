@@ -10,7 +10,7 @@ import os
 import sys
 
 from ferris_says import characters, streams
-from ferris_says.bubble import bubble_lines, default_width, iter_bubble
+from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
 from ferris_says.color import color_decision, paint_mascot
 from ferris_says.errors import (
     EXIT_OK,
@@ -27,6 +27,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    from ferris_says.bubble import Borders
+    from ferris_says.looks import Look
     from ferris_says.pipes.bootstrap import PipesBootstrap
     from ferris_says.pipes.metadata import PictureCopy
     from ferris_says.pipes.session import FerrisPipesSession
@@ -100,6 +102,7 @@ def speak(
     asset_key: str | None,
     verbose: bool,
     bootstrap: PipesBootstrap | None = None,
+    look: Look | None = None,
 ) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
@@ -128,17 +131,30 @@ def speak(
                 )
         if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")
-        mascot = characters.mascot(character)  # an unknown name fails before stdin is read
+        # An unknown name or a bad .cow file fails before stdin is read.
+        if look is None and session is None:
+            mascot, borders = characters.mascot(character), SAY_BORDERS
+        else:
+            # cowsay's options (the click path has loaded looks) or a Dagster run's extras.
+            from ferris_says import looks
+
+            if session is not None and session.context is not None:
+                look = looks.look_with_extras(look, session.context.extras)
+            drawing = looks.draw(look or looks.Look(character=character))
+            mascot, borders = drawing.mascot, drawing.borders
+            if drawing.mode or drawing.character != character:  # what the first line did not say
+                trace(verbose, f"drawn: {drawing.character}, mode {drawing.mode or 'none'}")
         texts = gather_texts(words, files, session, verbose)
         if session is None:
-            draw(texts, width, mascot, colored)
+            draw(texts, width, mascot, colored, borders=borders)
         else:
             from ferris_says.pipes.reports import speak_and_report  # dagster-pipes is loaded
 
             speak_and_report(
                 session,
                 "\n".join(texts),
-                lambda copy: draw(texts, width, mascot, colored, copy),
+                lambda copy: draw(texts, width, mascot, colored, copy, borders),
+                drawn={"character": drawing.character, "mode": drawing.mode or "none"},
             )
 
 
@@ -148,6 +164,7 @@ def draw(
     mascot: str,
     colored: bool,
     copy: PictureCopy | None = None,
+    borders: Borders = SAY_BORDERS,
 ) -> None:
     """Stream one picture per text to stdout; `copy`, if given, sees every uncoloured piece.
 
@@ -159,7 +176,7 @@ def draw(
 
     def pieces() -> Iterator[str]:
         for lines in wrapped:
-            for piece in iter_bubble(lines):
+            for piece in iter_bubble(lines, borders):
                 if copy is not None:
                     copy.add(piece)
                 yield piece
@@ -192,12 +209,14 @@ def run(
     asset_key: str | None = None,
     verbose: bool = False,
     bootstrap: PipesBootstrap | None = None,
+    look: Look | None = None,
 ) -> int:
     """Say the words; report any failure as one line on stderr; return the exit status.
 
-    ``bootstrap``: the Pipes params and store given on the command line, if any."""
+    ``bootstrap``: the Pipes params and store given on the command line, if any; ``look`` (a
+    looks.Look) carries cowsay's options: think, eyes, tongue, mode, random."""
     try:
-        speak(words, files, width, character, color, asset_key, verbose, bootstrap)
+        speak(words, files, width, character, color, asset_key, verbose, bootstrap, look)
     except BrokenPipeError:
         # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
         # failed write does, and keep Python's shutdown from complaining about the pipe.

@@ -27,7 +27,15 @@ def _installed_command() -> str:
 FERRIS = _installed_command()
 
 # Variables that would change what the command does: a run inherits none of them by accident.
-SCRUBBED = ("NO_COLOR", "FORCE_COLOR", "COLORTERM", "PYTHONUNBUFFERED", "PYTHONIOENCODING")
+SCRUBBED = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "COLORTERM",
+    "PYTHONUNBUFFERED",
+    "PYTHONIOENCODING",
+    "COWPATH",
+    "FERRIS_SAYS_SEED",
+)
 CLEAN_ENV = {
     k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_PIPES_") and k not in SCRUBBED
 }

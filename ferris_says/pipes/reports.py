@@ -24,10 +24,14 @@ CHECK_THREE_WORDS = "ferris_should_speak_3_words"
 
 
 def speak_and_report(
-    session: FerrisPipesSession, words: str, speak: Callable[[PictureCopy], None]
+    session: FerrisPipesSession,
+    words: str,
+    speak: Callable[[PictureCopy], None],
+    drawn: dict[str, str] | None = None,
 ) -> None:
     """Run ``speak`` inside Ferris's reports; it draws the picture, and hands each piece of
-    it to the PictureCopy it is given, for the ``ferris`` metadata."""
+    it to the PictureCopy it is given, for the ``ferris`` metadata. ``drawn`` (character,
+    mode) goes into the materialization's metadata as text."""
     with session.reporting() as context:
         context.log.info("ferris will now speak")
         picture = PictureCopy(session.metadata_cap)
@@ -61,6 +65,8 @@ def speak_and_report(
             "ferris_said": {"raw_value": said_text(words, session.metadata_cap), "type": "text"},
             "ferris": {"raw_value": bubble_markdown(picture), "type": "md"},
         }
+        for name, value in (drawn or {}).items():
+            metadata[name] = {"raw_value": value, "type": "text"}
         if session.partition_key is not None:
             metadata["partition_key"] = {"raw_value": session.partition_key, "type": "text"}
         context.report_asset_materialization(

@@ -1,0 +1,125 @@
+"""The parsed form of a .cow file and how it is drawn: see ferris_says.cowfile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from ferris_says.errors import FerrisUsageError
+
+#: The variables cowsay sets before it runs a .cow file.
+COW_VARIABLES = ("thoughts", "eyes", "tongue")
+#: cowsay sets $the_cow to "" before it runs the file.
+THE_COW = "the_cow"
+#: A .cow file, and any value it builds, larger than this is refused (no picture is this big;
+#: `"x" x 1e12` must not eat the memory).
+MAX_COW_CHARS = 1 << 18
+
+#: Parentheses nest at most this deep (three-eyes.cow uses one level).
+MAX_NESTING = 50
+
+
+class CowFileError(FerrisUsageError):
+    """A .cow file outside the subset: one line, ``FILE:LINE: what``."""
+
+    def __init__(self, where: str, line: int, message: str):
+        self.where = where
+        self.line = line
+        super().__init__(f"{where}:{line}: {message}")
+
+
+# ---- the parsed program ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Chop:
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Repeat:
+    value: Expression
+    count: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Concat:
+    parts: tuple[Expression, ...]
+    line: int
+
+
+Expression = Union[Text, Variable, Chop, Repeat, Concat]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    append: bool
+    value: Expression
+    line: int
+
+
+@dataclass(frozen=True)
+class CowFile:
+    """A parsed .cow file; `draw` gives its $the_cow for some thoughts, eyes and tongue."""
+
+    where: str
+    statements: tuple[Assignment, ...]
+    uses: frozenset[str] = field(default=frozenset())
+
+    def draw(self, thoughts: str, eyes: str, tongue: str) -> str:
+        values = {"thoughts": thoughts, "eyes": eyes, "tongue": tongue, THE_COW: ""}
+        for statement in self.statements:
+            value = _evaluate(statement.value, values, self.where)
+            if statement.append:
+                value = _checked(values[statement.name] + value, self.where, statement.line)
+            values[statement.name] = value
+        return values[THE_COW]
+
+
+def _checked(value: str, where: str, line: int) -> str:
+    if len(value) > MAX_COW_CHARS:
+        raise CowFileError(where, line, f"the value grows beyond {MAX_COW_CHARS} characters")
+    return value
+
+
+def _evaluate(expression: Expression, values: dict[str, str], where: str) -> str:
+    if isinstance(expression, Text):
+        return expression.text
+    if isinstance(expression, Variable):
+        return values[expression.name]
+    if isinstance(expression, Chop):
+        value = values[expression.name]
+        values[expression.name] = value[:-1]
+        return value[-1:]
+    if isinstance(expression, Repeat):
+        value = _evaluate(expression.value, values, where)
+        if len(value) * expression.count > MAX_COW_CHARS:
+            raise CowFileError(
+                where, expression.line, f"the value grows beyond {MAX_COW_CHARS} characters"
+            )
+        return value * expression.count
+    pieces: list[str] = []
+    length = 0
+    for part in expression.parts:
+        piece = _evaluate(part, values, where)
+        length += len(piece)
+        if length > MAX_COW_CHARS:
+            raise CowFileError(
+                where, expression.line, f"the value grows beyond {MAX_COW_CHARS} characters"
+            )
+        pieces.append(piece)
+    return "".join(pieces)

@@ -1,0 +1,272 @@
+"""How the speaker looks: cowsay's and cowthink's options over the crate's bubble.
+
+A `Look` is what the command line (or Dagster) asked for: a character (a name, or a path to a
+``.cow`` file), think or say, eyes, tongue, a mode, or a random character. `draw` turns it into
+a `Drawing`: the text written after the bubble's bottom border, and the bubble's edges.
+
+Names are looked up as cowsay looks them up, between our own two and the cowsay package's cast:
+``ferris`` and ``clippy`` first (the plain-words path draws them without reading COWPATH, so
+they must win everywhere), then each directory of ``COWPATH`` (``NAME``, then ``NAME.cow``),
+then the cowsay package's characters. A value with a ``/`` is a path to a .cow file.
+Unset, COWPATH means no directory (cowsay's own default, /usr/share/cowsay/cows, would make
+the same name draw differently from one machine to the next).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ferris_says import characters, faces
+from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
+from ferris_says.cowfile import CowFile, load_cow_file
+from ferris_says.errors import FerrisUsageError
+
+#: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
+MODES: dict[str, tuple[str, str | None]] = {
+    "borg": ("==", None),
+    "dead": ("xx", "U "),
+    "greedy": ("$$", None),
+    "paranoid": ("@@", None),
+    "stoned": ("**", "U "),
+    "tired": ("--", None),
+    "wired": ("OO", None),
+    "youthful": ("..", None),
+}
+#: cowsay's one-letter mode flags that ferris-says takes (-w is --width here: wired is
+#: --mode wired only).
+MODE_LETTERS = {
+    "b": "borg",
+    "d": "dead",
+    "g": "greedy",
+    "p": "paranoid",
+    "s": "stoned",
+    "t": "tired",
+    "y": "youthful",
+}
+#: cowsay's defaults.
+DEFAULT_EYES = "oo"
+DEFAULT_TONGUE = "  "
+#: cowsay and cowthink take the first two characters of -e and -T.
+FACE_CHARS = 2
+#: What $thoughts is: the tail of a speech bubble, or the bubbles of a thought.
+SAY_THOUGHTS = "\\"
+THINK_THOUGHTS = "o"
+#: `-r` is reproducible with this variable set (any text seeds Python's random).
+SEED_VARIABLE = "FERRIS_SAYS_SEED"
+COWPATH_VARIABLE = "COWPATH"
+COW_SUFFIX = ".cow"
+#: The Pipes extras (besides "words") a Dagster run can set the look with.
+EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
+
+
+@dataclass(frozen=True)
+class Look:
+    """What was asked for; None means "not given"."""
+
+    character: str | None = None
+    think: bool = False
+    eyes: str | None = None
+    tongue: str | None = None
+    mode: str | None = None
+    random: bool = False
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What is drawn: who (name or path), in which mode, and the text after the bubble."""
+
+    character: str
+    mode: str | None
+    think: bool
+    mascot: str
+    borders: Borders
+
+
+def choose_mode(mode: str | None, flags: Iterable[str]) -> str | None:
+    """One mode from --mode and the one-letter flags; two different ones are a usage error."""
+    chosen = {name for name in flags}
+    if mode is not None:
+        chosen.add(mode)
+    for name in chosen:
+        if name not in MODES:
+            raise FerrisUsageError(f"unknown mode {name!r} (choose from: {', '.join(MODES)})")
+    if len(chosen) > 1:
+        raise FerrisUsageError(f"choose one mode, not {' and '.join(sorted(chosen))}")
+    return next(iter(chosen), None)
+
+
+def checked_look(look: Look) -> Look:
+    """`look` if its options go together, else a one-line usage error."""
+    if look.random and look.character is not None:
+        raise FerrisUsageError("give --random or --character, not both")
+    choose_mode(look.mode, ())
+    return look
+
+
+# ---- where characters come from ---------------------------------------------------------------
+
+
+def cowpath_dirs() -> list[str]:
+    """COWPATH's directories (colon-separated, like cowsay's); empty entries are skipped."""
+    value = os.environ.get(COWPATH_VARIABLE, "")
+    return [entry for entry in value.split(os.pathsep) if entry]
+
+
+def cowpath_names() -> list[str]:
+    """The names of the .cow files in COWPATH, directory by directory, each sorted; a name
+    already found in an earlier directory is not listed again. A missing directory is skipped
+    (cowsay's own default is missing on most machines)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for directory in cowpath_dirs():
+        try:
+            entries = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry[: -len(COW_SUFFIX)]
+            wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
+            if wanted and os.path.isfile(os.path.join(directory, entry)):
+                seen.add(name)
+                names.append(name)
+    return names
+
+
+def all_names() -> list[str]:
+    """Every name --character takes: ours, COWPATH's, then the cowsay package's."""
+    names = list(characters.BUILTIN_CHARACTERS)
+    for name in cowpath_names() + characters.character_names():
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def is_path(value: str) -> bool:
+    return "/" in value or os.sep in value
+
+
+def cowpath_file(name: str) -> str | None:
+    """cowsay's search: in each COWPATH directory, NAME, then NAME.cow."""
+    for directory in cowpath_dirs():
+        for candidate in (name, name + COW_SUFFIX):
+            path = os.path.join(directory, candidate)
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def cow_file_for(value: str) -> CowFile | None:
+    """The parsed .cow file `value` names (a path, or a COWPATH name), or None for a
+    character of our own or of the cowsay package."""
+    if is_path(value):
+        return load_cow_file(value)
+    if value in characters.BUILTIN_CHARACTERS:
+        return None
+    path = cowpath_file(value)
+    return None if path is None else load_cow_file(path)
+
+
+def check_known(name: str) -> None:
+    """A usage error for a name that is neither ours, nor in COWPATH, nor the cowsay package's."""
+    if name in characters.BUILTIN_CHARACTERS or name in characters.character_names():
+        return
+    if name.endswith(COW_SUFFIX):
+        raise FerrisUsageError(
+            f"unknown character {name!r}: not in COWPATH; a path to a .cow file holds a /"
+            f" (./{name})"
+        )
+    raise characters.UnknownCharacterError(name, all_names())
+
+
+def check_character(value: str) -> None:
+    """Raise the usage error --character would give for `value`, without drawing."""
+    if cow_file_for(value) is None:
+        check_known(value)
+
+
+# ---- drawing ----------------------------------------------------------------------------------
+
+
+def face(look: Look) -> tuple[str | None, str | None]:
+    """The eyes and tongue to draw (None: the character's own), modes winning as in cowsay."""
+    eyes = None if look.eyes is None else look.eyes[:FACE_CHARS]
+    tongue = None if look.tongue is None else look.tongue[:FACE_CHARS]
+    if look.mode is not None:
+        eyes, mode_tongue = MODES[look.mode]
+        tongue = mode_tongue if mode_tongue is not None else tongue
+    return eyes, tongue
+
+
+def wears(name: str, look: Look) -> bool:
+    """Whether `name` has a place for the eyes and tongue `look` asks for."""
+    if name not in characters.BUILTIN_CHARACTERS and cowpath_file(name) is not None:
+        return True  # cowsay draws any face on any .cow file, used or not
+    return faces.wears(
+        name, look.eyes is not None or look.mode is not None, look.tongue is not None
+    )
+
+
+def pick_random(look: Look) -> str:
+    """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
+    seed = os.environ.get(SEED_VARIABLE)
+    chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+    candidates = [name for name in all_names() if wears(name, look)]
+    if not candidates:
+        raise FerrisUsageError(
+            "--random: no character has a place for a tongue; put .cow files in COWPATH"
+        )
+    return chooser.choice(candidates)
+
+
+def draw(look: Look) -> Drawing:
+    """The text after the bubble and the bubble's edges for `look`."""
+    checked_look(look)
+    if look.random:
+        name = pick_random(look)
+    else:
+        name = characters.DEFAULT_CHARACTER if look.character is None else look.character
+    borders = THINK_BORDERS if look.think else SAY_BORDERS
+    eyes, tongue = face(look)
+    cow = cow_file_for(name)
+    if cow is None:
+        check_known(name)
+    if cow is not None:
+        mascot = "\n" + cow.draw(
+            THINK_THOUGHTS if look.think else SAY_THOUGHTS,
+            DEFAULT_EYES if eyes is None else eyes,
+            DEFAULT_TONGUE if tongue is None else tongue,
+        )
+    else:
+        # A user's -T on a character with no tongue is an error; a mode's tongue (dead,
+        # stoned) is left out there, the mode still shows in the eyes.
+        explicit_tongue = tongue if look.tongue is not None else None
+        mascot = faces.face_of(name, characters.mascot(name), eyes, explicit_tongue, look.think)
+    return Drawing(name, look.mode, look.think, mascot, borders)
+
+
+def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
+    """`look` with what the command line left unset taken from Dagster's Pipes extras
+    (``{"character": ..., "mode": ..., "eyes": ..., "tongue": ..., "think": ...}``)."""
+    base = look if look is not None else Look()
+    changes: dict[str, Any] = {}
+    for key in ("character", "mode", "eyes", "tongue"):
+        value = extras.get(key)
+        if value is None or getattr(base, key) is not None:
+            continue
+        if not isinstance(value, str):
+            raise FerrisUsageError(f'Dagster extras "{key}" must be a string, got {value!r:.60}')
+        changes[key] = value
+    think = extras.get("think")
+    if think is not None:
+        if not isinstance(think, bool):
+            raise FerrisUsageError(
+                f'Dagster extras "think" must be true or false, got {think!r:.60}'
+            )
+        changes["think"] = base.think or think
+    if "character" in changes and base.random:
+        del changes["character"]  # --random on the command line wins
+    return replace(base, **changes)

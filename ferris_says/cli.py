@@ -15,7 +15,6 @@ from ferris_says.errors import EXIT_SIGINT
 from ferris_says.speak import run
 from ferris_says.streams import report_error
 
-
 #: click's shell-completion request: the shell runs the command with no words and this set, and
 #: only click can answer it.
 COMPLETE_VAR = "_FERRIS_SAYS_COMPLETE"

@@ -26,7 +26,6 @@ import re
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Optional
@@ -65,7 +64,6 @@ from dagster_events import check_evaluations, data_version, materialization, use
 from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
 from dagster_pipes import PipesDefaultMessageWriter
-from docs_examples import checkout_snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,21 +88,6 @@ def load_example(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-# ---- the checkout, left as it was ------------------------------------------------------------
-
-
-@pytest.fixture(scope="session", autouse=True)
-def the_checkout_is_left_as_it_was() -> Iterator[None]:
-    """Set up before every other fixture of the session, checked after all of them: no test here
-    may add or change a file in the checkout, ignored ones included (a host command run in its
-    root appends to fake_temp/messages.json, which git does not show)."""
-    before = checkout_snapshot()
-    yield
-    after = checkout_snapshot()
-    touched = sorted(name for name in after if before.get(name) != after[name])
-    assert not touched, f"the container tests wrote into the checkout: {touched}"
 
 
 # ---- the engine, and what is removed afterwards ---------------------------------------------

@@ -32,9 +32,28 @@ RUN python3 -m venv /opt/ferris-says \
 # and, generated from the installed packages' own metadata, share/licenses/PACKAGES.txt with each
 # package's licence text beside it: cowsay's GPL-3.0 among them.
 
-# Stage 2: the base, a user, the virtualenv. No compiler, no pip, no cache, no tests.
+# Stage 2: the base, man, a user, the virtualenv. No compiler, no pip, no cache, no tests.
+# `man ferris-says` works in the image: the local Debian base has man-db already (the build then
+# runs offline); a base without `man` (python:*-slim) gets Debian's man-db from apt, which needs
+# the network a plain `docker build` has (its manuals, documentation and translations left
+# out, as in the local base). Without the network the build stops here, saying so.
 FROM ${BASE_IMAGE}
-RUN groupadd --gid 10001 ferris \
+ARG BASE_IMAGE
+RUN if ! command -v man >/dev/null; then \
+        { apt-get -o DPkg::Lock::Timeout=900 update -q \
+          && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q \
+             --no-install-recommends -o DPkg::Options::=--path-exclude=/usr/share/man/* \
+             -o DPkg::Options::=--path-exclude=/usr/share/locale/* \
+             -o DPkg::Options::=--path-exclude=/usr/share/doc/* \
+             -o DPkg::Options::=--path-include=/usr/share/doc/*/copyright man-db \
+          && apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log; } \
+        || { echo "error: the base image ${BASE_IMAGE} has no man and apt-get could not" \
+                  "install man-db (a build without network? use one with it, or a base" \
+                  "with man-db)" >&2; \
+             exit 1; }; \
+    fi \
+    && man --version >/dev/null \
+    && groupadd --gid 10001 ferris \
     && useradd --no-log-init --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin ferris
 COPY --from=install /opt/ferris-says /opt/ferris-says

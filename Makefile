@@ -200,15 +200,17 @@ image: container-tools $(VENV)/.installed-packaging
 # like the web UI.
 VENVDOCKER ?= .venv-docker
 BINDOCKER := $(VENVDOCKER)/bin
-$(VENVDOCKER)/.installed: pyproject.toml
+# (hypothesis: the man page is read in the image under generated users, widths and locales;
+# the stamp's name changed with it, so an older .venv-docker gets it too.)
+$(VENVDOCKER)/.installed-hypothesis: pyproject.toml
 	test -x $(BINDOCKER)/python || $(PYTHON) -m venv $(VENVDOCKER)
-	$(BINDOCKER)/python -m pip install $(PIP_FLAGS) -e '.[docker,k8s]' pytest
+	$(BINDOCKER)/python -m pip install $(PIP_FLAGS) -e '.[docker,k8s]' pytest hypothesis
 	touch $@
 
 # The image under podman's Docker-compatible API on a private socket, driven by Dagster's
 # PipesDockerClient (and the Kubernetes example's pod under `podman kube play`). The script
 # stops the service and removes the tests' containers however the tests end.
-test-container: image $(VENVDOCKER)/.installed
+test-container: image $(VENVDOCKER)/.installed-hypothesis
 	FERRIS_SAYS_IMAGE=$(IMAGE) sh containers/with-podman-service.sh \
 		$(BINDOCKER)/python -m pytest -q tests/test_container.py
 

@@ -1,10 +1,12 @@
 #!/bin/sh
-# containers/base.sh ENGINE SUITE IMAGE
+# containers/base.sh ENGINE SUITE IMAGE [PACKAGES]
 #
-# Makes IMAGE a Debian SUITE base with python3 and python3-venv, for machines that reach no
-# container registry: mmdebstrap builds a minbase root file system from Debian's packages (with
-# no mirror argument, from Debian's own mirror, as this machine's apt sources do) and the engine
-# imports it. Nothing is done when IMAGE exists already, so reruns cost one look-up.
+# Makes IMAGE a Debian SUITE base with PACKAGES (comma-separated; python3,python3-venv when not
+# given, the test bases of `make test-pythons`), for machines that reach no container registry:
+# mmdebstrap builds a minbase root file system from Debian's packages (with no mirror argument,
+# from Debian's own mirror, as this machine's apt sources do) and the engine imports it. Nothing
+# is done when IMAGE exists already, so reruns cost one look-up: a caller that changes PACKAGES
+# names a new IMAGE (containers/image.sh puts a hash of them in the tag).
 #
 # bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
 set -eu
@@ -12,6 +14,7 @@ set -eu
 engine=$1
 suite=$2
 image=$3
+packages=${4:-python3,python3-venv}
 
 if "$engine" image inspect "$image" >/dev/null 2>&1; then
     exit 0
@@ -28,14 +31,15 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "building $image: Debian $suite (minbase, python3, python3-venv) with mmdebstrap" >&2
+echo "building $image: Debian $suite (minbase, $packages) with mmdebstrap" >&2
 start=$(date +%s)
 # maybe-merged-usr: a merged /usr where the suite has usr-is-merged (bookworm, trixie), without
-# pulling in the usrmerge package and perl. Manuals, documentation and translations are not
-# unpacked and apt's package lists are dropped: nothing in the image reads them.
+# pulling in the usrmerge package and perl. The packages' own manuals, documentation and
+# translations are not unpacked and apt's package lists are dropped: nothing in the image reads
+# them (man-db, where PACKAGES has it, is there for ferris-says' page, which is not in /usr).
 if ! mmdebstrap \
     --variant=minbase \
-    --include=python3,python3-venv \
+    --include="$packages" \
     --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from command import HERE
+from docs_examples import checkout_snapshot
+
+
+@pytest.fixture(scope="session", autouse=True)
+def the_checkout_is_left_as_it_was() -> Iterator[None]:
+    """Set up before every other fixture, checked after all of them: no test may add or change
+    a file in the checkout, ignored ones included (the command run in the checkout's root
+    appends to fake_temp/messages.json, which git does not show). Run commands in tmp_path."""
+    before = checkout_snapshot()
+    yield
+    after = checkout_snapshot()
+    touched = sorted(name for name in after if before.get(name) != after[name])
+    assert not touched, f"the tests added or changed files in the checkout: {touched}"
 
 
 @pytest.fixture

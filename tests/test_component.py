@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
@@ -61,14 +62,17 @@ def dagster_home(tmp_path: Path) -> Path:
 
 
 def said(options: Sequence[str], words: str) -> str:
-    """What the installed ferris-says prints for these options and words."""
-    done = subprocess.run(
-        [FERRIS, "--color", "never", *options, "--", words],
-        capture_output=True,
-        check=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
-    )
+    """What the installed ferris-says prints for these options and words (in a scratch
+    directory: in the checkout's root, ./fake_temp/ would take the run's messages)."""
+    with tempfile.TemporaryDirectory(prefix="ferris-said-") as scratch:
+        done = subprocess.run(
+            [FERRIS, "--color", "never", *options, "--", words],
+            capture_output=True,
+            check=True,
+            cwd=scratch,
+            env=CLEAN_ENV,
+            stdin=subprocess.DEVNULL,
+        )
     return done.stdout.decode()
 
 

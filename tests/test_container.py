@@ -22,6 +22,7 @@ import base64
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import zlib
@@ -41,6 +42,7 @@ if not IMAGE:
     )
 
 # From here on, nothing is optional: under make test-container these must all be there.
+import click
 import docker
 import kubernetes
 import yaml
@@ -70,6 +72,11 @@ from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
 from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 from docker.models.containers import Container
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ferris_says import __version__
+from ferris_says.command import cli
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -361,7 +368,7 @@ def test_a_long_text_reaches_dagster_capped_to_one_log_entry(
 
 
 def test_the_component_with_image_runs_the_image(
-    engine: docker.DockerClient, instance: DagsterInstance
+    engine: docker.DockerClient, instance: DagsterInstance, tmp_path: Path
 ) -> None:
     """FerrisSaysComponent's `image:` path, for real: the blog's words, wrapped at 12 columns,
     said by the image through PipesDockerClient; the same picture as the command on this host."""
@@ -378,9 +385,10 @@ def test_the_component_with_image_runs_the_image(
     container_of_run(engine, result.run_id)  # it ran in a container of the image
     mat = materialization(result)
     assert mat.metadata["ferris_said"].value == BLOG_WORDS
+    # In a scratch directory: in the checkout's root, ./fake_temp/ would take the run's messages.
     on_host = subprocess.run(
         [sys.executable, "-m", "ferris_says", "--width", "12", BLOG_WORDS],
-        capture_output=True, check=True, text=True,
+        cwd=tmp_path, env=CLEAN_ENV, capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
     assert mat.metadata["ferris"].value == f"```text\n{on_host}```\n"
     assert data_version(mat) == sha256(BLOG_WORDS)
@@ -529,17 +537,71 @@ def _image_file(path: str) -> bytes:
     return done.stdout
 
 
-def test_the_image_has_the_manual_page_man_finds_beside_the_command(tmp_path: Path) -> None:
-    """The page is where man looks for a command in /opt/ferris-says/bin; the host's man
-    renders it (the slim bases carry no man), and it is the command's own help."""
-    page = tmp_path / "ferris-says.1"
-    page.write_bytes(_image_file("/opt/ferris-says/share/man/man1/ferris-says.1"))
-    shown = subprocess.run(
-        ["man", "-l", str(page)], env={**os.environ, "MANWIDTH": "80", "MANPAGER": "cat"},
-        capture_output=True, text=True, check=True,
-    ).stdout
-    for part in ("NAME", "SYNOPSIS", "OPTIONS", "--width", "--list-characters", "Exit status"):
-        assert part in shown.replace("\u2010", "-"), part
+MAN_PAGE = "/opt/ferris-says/share/man/man1/ferris-says.1"
+MAN_SECTIONS = ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "SEE ALSO")
+
+
+def option_names() -> list[str]:
+    ctx = click.Context(cli, info_name="ferris-says", **cli.context_settings)
+    return [
+        name
+        for param in cli.get_params(ctx)
+        if isinstance(param, click.Option) and not param.hidden
+        for name in param.opts + param.secondary_opts
+    ]
+
+
+def image_man(
+    *options: str, args: tuple[str, ...] = ("ferris-says",)
+) -> subprocess.CompletedProcess[bytes]:
+    """`man ARGS` run inside the image: its own man, its own MANPATH, its own user."""
+    return podman_run(list(args), "--entrypoint", "man", *options)
+
+
+def test_man_finds_the_page_beside_the_command() -> None:
+    """No MANPATH is set: man-db derives one from PATH (/opt/ferris-says/bin ->
+    /opt/ferris-says/share/man), so the page is found where the virtualenv put it."""
+    found = image_man(args=("-w", "ferris-says"))
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.decode().strip() == MAN_PAGE
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    user=st.one_of(
+        st.none(), st.sampled_from(["0", "10001", "65534"]), st.integers(1, 2**31 - 2).map(str)
+    ),
+    read_only=st.booleans(),
+    width=st.integers(min_value=60, max_value=200),
+    locale=st.sampled_from([None, "C.UTF-8", "C", "POSIX"]),
+)
+def test_man_renders_every_option_inside_the_image(
+    engine: docker.DockerClient,
+    user: Optional[str],
+    read_only: bool,
+    width: int,
+    locale: Optional[str],
+) -> None:
+    """`man ferris-says` in the container, as the image's user or any uid Kubernetes or OpenShift
+    may give it, on a read-only root, at any width and in the locales a container gets: the
+    page is the command's own help, every option and section named."""
+    options = ["-e", f"MANWIDTH={width}"]
+    options += ["--user", user] if user is not None else []
+    options += ["--read-only"] if read_only else []
+    options += ["-e", f"LANG={locale}", "-e", f"LC_ALL={locale}"] if locale else []
+    done = image_man(*options)
+    assert done.returncode == 0, done.stderr
+    if locale in (None, "C.UTF-8"):
+        assert done.stderr == b"", done.stderr
+    # (In C and POSIX groff writes ASCII and warns, on stderr, of the Japanese example it drops.)
+    shown = done.stdout.decode().replace("\u2010", "-").replace("\u2212", "-")
+    for section in MAN_SECTIONS:
+        assert re.search(rf"^{section}$", shown, re.M), section
+    for name in option_names():
+        assert re.search(rf"(^|[ ,]){re.escape(name)}\b", shown, re.M), name
+    assert f"ferris-says {__version__}" in shown.splitlines()[-1]  # the footer: this build's page
 
 
 def test_the_image_lists_every_python_package_with_its_licence() -> None:

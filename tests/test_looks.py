@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,13 +28,16 @@ THINKS = str(Path(FERRIS).with_name("ferris-thinks"))
 def ferris(
     *args: str, env: dict[str, str] | None = None, program: str = FERRIS
 ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [program, "--color", "never", *args],
-        capture_output=True,
-        env={**CLEAN_ENV, **(env or {})},
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    # In a scratch directory: in the checkout's root, ./fake_temp/ would take the messages.
+    with tempfile.TemporaryDirectory(prefix="ferris-looks-") as scratch:
+        return subprocess.run(
+            [program, "--color", "never", *args],
+            capture_output=True,
+            cwd=scratch,
+            env={**CLEAN_ENV, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
 
 
 def one_error_line(done: subprocess.CompletedProcess[bytes]) -> str:
@@ -277,6 +281,7 @@ def complete(words: str, env: dict[str, str] | None = None) -> list[str]:
     done = subprocess.run(
         [FERRIS],
         capture_output=True,
+        cwd=tempfile.gettempdir(),
         env={
             **CLEAN_ENV,
             **(env or {}),

@@ -8,9 +8,10 @@ or nothing at all; plain words go to `speak.run` with the same defaults click wo
 
 from __future__ import annotations
 
+import os
 import sys
 
-from ferris_says.errors import EXIT_SIGINT
+from ferris_says.errors import EXIT_SIGINT, FerrisInterrupted, end_on_signals, restore_signals
 from ferris_says.speak import run
 from ferris_says.streams import report_error
 
@@ -20,9 +21,30 @@ def _plain_words(args: list[str]) -> bool:
     return bool(args) and not any(arg.startswith("-") for arg in args)
 
 
+def utf8_argument(arg: str) -> str:
+    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
+    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
+    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
+    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
+    try:
+        raw = os.fsencode(arg)
+    except UnicodeEncodeError:  # not from argv: already text
+        return arg
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
+    try:
+        return _main(args)
+    except FerrisInterrupted as interrupted:  # a signal between two steps, or while reporting
+        report_error(str(interrupted))
+        return interrupted.exit_code
+
+
+def _main(args: list[str]) -> int:
+    replaced = end_on_signals()  # SIGTERM, SIGHUP, ...: one line and 128 + N, as in a session
     try:
         if _plain_words(args):
             return run(words=args)
@@ -32,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while click is imported or parses: still one line
         report_error("interrupted by SIGINT")
         return EXIT_SIGINT
+    finally:
+        restore_signals(replaced)
 
 
 if __name__ == "__main__":  # pragma: no cover

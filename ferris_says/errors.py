@@ -47,3 +47,100 @@ class FerrisInterrupted(FerrisError):
         super().__init__(f"interrupted by {name}")
         self.signum = signum
         self.exit_code = 128 + signum
+
+
+# ---- quoting input in errors ----------------------------------------------------------------
+# Every value an error line (or Dagster's `closed`) quotes goes through `quoted`: escaped as
+# Python's repr escapes it (control characters, ESC, NUL, lone surrogates, bidi controls: a
+# terminal never receives them raw) and cut to a bounded length, with the length it had; a list
+# shows how many there are and the first few. An error line stays a few KB whatever the input.
+
+#: Characters of one quoted value shown in an error.
+QUOTE_MAX_CHARS = 256
+#: Items of a quoted list shown in an error (then "... (N in all)").
+LIST_MAX_ITEMS = 5
+
+
+def quoted(value: object, limit: int = QUOTE_MAX_CHARS) -> str:
+    """``value`` as an error shows it: ``'text'`` escaped like a path, at most ``limit``
+    characters of it, then ``... (N characters)``."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        return f"{text[:limit]!r}... ({len(text)} characters)"
+    return repr(text)
+
+
+def token(value: object) -> str:
+    """A name as a list shows it: bare when it is a plain printable token (``ferris``,
+    ``crabs/ferris``), else ``quoted``."""
+    text = value if isinstance(value, str) else str(value)
+    plain = 0 < len(text) <= QUOTE_MAX_CHARS and text.isprintable()
+    if plain and not any(ch in text for ch in " ,'\"\\"):
+        return text
+    return quoted(text)
+
+
+def quoted_list(values: list[str], limit: int = LIST_MAX_ITEMS) -> str:
+    """``a, b, ...`` (each a ``token``) for at most ``limit`` values, then how many in all."""
+    shown = ", ".join(token(value) for value in values[:limit])
+    return shown if len(values) <= limit else f"{shown}, ... ({len(values)} in all)"
+
+
+# ---- signals --------------------------------------------------------------------------------
+# The signals that end a run the way SIGTERM does: one `interrupted by SIG...` line and exit
+# 128 + N; in a Dagster session after `closed`, never in the middle of a message line. SIGHUP is
+# a terminal closing or an SSH session dropping; SIGQUIT is Ctrl-\; SIGUSR1/2 and SIGALRM end a
+# Python process by default; SIGXCPU is a CPU-time limit (`ulimit -t`) running out. SIGINT is
+# Python's KeyboardInterrupt outside a session. SIGPIPE and SIGXFSZ are ignored by Python (a
+# failed write says why instead); SIGKILL and SIGSTOP cannot be caught.
+ENDING_SIGNAL_NAMES = ("SIGHUP", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU")
+
+
+def ending_signals() -> list[int]:
+    """The numbers of ENDING_SIGNAL_NAMES this platform has."""
+    try:  # the C module: `signal` itself costs a millisecond of the plain path's start
+        import _signal as signals
+    except ImportError:  # pragma: no cover - not CPython
+        import signal as signals  # type: ignore[no-redef]
+    found: list[int] = []
+    for name in ENDING_SIGNAL_NAMES:
+        number = getattr(signals, name, None)
+        if isinstance(number, int):
+            found.append(int(number))
+    return found
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise FerrisInterrupted(signum)
+
+
+def end_on_signals() -> dict[int, object]:
+    """Outside a session: each ending signal raises FerrisInterrupted (unless it is ignored,
+    as nohup ignores SIGHUP). Returns the handlers it replaced, for `restore_signals`."""
+    try:
+        import _signal as signals
+    except ImportError:  # pragma: no cover - not CPython
+        import signal as signals  # type: ignore[no-redef]
+    replaced: dict[int, object] = {}
+    for signum in ending_signals():
+        try:
+            old = signals.getsignal(signum)
+            if old == signals.SIG_IGN:
+                continue
+            signals.signal(signum, _raise_interrupted)
+            replaced[signum] = old
+        except (ValueError, OSError):  # not the main thread, or not catchable here
+            pass
+    return replaced
+
+
+def restore_signals(replaced: dict[int, object]) -> None:
+    try:
+        import _signal as signals
+    except ImportError:  # pragma: no cover - not CPython
+        import signal as signals  # type: ignore[no-redef]
+    for signum, old in replaced.items():
+        try:
+            signals.signal(signum, old if old is not None else signals.SIG_DFL)
+        except (ValueError, OSError, TypeError):
+            pass

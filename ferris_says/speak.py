@@ -19,6 +19,7 @@ from ferris_says.errors import (
     FerrisError,
     FerrisOutputError,
     FerrisUsageError,
+    quoted,
 )
 from ferris_says.pipes import pipes_session
 
@@ -94,7 +95,7 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
                 "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, nothing to report",
             )
             if asset_key is not None:
-                trace(verbose, f"--asset-key {asset_key!r} ignored: there is no Dagster run")
+                trace(verbose, f"--asset-key {quoted(asset_key)} ignored: there is no Dagster run")
         else:
             for line in session.describe():
                 trace(verbose, line)

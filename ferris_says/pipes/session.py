@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
+from traceback import TracebackException
+from typing import Any, Optional
 
 from dagster_pipes import DagsterPipesError, PipesContext
 
-from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
+from ferris_says.errors import (
+    FerrisError,
+    FerrisInterrupted,
+    FerrisUsageError,
+    ending_signals,
+    quoted,
+    quoted_list,
+    token,
+)
 from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
 from ferris_says.pipes.channel import FerrisMessageWriter
 from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
@@ -27,7 +38,44 @@ from ferris_says.pipes.params import (
     short,
 )
 
-HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGINT and every signal that ends a run (errors.ENDING_SIGNAL_NAMES: SIGTERM, SIGHUP, ...).
+HANDLED_SIGNALS = (int(signal.SIGINT), *ending_signals())
+
+#: `closed` carries the exception within these bounds, so that Dagster never stores megabytes
+#: of it: the message (as the error line shows it), the innermost frames, two links of its
+#: chain of causes.
+CLOSED_MESSAGE_MAX_CHARS = 4096
+CLOSED_FRAMES_MAX = 20
+CLOSED_FRAME_MAX_CHARS = 1024
+CLOSED_CHAIN_MAX = 2
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def bounded_exception(exc: BaseException) -> dict[str, Any]:
+    """dagster-pipes' PipesException for ``exc`` (message, stack, name, cause, context), each
+    part bounded: a RecursionError's thousand frames or a huge message stay a few KB."""
+    return _pipes_exception(
+        TracebackException(type(exc), exc, exc.__traceback__, limit=-CLOSED_FRAMES_MAX), 0
+    )
+
+
+def _pipes_exception(tb: TracebackException, depth: int) -> dict[str, Any]:
+    if sys.version_info >= (3, 13):
+        name: Optional[str] = tb.exc_type_str.split(".")[-1]
+    else:
+        name = tb.exc_type.__name__ if tb.exc_type is not None else None
+    deeper = depth < CLOSED_CHAIN_MAX
+    cause, context = tb.__cause__, tb.__context__
+    return {
+        "message": _cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
+        "stack": [_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
+        "name": name,
+        "cause": _pipes_exception(cause, depth + 1) if cause and deeper else None,
+        "context": _pipes_exception(context, depth + 1) if context and deeper else None,
+    }
 
 
 def pipes_error(exc: BaseException) -> FerrisError:
@@ -38,14 +86,14 @@ def pipes_error(exc: BaseException) -> FerrisError:
 
 def describe_params(params) -> str:
     if "path" in params:
-        return f"file {params['path']}"
+        return f"file {quoted(params['path'], 1024)}"
     if "data" in params:
         return "inline data (PipesEnvContextInjector)"
     for key in ("stdio", "buffered_stdio"):
         if key in params:
             buffered = ", buffered until the end" if key == "buffered_stdio" else ""
             return f"{params[key]}{buffered}"
-    return str(params)
+    return quoted(params)
 
 
 class FerrisPipesSession:
@@ -87,10 +135,13 @@ class FerrisPipesSession:
         try:
             # PipesContext itself (not open_dagster_pipes): no process-wide singleton, and no
             # MagicMock + warning on stderr when the variables are absent (we fall back).
+            context_loader = FerrisContextLoader(self._sources)
             self.context = PipesContext(
                 params_loader,  # hands over the params it already decoded and checked
-                FerrisContextLoader(self._sources),
-                FerrisMessageWriter(self._sources, self._hold_signals),
+                context_loader,
+                FerrisMessageWriter(
+                    self._sources, self._hold_signals, lambda: context_loader.file_id
+                ),
             )
         except BaseException as exc:
             self._restore_signal_handlers()
@@ -115,8 +166,8 @@ class FerrisPipesSession:
         if exc_type is not None and issubclass(exc_type, SystemExit) and exc.code in (0, None):
             exc_type = exc = tb = None  # a clean exit
         try:
-            # dagster-pipes' own serialisation of the exception into `closed`.
-            self.context.__exit__(exc_type, exc, tb)
+            # dagster-pipes' form of the exception, bounded (bounded_exception).
+            self.context.close(bounded_exception(exc) if exc is not None else None)
         except FerrisError:
             if exc is None:
                 raise  # the messages file failed (it names itself): that is the run's error
@@ -235,17 +286,18 @@ class FerrisPipesSession:
         if picked is not None:
             if not keys:
                 raise FerrisError(
-                    f"--asset-key {picked!r}: this Dagster step targets no assets (an op)"
+                    f"--asset-key {quoted(picked)}: this Dagster step targets no assets (an op)"
                 )
             if picked not in keys:
                 raise FerrisError(
-                    f"--asset-key {picked!r} is not among this step's asset keys: {', '.join(keys)}"
+                    f"--asset-key {quoted(picked)} is not among this step's asset keys:"
+                    f" {quoted_list(keys)}"
                 )
             return picked
         if len(keys) > 1:
             raise FerrisError(
                 f"this Dagster step targets {len(keys)} assets"
-                f" ({', '.join(keys)}); pick one with --asset-key"
+                f" ({quoted_list(keys)}); pick one with --asset-key"
             )
         return keys[0] if keys else None
 
@@ -289,14 +341,15 @@ class FerrisPipesSession:
                 "asset keys: none (an op): ferris speaks and logs, no checks or materialization"
             )
         elif len(self.asset_keys) == 1:
-            lines.append(f"asset key: {self.asset_key}")
+            lines.append(f"asset key: {token(self.asset_key)}")
         else:
             lines.append(
-                f"asset keys: {', '.join(self.asset_keys)}; reporting for {self.asset_key}"
+                f"asset keys: {quoted_list(self.asset_keys)}; reporting for"
+                f" {token(self.asset_key)}"
             )
         if self.partition_key is not None:
-            lines.append(f"partition: {self.partition_key}")
+            lines.append(f"partition: {token(self.partition_key)}")
         run_id = self.context.run_id
         if run_id:
-            lines.append(f"run id: {run_id}")
+            lines.append(f"run id: {token(run_id)}")
         return lines

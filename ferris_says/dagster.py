@@ -44,11 +44,69 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
     marker, with the same scope Dagster offers (``{{ env.WORDS }}`` and the like).
     """
     if not isinstance(raw, str) or not any(marker in raw for marker in _TEMPLATE_MARKERS):
-        return raw
+        return check_words(raw)  # here, the error names the YAML file, line and attribute
+    _no_nul_or_surrogate(raw, "words")  # before Jinja, which would fail on them less clearly
     import jinja2  # a dependency of dagster; only templated words need it
 
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return environment.from_string(raw).render(**context.scope)
+    return check_words(environment.from_string(raw).render(**context.scope))
+
+
+#: The most words a component passes: they go to ferris-says as one argument, and Linux takes
+#: at most 128 KiB (MAX_ARG_STRLEN, with its NUL) in one argument; more fails at run time
+#: with "Argument list too long". (The command itself takes any size through --files or stdin.)
+WORDS_MAX_BYTES = 128 * 1024 - 1
+
+
+def _no_nul_or_surrogate(text: str, what: str) -> None:
+    if "\0" in text:
+        raise ValueError(
+            f"{what} holds a NUL character (at character {text.index(chr(0))}), which no"
+            " command-line argument can carry"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} is not valid Unicode text: a lone surrogate"
+            f" U+{ord(text[exc.start]):04X} at character {exc.start}"
+        ) from None
+
+
+def check_words(words: Any) -> Any:
+    """Words that can reach ferris-says as an argument: no NUL, no lone surrogate, at most
+    WORDS_MAX_BYTES of UTF-8; else a ValueError saying which."""
+    if not isinstance(words, str):
+        return words
+    _no_nul_or_surrogate(words, "words")
+    size = len(words.encode("utf-8"))
+    if size > WORDS_MAX_BYTES:
+        raise ValueError(
+            f"words are {size} bytes of UTF-8; at most {WORDS_MAX_BYTES} fit in one"
+            " command-line argument"
+        )
+    return words
+
+
+def check_asset_key(asset_key: Any) -> Any:
+    """An asset key Dagster can run: every slash-separated part non-empty and printable."""
+    if not isinstance(asset_key, str):
+        return asset_key
+    _no_nul_or_surrogate(asset_key, "asset_key")
+    parts = dg.AssetKey.from_user_string(asset_key).path
+    if not all(parts):
+        raise ValueError(
+            f"asset_key {asset_key!r} has an empty part (slashes separate the parts of a key:"
+            " 'crabs/ferris')"
+        )
+    if not asset_key.isprintable():
+        raise ValueError(f"asset_key {asset_key!r} holds a control character")
+    return asset_key
+
+
+def _resolve_asset_key(context: dg.ResolutionContext, asset_key: Any) -> Any:
+    # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
+    return check_asset_key(asset_key)
 
 
 # What --width takes: the crate's usize. The bounds sit on the int itself, not on the field,
@@ -56,7 +114,15 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
 Width = Annotated[int, Field(ge=0, le=MAX_WIDTH)]
 
 
-def _resolve_width(context: dg.ResolutionContext, width: Any) -> Any:
+def _resolve_width(context: dg.ResolutionContext, raw: Any) -> Any:
+    # Given the raw value (inject_before_resolve=False), so that a template that renders to
+    # nothing ("{{ env.UNSET }}") is an error here, not a silent "no wrapping".
+    width = context.resolve_value(raw) if isinstance(raw, str) else raw
+    if isinstance(raw, str) and (width is None or width == ""):
+        raise ValueError(
+            f"width {raw!r} resolves to nothing (an unset variable?); leave width out for no"
+            " re-wrapping"
+        )
     if isinstance(width, str):  # still a string once Dagster resolved it: no number
         raise ValueError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {width!r}")
     return width
@@ -212,16 +278,21 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
             examples=["'Say, say, say'", "Hello fellow Rustaceans!"],
         ),
     ]
-    asset_key: str = Field(
-        default=DEFAULT_ASSET_KEY,
-        description="The asset's key; slashes separate the parts of a multi-part key.",
-        examples=["ferris", "crabs/ferris"],
-    )
+    asset_key: Annotated[
+        str,
+        dg.Resolver(
+            _resolve_asset_key,
+            model_field_type=str,
+            description="The asset's key; slashes separate the parts of a multi-part key.",
+            examples=["ferris", "crabs/ferris"],
+        ),
+    ] = DEFAULT_ASSET_KEY
     width: Annotated[
         Optional[Width],
         dg.Resolver(
             _resolve_width,
             model_field_type=Optional[Width],
+            inject_before_resolve=False,
             description=(
                 "Wrap the words at this many columns, as the crate's say(text, width). Unset: no"
                 " re-wrapping (the words' UTF-8 byte length, like the original command)."
@@ -284,6 +355,16 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
     def _known_character(cls, name: Optional[str]) -> Optional[str]:
         # Built in Python (FerrisSaysComponent(...)), no YAML resolver has checked it.
         return check_character(name)
+
+    @field_validator("words")
+    @classmethod
+    def _words_fit_an_argument(cls, words: str) -> str:
+        return check_words(words)
+
+    @field_validator("asset_key")
+    @classmethod
+    def _asset_key_runs(cls, asset_key: str) -> str:
+        return check_asset_key(asset_key)
 
     # ---- what runs -------------------------------------------------------------------------
 
@@ -354,6 +435,21 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
         return dg.Definitions(assets=[_ferris_says])
 
 
+# A key written the way Dagster names an @asset's op ("a/b" -> "a__b") loses nothing when each
+# part is [A-Za-z0-9_]+ with no "__" and no "_" at either end: such names stay as Dagster would
+# make them. Any other key ("a-b", "a__b", "x/_y") gets a digest of the key appended, so that two
+# different keys in two defs.yaml never make one op name ("conflicting node definitions").
+_PLAIN_PART = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|_(?!_))*(?<!_)")
+_DIGEST_SUFFIX = re.compile(r"_k[0-9a-f]{12}$")
+
+
 def _op_name(key: dg.AssetKey) -> str:
     # An op name is [A-Za-z0-9_]+; Dagster names an @asset's op the same way from its key.
-    return re.sub(r"[^A-Za-z0-9_]", "_", "__".join(key.path))
+    name = re.sub(r"[^A-Za-z0-9_]", "_", "__".join(key.path))
+    lossless = all(_PLAIN_PART.fullmatch(part) for part in key.path)
+    if lossless and not _DIGEST_SUFFIX.search(name):
+        return name
+    from hashlib import sha256
+
+    digest = sha256(json.dumps(key.path).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{name}_k{digest}"

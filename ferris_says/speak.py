@@ -82,13 +82,14 @@ def speak(words, files, width, character, color, asset_key, verbose) -> None:
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
     colored, why = color_decision(color, streams.stdout_is_terminal())
-    trace(
-        verbose,
+    # Traced once the session is open: it refuses a messages file that is stderr first.
+    options = (
         f"width: {width if width is not None else 'the words UTF-8 byte length'}; "
-        f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
+        f"character: {character}; colour: {'on' if colored else 'off'} ({why})"
     )
 
     with pipes_session(asset_key=asset_key) as session:
+        trace(verbose, options)
         if session is None:
             trace(
                 verbose,

@@ -113,8 +113,8 @@ def read_context_file(path: str, where: str, stdout: Any = None) -> tuple[bytes,
     except FileNotFoundError:
         dangling = os.path.islink(path)
         raise fail(where, "is a dangling symbolic link" if dangling else "does not exist") from None
-    except OSError as exc:
-        raise fail(where, f"cannot be read ({exc.strerror or exc})") from None
+    except OSError as exc:  # a socket, a terminal we have none of (ENXIO), no permission, ...
+        raise fail(where, _not_regular(path) or f"cannot be read ({exc.strerror or exc})") from None
     try:
         st = os.fstat(fd)
         ident = FileId(st.st_dev, st.st_ino, st.st_mode)
@@ -139,6 +139,16 @@ def read_context_file(path: str, where: str, stdout: Any = None) -> tuple[bytes,
     if len(data) > CONTEXT_MAX_BYTES:  # it grew while being read
         raise fail(where, too_large(len(data)))
     return data, ident
+
+
+def _not_regular(path: str) -> Optional[str]:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return f"is {kind(mode)}, not a regular file: a context is a file"
 
 
 def too_large(size: int) -> str:

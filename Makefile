@@ -36,7 +36,13 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT)
+# localedef (Debian's locales), which tests/test_hardening_locale.py builds an ISO-8859-1 locale with.
+LOCALEDEF := /usr/bin/localedef
+$(LOCALEDEF):
+	apt-get -o DPkg::Lock::Timeout=900 update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq locales
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(LOCALEDEF)
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed

@@ -244,6 +244,6 @@ def messages_stream(name: str, where: str) -> Any:
     """sys.stdout / sys.stderr for ``{"stdio": name}``, or an error when it is closed."""
     stream = sys.stdout if name == "stdout" else sys.stderr
     if stream is None:
-        raise fail(where, f"the messages go to {name}, and {name} is closed (`>&-`)")
+        raise fail(where, f"the messages go to {name}, and {name} is closed")
     return stream
 

@@ -18,6 +18,12 @@ from pydantic import BaseModel, Field, field_validator
 
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER, character_names
+from ferris_says.component_checks import (
+    check_asset_key,
+    check_words,
+    no_nul_or_surrogate,
+)
+from ferris_says.component_checks import op_name as _op_name
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
 __all__ = ["FerrisSaysComponent"]
@@ -45,63 +51,11 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
     """
     if not isinstance(raw, str) or not any(marker in raw for marker in _TEMPLATE_MARKERS):
         return check_words(raw)  # here, the error names the YAML file, line and attribute
-    _no_nul_or_surrogate(raw, "words")  # before Jinja, which would fail on them less clearly
+    no_nul_or_surrogate(raw, "words")  # before Jinja, which would fail on them less clearly
     import jinja2  # a dependency of dagster; only templated words need it
 
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return check_words(environment.from_string(raw).render(**context.scope))
-
-
-#: The most words a component passes: they go to ferris-says as one argument, and Linux takes
-#: at most 128 KiB (MAX_ARG_STRLEN, with its NUL) in one argument; more fails at run time
-#: with "Argument list too long". (The command itself takes any size through --files or stdin.)
-WORDS_MAX_BYTES = 128 * 1024 - 1
-
-
-def _no_nul_or_surrogate(text: str, what: str) -> None:
-    if "\0" in text:
-        raise ValueError(
-            f"{what} holds a NUL character (at character {text.index(chr(0))}), which no"
-            " command-line argument can carry"
-        )
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(
-            f"{what} is not valid Unicode text: a lone surrogate"
-            f" U+{ord(text[exc.start]):04X} at character {exc.start}"
-        ) from None
-
-
-def check_words(words: Any) -> Any:
-    """Words that can reach ferris-says as an argument: no NUL, no lone surrogate, at most
-    WORDS_MAX_BYTES of UTF-8; else a ValueError saying which."""
-    if not isinstance(words, str):
-        return words
-    _no_nul_or_surrogate(words, "words")
-    size = len(words.encode("utf-8"))
-    if size > WORDS_MAX_BYTES:
-        raise ValueError(
-            f"words are {size} bytes of UTF-8; at most {WORDS_MAX_BYTES} fit in one"
-            " command-line argument"
-        )
-    return words
-
-
-def check_asset_key(asset_key: Any) -> Any:
-    """An asset key Dagster can run: every slash-separated part non-empty and printable."""
-    if not isinstance(asset_key, str):
-        return asset_key
-    _no_nul_or_surrogate(asset_key, "asset_key")
-    parts = dg.AssetKey.from_user_string(asset_key).path
-    if not all(parts):
-        raise ValueError(
-            f"asset_key {asset_key!r} has an empty part (slashes separate the parts of a key:"
-            " 'crabs/ferris')"
-        )
-    if not asset_key.isprintable():
-        raise ValueError(f"asset_key {asset_key!r} holds a control character")
-    return asset_key
 
 
 def _resolve_asset_key(context: dg.ResolutionContext, asset_key: Any) -> Any:
@@ -433,23 +387,3 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, dg.Model):
             yield from component.run(context)
 
         return dg.Definitions(assets=[_ferris_says])
-
-
-# A key written the way Dagster names an @asset's op ("a/b" -> "a__b") loses nothing when each
-# part is [A-Za-z0-9_]+ with no "__" and no "_" at either end: such names stay as Dagster would
-# make them. Any other key ("a-b", "a__b", "x/_y") gets a digest of the key appended, so that two
-# different keys in two defs.yaml never make one op name ("conflicting node definitions").
-_PLAIN_PART = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|_(?!_))*(?<!_)")
-_DIGEST_SUFFIX = re.compile(r"_k[0-9a-f]{12}$")
-
-
-def _op_name(key: dg.AssetKey) -> str:
-    # An op name is [A-Za-z0-9_]+; Dagster names an @asset's op the same way from its key.
-    name = re.sub(r"[^A-Za-z0-9_]", "_", "__".join(key.path))
-    lossless = all(_PLAIN_PART.fullmatch(part) for part in key.path)
-    if lossless and not _DIGEST_SUFFIX.search(name):
-        return name
-    from hashlib import sha256
-
-    digest = sha256(json.dumps(key.path).encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return f"{name}_k{digest}"

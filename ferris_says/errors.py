@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 EXIT_OK = 0
 EXIT_RUNTIME_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -140,7 +142,5 @@ def restore_signals(replaced: dict[int, object]) -> None:
     except ImportError:  # pragma: no cover - not CPython
         import signal as signals  # type: ignore[no-redef]
     for signum, old in replaced.items():
-        try:
+        with contextlib.suppress(ValueError, OSError, TypeError):
             signals.signal(signum, old if old is not None else signals.SIG_DFL)
-        except (ValueError, OSError, TypeError):
-            pass

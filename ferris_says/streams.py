@@ -13,7 +13,13 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from ferris_says.color import color_decision
-from ferris_says.errors import FerrisError, FerrisOutputError, FerrisUsageError, QUOTE_MAX_CHARS, quoted
+from ferris_says.errors import (
+    QUOTE_MAX_CHARS,
+    FerrisError,
+    FerrisOutputError,
+    FerrisUsageError,
+    quoted,
+)
 
 #: The longest error line, in characters: whatever an error quotes, the line stays this short.
 ERROR_LINE_MAX_CHARS = 4096

@@ -8,17 +8,11 @@ import dagster as dg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_component import (  # noqa: F401  (fixtures)
-    Project,
-    dagster_home,
-    dg_command,
-    error_chain,
-    instance,
-    materialize,
-    project,
-)
+from test_component import Project, dg_command, error_chain, materialize
 
-from ferris_says.dagster import WORDS_MAX_BYTES, FerrisSaysComponent, _op_name
+from ferris_says.component_checks import WORDS_MAX_BYTES
+from ferris_says.component_checks import op_name as _op_name
+from ferris_says.dagster import FerrisSaysComponent
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
@@ -26,6 +20,26 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:.*is experimental.*"),
     pytest.mark.filterwarnings("ignore:.*is in beta.*"),
 ]
+
+
+@pytest.fixture(scope="module")
+def instance():
+    with dg.DagsterInstance.ephemeral() as instance:
+        yield instance
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    return Project(tmp_path / "project", monkeypatch)
+
+
+@pytest.fixture
+def dagster_home(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
 
 SLOW = settings(
     max_examples=12,
@@ -87,19 +101,23 @@ def test_words_of_the_largest_size_materialize(instance, project):
     words = "x " * (WORDS_MAX_BYTES // 2) + "x"[: WORDS_MAX_BYTES % 2]
     assert len(words.encode()) == WORDS_MAX_BYTES
     project.add("big", f"asset_key: big\nwords: {yaml_string(words)}\n")
-    result, mat = materialize(instance, project.load(), "big")
+    _, mat = materialize(instance, project.load(), "big")
     assert mat.metadata["ferris_said"].value.startswith("x x x")
 
 
 @pytest.mark.parametrize("key", ["/", "a/", "/a", "a//b", "crabs//", "a\x1bb", "a\x00b", "a\ud800"])
 def test_asset_keys_that_cannot_run_fail_at_load(project, key):
-    fails_at_load(project, f"asset_key: {yaml_string(key)}\nwords: hi\n", "attributes.asset_key", "asset_key")
+    fails_at_load(
+        project, f"asset_key: {yaml_string(key)}\nwords: hi\n", "attributes.asset_key", "asset_key"
+    )
 
 
 @pytest.mark.parametrize("width", ["{{ env.FERRIS_UNSET_WIDTH }}", "{{ None }}", "{{ '' }}"])
 def test_a_width_template_that_resolves_to_nothing_fails_at_load(project, width, monkeypatch):
     monkeypatch.delenv("FERRIS_UNSET_WIDTH", raising=False)
-    fails_at_load(project, f'words: hi\nwidth: "{width}"\n', "attributes.width", "resolves to nothing")
+    fails_at_load(
+        project, f'words: hi\nwidth: "{width}"\n', "attributes.width", "resolves to nothing"
+    )
 
 
 def test_a_width_template_that_resolves_to_a_number_still_works(project, monkeypatch):
@@ -154,7 +172,7 @@ def test_keys_that_dagster_would_name_alike_load_and_materialize_side_by_side(
         assert mat.metadata["ferris_said"].value == words
 
 
-def test_dg_check_defs_names_the_file_of_a_bad_key(project, dagster_home):  # noqa: F811
+def test_dg_check_defs_names_the_file_of_a_bad_key(project, dagster_home):
     path = project.add("bad", 'asset_key: "/"\nwords: hi\n')
     check = dg_command(["check", "defs"], project.root, dagster_home)
     assert check.returncode != 0
@@ -163,7 +181,7 @@ def test_dg_check_defs_names_the_file_of_a_bad_key(project, dagster_home):  # no
     assert "empty part" in output
 
 
-def test_dg_check_defs_names_the_file_of_words_with_a_nul(project, dagster_home):  # noqa: F811
+def test_dg_check_defs_names_the_file_of_words_with_a_nul(project, dagster_home):
     path = project.add("bad", 'words: "a\\0b"\n')
     check = dg_command(["check", "defs"], project.root, dagster_home)
     assert check.returncode != 0

@@ -119,7 +119,9 @@ def test_arguments_not_utf8_are_a_usage_error_in_every_locale(
     ),
     **settings_strategy,
 )
-def test_files_paths_name_the_file_their_bytes_name(locpath, tmp_path_factory, name, locale, utf8, io):
+def test_files_paths_name_the_file_their_bytes_name(
+    locpath, tmp_path_factory, name, locale, utf8, io
+):
     cwd = tmp_path_factory.mktemp("files")
     if name in (b".", b".."):
         return
@@ -139,7 +141,9 @@ def test_files_paths_name_the_file_their_bytes_name(locpath, tmp_path_factory, n
 @given(text=st.text(max_size=40), **settings_strategy)
 def test_stdin_is_utf8_in_every_locale(locpath, tmp_path_factory, text, locale, utf8, io):
     cwd = tmp_path_factory.mktemp("stdin")
-    done = run_bytes([b"-"], cwd, environment(locpath, locale, utf8, io), text.encode("utf-8", "surrogatepass"))
+    done = run_bytes(
+        [b"-"], cwd, environment(locpath, locale, utf8, io), text.encode("utf-8", "surrogatepass")
+    )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

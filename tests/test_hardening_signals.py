@@ -153,7 +153,11 @@ def test_each_ending_signal_gives_its_line_and_status(tmp_path, signum, session)
         env["DAGSTER_PIPES_CONTEXT"] = encode({"data": {"asset_keys": ["ferris"]}})
         env["DAGSTER_PIPES_MESSAGES"] = encode({"path": str(messages)})
     process = subprocess.Popen(
-        args, cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        args,
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     wait_blocked_on_stdin(process)
@@ -182,8 +186,13 @@ def test_an_ignored_sighup_stays_ignored(tmp_path, session):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
     process = subprocess.Popen(
-        [FERRIS, "-"], cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, preexec_fn=ignore_hup,
+        [FERRIS, "-"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=ignore_hup,
     )
     wait_blocked_on_stdin(process)
     process.send_signal(signal.SIGHUP)

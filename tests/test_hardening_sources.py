@@ -34,9 +34,11 @@ RUNS = settings(
 )
 
 # Bytes a terminal acts on: C0 controls but newline, DEL, and C1 controls (in UTF-8).
-RAW_CONTROLS = [bytes([c]) for c in range(0x20) if c != 0x0A] + [b"\x7f"] + [
-    chr(c).encode() for c in range(0x80, 0xA0)
-]
+RAW_CONTROLS = (
+    [bytes([c]) for c in range(0x20) if c != 0x0A]
+    + [b"\x7f"]
+    + [chr(c).encode() for c in range(0x80, 0xA0)]
+)
 
 
 def error_line(stderr: bytes, *fragments: str) -> str:
@@ -119,9 +121,7 @@ make_source.keep = []  # type: ignore[attr-defined]
 
 @RUNS
 @given(kind=st.sampled_from(KINDS), via=st.sampled_from(["fake_temp", "path"]), link=st.booleans())
-def test_a_context_that_is_not_a_regular_file_is_refused_at_once(
-    tmp_path_factory, kind, via, link
-):
+def test_a_context_that_is_not_a_regular_file_is_refused_at_once(tmp_path_factory, kind, via, link):
     cwd = tmp_path_factory.mktemp("ctx")
     if via == "fake_temp":
         (cwd / "fake_temp").mkdir()
@@ -154,7 +154,9 @@ def test_a_context_of_exactly_the_cap_is_read(cwd):
     (cwd / "fake_temp" / "context.json").write_bytes(body + b" " * (CONTEXT_MAX_BYTES - len(body)))
     done = run(["hi"], cwd, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert [m["method"] for m in whole_messages(cwd / "fake_temp" / "messages.json")][-1] == "closed"
+    assert [m["method"] for m in whole_messages(cwd / "fake_temp" / "messages.json")][
+        -1
+    ] == "closed"
 
 
 # Around the cap, and the most a variable (128 KiB, Linux's MAX_ARG_STRLEN) can inflate to.
@@ -232,7 +234,7 @@ def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(tmp_path_fa
         (["--width", value, "hi"], 2),
         ([f"--{value}", "hi"], 2),
     ]
-    for args, code in cases:
+    for args, _code in cases:
         if args[0] == "--files" and Path(cwd, value).is_file():
             continue
         if args[0] == "--width" and value.strip().isdigit():
@@ -367,7 +369,9 @@ def test_stdio_messages_to_a_closed_stream(cwd, key, stream):
 bad_path = st.builds(
     lambda head, bad, tail: head + bad + tail,
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=10),
-    st.one_of(st.just("\0"), st.integers(0xD800, 0xDC7F).map(chr), st.integers(0xDD00, 0xDFFF).map(chr)),
+    st.one_of(
+        st.just("\0"), st.integers(0xD800, 0xDC7F).map(chr), st.integers(0xDD00, 0xDFFF).map(chr)
+    ),
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=10),
 )
 
@@ -438,12 +442,21 @@ def test_json_python_cannot_read_is_its_stages_error(
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 CONTEXT_FIELDS = [
-    "asset_keys", "extras", "run_id", "job_name", "partition_key", "partition_key_range",
-    "partition_time_window", "code_version_by_asset_key", "provenance_by_asset_key",
+    "asset_keys",
+    "extras",
+    "run_id",
+    "job_name",
+    "partition_key",
+    "partition_key_range",
+    "partition_time_window",
+    "code_version_by_asset_key",
+    "provenance_by_asset_key",
     "retry_number",
 ]
 
@@ -451,7 +464,9 @@ CONTEXT_FIELDS = [
 @RUNS
 @given(
     context=st.dictionaries(st.sampled_from(CONTEXT_FIELDS), json_values, max_size=4),
-    messages_extra=st.dictionaries(st.sampled_from(["log_writer", "stdio", "path"]), json_values, max_size=2),
+    messages_extra=st.dictionaries(
+        st.sampled_from(["log_writer", "stdio", "path"]), json_values, max_size=2
+    ),
 )
 def test_context_and_params_of_any_shape_never_end_as_unexpected(
     tmp_path_factory, context, messages_extra

@@ -17,7 +17,7 @@ import zlib
 
 from dagster_pipes import PipesContextLoader, PipesEnvVarParamsLoader
 
-from ferris_says.errors import quoted, quoted_list
+from ferris_says.errors import FerrisError, quoted, quoted_list
 from ferris_says.pipes import (
     CONTEXT_VAR,
     FAKE_CONTEXT,
@@ -126,7 +126,9 @@ class FerrisParamsLoader(PipesEnvVarParamsLoader):
             raise _decode_stage_error(var, value, binascii.Error(str(exc))) from None
         try:
             # dagster-pipes' decode_param, with the decompressed size capped (a zlib bomb)
-            params = json.loads(decompress_capped(base64.b64decode("".join(value.split()))).decode("utf-8"))
+            params = json.loads(
+                decompress_capped(base64.b64decode("".join(value.split()))).decode("utf-8")
+            )
         except Exception as exc:
             raise _decode_stage_error(var, value, exc) from None
         check_params_form(var, params)
@@ -166,8 +168,7 @@ def check_params_form(var: str, params) -> None:
     if unknown:
         raise fail(
             var,
-            f"unknown key(s) {quoted_list(unknown)} in {short(params)}; ferris-says"
-            f" serves {hint}",
+            f"unknown key(s) {quoted_list(unknown)} in {short(params)}; ferris-says serves {hint}",
         )
     if params.get("include_stdio_in_messages"):
         # dagster-pipes' stdio capture polls for a second at a time (a 6 s `hi`), prints its own

@@ -164,7 +164,7 @@ class FerrisPipesSession:
             return
         self._closing = True
         if exc_type is not None and issubclass(exc_type, SystemExit) and exc.code in (0, None):
-            exc_type = exc = tb = None  # a clean exit
+            exc_type = exc = None  # a clean exit
         try:
             # dagster-pipes' form of the exception, bounded (bounded_exception).
             self.context.close(bounded_exception(exc) if exc is not None else None)
@@ -344,8 +344,7 @@ class FerrisPipesSession:
             lines.append(f"asset key: {token(self.asset_key)}")
         else:
             lines.append(
-                f"asset keys: {quoted_list(self.asset_keys)}; reporting for"
-                f" {token(self.asset_key)}"
+                f"asset keys: {quoted_list(self.asset_keys)}; reporting for {token(self.asset_key)}"
             )
         if self.partition_key is not None:
             lines.append(f"partition: {token(self.partition_key)}")

@@ -246,4 +246,3 @@ def messages_stream(name: str, where: str) -> Any:
     if stream is None:
         raise fail(where, f"the messages go to {name}, and {name} is closed")
     return stream
-

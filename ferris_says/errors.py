@@ -37,7 +37,8 @@ class FerrisOutputError(FerrisError):
 
 
 class FerrisInterrupted(FerrisError):
-    """SIGINT or SIGTERM ended the run (exit 128 + the signal: 130, 143)."""
+    """SIGINT, SIGTERM or another ending signal ended the run (exit 128 + the signal: 130,
+    143, 129 for SIGHUP, ...)."""
 
     def __init__(self, signum: int):
         import signal

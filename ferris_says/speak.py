@@ -29,8 +29,8 @@ NOTHING_TO_SAY = (
 
 
 def trace(verbose: bool, message: str) -> None:
-    if verbose:
-        streams.write_stderr(f"{streams.PROG}: {message}\n")
+    if verbose:  # one bounded line with control characters escaped, as error lines are
+        streams.write_stderr(f"{streams.PROG}: {streams.one_line(message)}\n")
 
 
 def _byte_count(text: str) -> str:

@@ -1,8 +1,9 @@
 """The Pipes session's lifecycle: open, check the context, close, and the signals in between.
 
 ``opened`` is the first message line: from then on every failure reaches Dagster through
-``closed``, with dagster-pipes' own serialisation of the exception. SIGINT / SIGTERM are caught
-from before ``opened``: until the context exists they end the run at once (opening the files
+``closed``, with dagster-pipes' form of the exception (bounded). SIGINT, SIGTERM and the other
+ending signals (``errors.ENDING_SIGNAL_NAMES``: SIGHUP, SIGQUIT, ...) are caught from before
+``opened``: until the context exists they end the run at once (opening the files
 may block); while a message line is being written, or while closing, they wait for the line to
 be whole.
 """

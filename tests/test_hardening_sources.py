@@ -551,3 +551,51 @@ def test_files_from_a_fifo_with_a_writer_are_read(cwd):
     writer.join()
     assert done.returncode == 0 and b"from a pipe" in done.stdout
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+# ---- the messages side: every kind of file -----------------------------------------------------
+
+MESSAGE_KINDS = {
+    "unread fifo": "a FIFO that nobody reads",
+    "/dev/tty": "No such device or address",  # no controlling terminal (a new session)
+    "/dev/full": "No space left on device",
+    "/proc/version": "cannot write to messages file",
+    "directory": "is a directory",
+    "missing directory": "does not exist",
+    "dangling": None,  # created through the link: works
+    "/dev/null": None,
+}
+
+
+@RUNS
+@given(kind=st.sampled_from(sorted(MESSAGE_KINDS)), link=st.booleans())
+def test_a_messages_path_of_any_kind_is_one_line_or_works(tmp_path_factory, kind, link):
+    cwd = tmp_path_factory.mktemp("mkind")
+    target = cwd / "target"
+    if kind == "unread fifo":
+        os.mkfifo(target)
+    elif kind == "directory":
+        target.mkdir()
+    elif kind == "missing directory":
+        target = cwd / "nowhere" / "m.jsonl"
+    elif kind == "dangling":
+        target = cwd / "made.jsonl"
+    else:
+        target = Path(kind)
+    path = target
+    if link and kind != "missing directory":
+        path = cwd / "link"
+        path.symlink_to(target)
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(path)}),
+    }
+    done = run(["hi"], cwd, env, timeout=30, start_new_session=True)
+    says = MESSAGE_KINDS[kind]
+    if says is None:
+        assert done.returncode == 0, done.stderr
+        if kind == "dangling":
+            assert whole_messages(target)[-1]["method"] == "closed"
+        return
+    assert done.returncode == 1
+    error_line(done.stderr, "DAGSTER_PIPES_MESSAGES", says)

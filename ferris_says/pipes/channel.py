@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import stat
 from collections.abc import Callable
 
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
@@ -94,8 +95,19 @@ def open_append(path: str, where: str) -> int:
     except IsADirectoryError:
         raise fail(where, f"messages file {show(path)} is a directory") from None
     except OSError as exc:
-        why = "it is a FIFO that nobody reads" if exc.errno == errno.ENXIO else exc.strerror or exc
+        why = "it is a FIFO that nobody reads" if _unread_fifo(path, exc) else exc.strerror or exc
         raise fail(where, f"messages file {show(path)} cannot be opened ({why})") from None
+
+
+def _unread_fifo(path: str, exc: OSError) -> bool:
+    """ENXIO from a non-blocking open: a FIFO with no reader, or a device with none behind it
+    (/dev/tty without a terminal)."""
+    if exc.errno != errno.ENXIO:
+        return False
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 class FerrisMessageWriter(PipesDefaultMessageWriter):

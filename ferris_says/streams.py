@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ferris_says.color import color_decision
 from ferris_says.errors import (
@@ -81,7 +82,7 @@ def one_line(message: str) -> str:
     return text
 
 
-def _write_text(stream, text: str) -> None:
+def _write_text(stream: Any, text: str) -> None:
     """``text`` to a text stream; characters its encoding cannot hold (PYTHONIOENCODING=ascii,
     a Latin-1 locale) are backslash-escaped rather than losing the line."""
     try:
@@ -231,7 +232,7 @@ def show_path(path) -> str:
     return quoted(os.fsdecode(path), PATH_QUOTE_MAX_CHARS)
 
 
-def path_bytes(path) -> bytes:
+def path_bytes(path: str | bytes | os.PathLike[str]) -> bytes:
     """A path's bytes: text is UTF-8 (argv is read as UTF-8 whatever the locale, non-UTF-8
     bytes kept as surrogate escapes), so the file opened is the one named, under any locale."""
     if isinstance(path, str):

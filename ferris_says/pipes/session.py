@@ -17,7 +17,7 @@ import threading
 from traceback import TracebackException
 from typing import Any, Optional
 
-from dagster_pipes import DagsterPipesError, PipesContext
+from dagster_pipes import DagsterPipesError, PipesContext, PipesException
 
 from ferris_says.errors import (
     FerrisError,
@@ -35,9 +35,9 @@ from ferris_says.pipes.params import (
     FerrisContextLoader,
     FerrisParamsLoader,
     context_origin,
-    fail,
     short,
 )
+from ferris_says.pipes.sources import fail
 
 # SIGINT and every signal that ends a run (errors.ENDING_SIGNAL_NAMES: SIGTERM, SIGHUP, ...).
 HANDLED_SIGNALS = (int(signal.SIGINT), *ending_signals())
@@ -55,7 +55,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
-def bounded_exception(exc: BaseException) -> dict[str, Any]:
+def bounded_exception(exc: BaseException) -> PipesException:
     """dagster-pipes' PipesException for ``exc`` (message, stack, name, cause, context), each
     part bounded: a RecursionError's thousand frames or a huge message stay a few KB."""
     return _pipes_exception(
@@ -63,20 +63,20 @@ def bounded_exception(exc: BaseException) -> dict[str, Any]:
     )
 
 
-def _pipes_exception(tb: TracebackException, depth: int) -> dict[str, Any]:
+def _pipes_exception(tb: TracebackException, depth: int) -> PipesException:
     if sys.version_info >= (3, 13):
         name: Optional[str] = tb.exc_type_str.split(".")[-1]
     else:
         name = tb.exc_type.__name__ if tb.exc_type is not None else None
     deeper = depth < CLOSED_CHAIN_MAX
     cause, context = tb.__cause__, tb.__context__
-    return {
-        "message": _cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
-        "stack": [_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
-        "name": name,
-        "cause": _pipes_exception(cause, depth + 1) if cause and deeper else None,
-        "context": _pipes_exception(context, depth + 1) if context and deeper else None,
-    }
+    return PipesException(
+        message=_cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
+        stack=[_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
+        name=name,
+        cause=_pipes_exception(cause, depth + 1) if cause and deeper else None,
+        context=_pipes_exception(context, depth + 1) if context and deeper else None,
+    )
 
 
 def pipes_error(exc: BaseException) -> FerrisError:
@@ -85,7 +85,7 @@ def pipes_error(exc: BaseException) -> FerrisError:
     return err
 
 
-def describe_params(params) -> str:
+def describe_params(params: dict[str, Any]) -> str:
     if "path" in params:
         return f"file {quoted(params['path'], 1024)}"
     if "data" in params:

@@ -25,7 +25,7 @@ RUNS = settings(
 
 
 @pytest.fixture(scope="module")
-def locpath(tmp_path_factory) -> Path:
+def locpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding `latin1`, en_US in ISO-8859-1 (LOCPATH=DIR LC_ALL=latin1)."""
     localedef = shutil.which("localedef")
     assert localedef, "localedef missing: the Makefile installs Debian's locales for the tests"
@@ -35,7 +35,7 @@ def locpath(tmp_path_factory) -> Path:
         check=True,
         capture_output=True,
     )
-    return directory
+    return Path(directory)
 
 
 LOCALES = ["C", "POSIX", "C.UTF-8", "latin1"]
@@ -43,7 +43,7 @@ UTF8_MODES = [None, "0", "1"]
 IO_ENCODINGS = [None, "ascii", "latin-1", "utf-8", "ascii:strict", "latin-1:strict"]
 
 
-def environment(locpath: Path, locale: str, utf8: str | None, io: str | None) -> dict:
+def environment(locpath: Path, locale: str, utf8: str | None, io: str | None) -> dict[str, str]:
     env = {k: v for k, v in CLEAN_ENV.items() if not k.startswith("LC_") and k != "LANG"}
     env.pop("PYTHONUTF8", None)
     env["LC_ALL"] = locale
@@ -56,7 +56,9 @@ def environment(locpath: Path, locale: str, utf8: str | None, io: str | None) ->
     return env
 
 
-def run_bytes(args: list[bytes], cwd: Path, env: dict, stdin: bytes = b""):
+def run_bytes(
+    args: list[bytes], cwd: Path, env: dict[str, str], stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [os.fsencode(FERRIS), *args],
         cwd=cwd,
@@ -78,15 +80,20 @@ settings_strategy = dict(
     io=st.sampled_from(IO_ENCODINGS),
 )
 words_strategy = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), min_size=1, max_size=12
+    st.characters(exclude_categories=["Cs"], exclude_characters="\0"), min_size=1, max_size=12
 ).filter(lambda w: not w.startswith("-"))
 
 
 @RUNS
 @given(words=st.lists(words_strategy, min_size=1, max_size=3), **settings_strategy)
 def test_utf8_arguments_are_said_as_utf8_in_every_locale(
-    locpath, tmp_path_factory, words, locale, utf8, io
-):
+    locpath: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    words: list[str],
+    locale: str,
+    utf8: str | None,
+    io: str | None,
+) -> None:
     cwd = tmp_path_factory.mktemp("loc")
     done = run_bytes([w.encode() for w in words], cwd, environment(locpath, locale, utf8, io))
     assert done.returncode == 0, done.stderr
@@ -101,8 +108,15 @@ def test_utf8_arguments_are_said_as_utf8_in_every_locale(
     **settings_strategy,
 )
 def test_arguments_not_utf8_are_a_usage_error_in_every_locale(
-    locpath, tmp_path_factory, head, bad, option, locale, utf8, io
-):
+    locpath: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    head: bytes,
+    bad: bytes,
+    option: bool,
+    locale: str,
+    utf8: str | None,
+    io: str | None,
+) -> None:
     cwd = tmp_path_factory.mktemp("bad")
     args = [b"--width", b"9", head + bad] if option else [head + bad]
     done = run_bytes(args, cwd, environment(locpath, locale, utf8, io))
@@ -120,8 +134,13 @@ def test_arguments_not_utf8_are_a_usage_error_in_every_locale(
     **settings_strategy,
 )
 def test_files_paths_name_the_file_their_bytes_name(
-    locpath, tmp_path_factory, name, locale, utf8, io
-):
+    locpath: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: bytes,
+    locale: str,
+    utf8: str | None,
+    io: str | None,
+) -> None:
     cwd = tmp_path_factory.mktemp("files")
     if name in (b".", b".."):
         return
@@ -139,7 +158,14 @@ def test_files_paths_name_the_file_their_bytes_name(
 
 @RUNS
 @given(text=st.text(max_size=40), **settings_strategy)
-def test_stdin_is_utf8_in_every_locale(locpath, tmp_path_factory, text, locale, utf8, io):
+def test_stdin_is_utf8_in_every_locale(
+    locpath: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    text: str,
+    locale: str,
+    utf8: str | None,
+    io: str | None,
+) -> None:
     cwd = tmp_path_factory.mktemp("stdin")
     done = run_bytes(
         [b"-"], cwd, environment(locpath, locale, utf8, io), text.encode("utf-8", "surrogatepass")
@@ -157,7 +183,9 @@ def test_stdin_is_utf8_in_every_locale(locpath, tmp_path_factory, text, locale, 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("io", IO_ENCODINGS)
 @pytest.mark.parametrize("utf8", UTF8_MODES)
-def test_an_error_with_any_character_is_one_line(locpath, tmp_path, locale, io, utf8):
+def test_an_error_with_any_character_is_one_line(
+    locpath: Path, tmp_path: Path, locale: str, io: str | None, utf8: str | None
+) -> None:
     """An error quoting non-ASCII text (a missing file 'été ☃ 😀') under an encoding that cannot
     show it is still its one line (escaped), never lost and never a traceback."""
     env = environment(locpath, locale, utf8, io)

@@ -89,7 +89,9 @@ def check_status(done_code: int, err: bytes, signum: int, methods: list[str]) ->
     delay=st.floats(0.0, 0.8),
     to_fifo=st.booleans(),
 )
-def test_a_signal_at_any_point_of_a_session(tmp_path_factory, signum, delay, to_fifo):
+def test_a_signal_at_any_point_of_a_session(
+    tmp_path_factory: pytest.TempPathFactory, signum: int, delay: float, to_fifo: bool
+) -> None:
     cwd = tmp_path_factory.mktemp("sig")
     words = cwd / "words.txt"
     words.write_text("Say, say, say " * 30_000)  # ~ 420 KB: the session lasts half a second
@@ -128,7 +130,7 @@ def test_a_signal_at_any_point_of_a_session(tmp_path_factory, signum, delay, to_
     check_status(process.returncode, err, signum, methods)
 
 
-def wait_blocked_on_stdin(process: subprocess.Popen) -> None:
+def wait_blocked_on_stdin(process: subprocess.Popen[bytes]) -> None:
     wchan = Path(f"/proc/{process.pid}/wchan")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
@@ -144,7 +146,9 @@ def wait_blocked_on_stdin(process: subprocess.Popen) -> None:
 
 @pytest.mark.parametrize("signum", ENDING, ids=lambda n: signal.Signals(n).name)
 @pytest.mark.parametrize("session", [False, True])
-def test_each_ending_signal_gives_its_line_and_status(tmp_path, signum, session):
+def test_each_ending_signal_gives_its_line_and_status(
+    tmp_path: Path, signum: int, session: bool
+) -> None:
     """Outside a session (the shell) as inside one: one line, 128 + N; the README says so."""
     env = dict(CLEAN_ENV)
     messages = tmp_path / "m.jsonl"
@@ -175,7 +179,7 @@ def test_each_ending_signal_gives_its_line_and_status(tmp_path, signum, session)
 
 
 @pytest.mark.parametrize("session", [False, True])
-def test_an_ignored_sighup_stays_ignored(tmp_path, session):
+def test_an_ignored_sighup_stays_ignored(tmp_path: Path, session: bool) -> None:
     """nohup: SIGHUP ignored before the command starts is not taken over."""
     env = dict(CLEAN_ENV)
     if session:

@@ -13,7 +13,9 @@ import os
 import resource
 import socket
 import stat
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from command import encode, run
@@ -55,7 +57,7 @@ def error_line(stderr: bytes, *fragments: str) -> str:
     return line
 
 
-def whole_messages(path: Path) -> list[dict]:
+def whole_messages(path: Path) -> list[dict[str, Any]]:
     """Every line of the messages file whole JSON; `closed` last and once, if `opened` is there."""
     if not path.exists():
         return []
@@ -70,18 +72,18 @@ def whole_messages(path: Path) -> list[dict]:
     return messages
 
 
-def fails(done, code: int, *fragments: str) -> str:
+def fails(done: subprocess.CompletedProcess[bytes], code: int, *fragments: str) -> str:
     assert done.returncode == code, (done.returncode, done.stderr[:2000])
     assert done.stdout == b"", done.stdout[:300]
     return error_line(done.stderr, *fragments)
 
 
 @pytest.fixture
-def cwd(tmp_path):
+def cwd(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def messages_env(cwd: Path, context_params: dict) -> tuple[dict, Path]:
+def messages_env(cwd: Path, context_params: dict[str, Any]) -> tuple[dict[str, str], Path]:
     messages = cwd / "messages.jsonl"
     return {
         "DAGSTER_PIPES_CONTEXT": encode(context_params),
@@ -121,12 +123,15 @@ make_source.keep = []  # type: ignore[attr-defined]
 
 @RUNS
 @given(kind=st.sampled_from(KINDS), via=st.sampled_from(["fake_temp", "path"]), link=st.booleans())
-def test_a_context_that_is_not_a_regular_file_is_refused_at_once(tmp_path_factory, kind, via, link):
+def test_a_context_that_is_not_a_regular_file_is_refused_at_once(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, via: str, link: bool
+) -> None:
     cwd = tmp_path_factory.mktemp("ctx")
     if via == "fake_temp":
         (cwd / "fake_temp").mkdir()
         target = cwd / "fake_temp" / "context.json"
-        env, messages = {}, cwd / "fake_temp" / "messages.json"
+        env: dict[str, str] = {}
+        messages = cwd / "fake_temp" / "messages.json"
     else:
         target = cwd / "context.json"
         env, messages = messages_env(cwd, {"path": str(target)})
@@ -140,7 +145,7 @@ def test_a_context_that_is_not_a_regular_file_is_refused_at_once(tmp_path_factor
     assert whole_messages(messages) == []
 
 
-def test_a_context_larger_than_the_cap_is_refused_before_reading(cwd):
+def test_a_context_larger_than_the_cap_is_refused_before_reading(cwd: Path) -> None:
     (cwd / "fake_temp").mkdir()
     context = cwd / "fake_temp" / "context.json"
     with open(context, "wb") as handle:  # sparse: the size is there, the bytes are not
@@ -148,7 +153,7 @@ def test_a_context_larger_than_the_cap_is_refused_before_reading(cwd):
     fails(run(["hi"], cwd, timeout=30), 1, "context.json", "larger than the 64 MiB")
 
 
-def test_a_context_of_exactly_the_cap_is_read(cwd):
+def test_a_context_of_exactly_the_cap_is_read(cwd: Path) -> None:
     (cwd / "fake_temp").mkdir()
     body = b'{"asset_keys": ["ferris"]}'
     (cwd / "fake_temp" / "context.json").write_bytes(body + b" " * (CONTEXT_MAX_BYTES - len(body)))
@@ -161,7 +166,9 @@ def test_a_context_of_exactly_the_cap_is_read(cwd):
 
 # Around the cap, and the most a variable (128 KiB, Linux's MAX_ARG_STRLEN) can inflate to.
 @pytest.mark.parametrize("size", [CONTEXT_MAX_BYTES - 64, CONTEXT_MAX_BYTES, 90 * 1024 * 1024])
-def test_inline_data_that_decompresses_beyond_the_cap_is_refused(tmp_path_factory, size):
+def test_inline_data_that_decompresses_beyond_the_cap_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, size: int
+) -> None:
     import base64
     import zlib
 
@@ -192,7 +199,13 @@ nasty_key = st.lists(
     picked=st.one_of(st.none(), nasty_key, st.text(min_size=300, max_size=3000)),
     inline=st.booleans(),
 )
-def test_asset_key_errors_are_bounded_and_escaped(tmp_path_factory, keys, many, picked, inline):
+def test_asset_key_errors_are_bounded_and_escaped(
+    tmp_path_factory: pytest.TempPathFactory,
+    keys: list[str],
+    many: int,
+    picked: str | None,
+    inline: bool,
+) -> None:
     cwd = tmp_path_factory.mktemp("keys")
     keys = keys + [f"k{i}" for i in range(many)]
     if picked in keys:
@@ -212,7 +225,7 @@ def test_asset_key_errors_are_bounded_and_escaped(tmp_path_factory, keys, many, 
     assert len(json.dumps(closed)) <= CLOSED_MAX_BYTES
 
 
-def test_ten_million_asset_keys_give_a_short_line_and_a_short_closed(cwd):
+def test_ten_million_asset_keys_give_a_short_line_and_a_short_closed(cwd: Path) -> None:
     keys = ",".join(f'"k{i}"' for i in range(3_000_000))
     (cwd / "context.json").write_text(f'{{"asset_keys": [{keys}]}}')
     env, messages = messages_env(cwd, {"path": str(cwd / "context.json")})
@@ -223,7 +236,9 @@ def test_ten_million_asset_keys_give_a_short_line_and_a_short_closed(cwd):
 
 @RUNS
 @given(value=st.text(min_size=1, max_size=5000))
-def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(tmp_path_factory, value):
+def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(
+    tmp_path_factory: pytest.TempPathFactory, value: str
+) -> None:
     cwd = tmp_path_factory.mktemp("arg")
     value = value.replace("\0", "")
     if not value:
@@ -255,8 +270,8 @@ def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(tmp_path_fa
     how=st.sampled_from([">", ">>", "symlink /dev/stdout", "symlink", "hardlink"]),
 )
 def test_stdout_as_the_messages_file_is_refused_before_anything_is_written(
-    tmp_path_factory, via, how
-):
+    tmp_path_factory: pytest.TempPathFactory, via: str, how: str
+) -> None:
     cwd = tmp_path_factory.mktemp("out")
     (cwd / "fake_temp").mkdir()
     (cwd / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
@@ -282,7 +297,7 @@ def test_stdout_as_the_messages_file_is_refused_before_anything_is_written(
     assert out.read_bytes() == expected
 
 
-def test_stdout_as_the_context_file_is_refused_and_the_context_kept(cwd):
+def test_stdout_as_the_context_file_is_refused_and_the_context_kept(cwd: Path) -> None:
     (cwd / "fake_temp").mkdir()
     context = cwd / "fake_temp" / "context.json"
     context.write_text('{"asset_keys": ["ferris"]}')
@@ -293,7 +308,7 @@ def test_stdout_as_the_context_file_is_refused_and_the_context_kept(cwd):
     assert json.loads(context.read_text()) == {"asset_keys": ["ferris"]}
 
 
-def test_stderr_as_the_messages_file_is_refused_without_a_word(cwd):
+def test_stderr_as_the_messages_file_is_refused_without_a_word(cwd: Path) -> None:
     (cwd / "fake_temp").mkdir()
     (cwd / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
     messages = cwd / "fake_temp" / "messages.json"
@@ -309,7 +324,9 @@ def test_stderr_as_the_messages_file_is_refused_without_a_word(cwd):
     how=st.sampled_from(["same", "symlink", "hardlink", "dot", "absolute"]),
     context_via=st.sampled_from(["fake_temp", "path"]),
 )
-def test_the_messages_file_equal_to_the_context_is_refused(tmp_path_factory, how, context_via):
+def test_the_messages_file_equal_to_the_context_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, how: str, context_via: str
+) -> None:
     cwd = tmp_path_factory.mktemp("same")
     (cwd / "fake_temp").mkdir()
     context = cwd / "fake_temp" / "context.json"
@@ -339,7 +356,7 @@ def test_the_messages_file_equal_to_the_context_is_refused(tmp_path_factory, how
 
 @pytest.mark.parametrize("key", ["stdio", "buffered_stdio"])
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])
-def test_stdio_messages_to_a_closed_stream(cwd, key, stream):
+def test_stdio_messages_to_a_closed_stream(cwd: Path, key: str, stream: str) -> None:
     import subprocess
 
     from command import CLEAN_ENV, FERRIS
@@ -368,17 +385,19 @@ def test_stdio_messages_to_a_closed_stream(cwd, key, stream):
 
 bad_path = st.builds(
     lambda head, bad, tail: head + bad + tail,
-    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=10),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=10),
     st.one_of(
         st.just("\0"), st.integers(0xD800, 0xDC7F).map(chr), st.integers(0xDD00, 0xDFFF).map(chr)
     ),
-    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=10),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=10),
 )
 
 
 @RUNS
 @given(path=bad_path, var=st.sampled_from(["DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"]))
-def test_a_path_no_file_can_have_is_a_one_line_error_of_its_variable(tmp_path_factory, path, var):
+def test_a_path_no_file_can_have_is_a_one_line_error_of_its_variable(
+    tmp_path_factory: pytest.TempPathFactory, path: str, var: str
+) -> None:
     cwd = tmp_path_factory.mktemp("nul")
     env = {
         "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
@@ -389,7 +408,7 @@ def test_a_path_no_file_can_have_is_a_one_line_error_of_its_variable(tmp_path_fa
     assert not (cwd / "m.jsonl").exists() or whole_messages(cwd / "m.jsonl") == []
 
 
-def test_a_non_utf8_file_name_from_json_is_a_file_name(cwd):
+def test_a_non_utf8_file_name_from_json_is_a_file_name(cwd: Path) -> None:
     """json.dumps writes a non-UTF-8 name's bytes as surrogate escapes: they name the file."""
     name = os.fsdecode(b"m\xe9.jsonl")
     env = {
@@ -410,8 +429,13 @@ def test_a_non_utf8_file_name_from_json_is_a_file_name(cwd):
     where=st.sampled_from(["extras", "asset_keys", "top"]),
 )
 def test_json_python_cannot_read_is_its_stages_error(
-    tmp_path_factory, depth, digits, what, inline, where
-):
+    tmp_path_factory: pytest.TempPathFactory,
+    depth: int,
+    digits: int,
+    what: str,
+    inline: bool,
+    where: str,
+) -> None:
     cwd = tmp_path_factory.mktemp("deep")
     value = "[" * depth + "]" * depth if what == "deep" else "1" * digits
     text = {
@@ -469,8 +493,10 @@ CONTEXT_FIELDS = [
     ),
 )
 def test_context_and_params_of_any_shape_never_end_as_unexpected(
-    tmp_path_factory, context, messages_extra
-):
+    tmp_path_factory: pytest.TempPathFactory,
+    context: dict[str, Any],
+    messages_extra: dict[str, Any],
+) -> None:
     cwd = tmp_path_factory.mktemp("shape")
     messages = cwd / "m.jsonl"
     params = {"path": str(messages), **messages_extra}
@@ -491,7 +517,9 @@ def test_context_and_params_of_any_shape_never_end_as_unexpected(
 
 @pytest.mark.parametrize("form", [{"path": "m.jsonl"}, {"stdio": "stderr"}, {"stdio": "stdout"}])
 @pytest.mark.parametrize("value", [True, 1, "yes"])
-def test_include_stdio_in_messages_is_refused_in_one_line(cwd, form, value):
+def test_include_stdio_in_messages_is_refused_in_one_line(
+    cwd: Path, form: dict[str, Any], value: str
+) -> None:
     env = {
         "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
         "DAGSTER_PIPES_MESSAGES": encode({**form, "include_stdio_in_messages": value}),
@@ -500,7 +528,7 @@ def test_include_stdio_in_messages_is_refused_in_one_line(cwd, form, value):
     assert not (cwd / "m.jsonl").exists()
 
 
-def test_include_stdio_in_messages_false_is_the_plain_form(cwd):
+def test_include_stdio_in_messages_false_is_the_plain_form(cwd: Path) -> None:
     env = {
         "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
         "DAGSTER_PIPES_MESSAGES": encode({"path": "m.jsonl", "include_stdio_in_messages": False}),
@@ -519,8 +547,8 @@ def limited_memory() -> None:
 
 @pytest.mark.parametrize("source", ["--files", "stdin", "-"])
 @pytest.mark.parametrize("session", [False, True])
-def test_words_without_end_name_their_source(cwd, source, session):
-    env = {}
+def test_words_without_end_name_their_source(cwd: Path, source: str, session: bool) -> None:
+    env: dict[str, str] = {}
     if session:
         env, messages = messages_env(cwd, {"data": {"asset_keys": ["ferris"]}})
     args = {"--files": ["--files", "/dev/zero"], "stdin": [], "-": ["-"]}[source]
@@ -535,7 +563,7 @@ def test_words_without_end_name_their_source(cwd, source, session):
         assert "out of memory" in whole_messages(messages)[-1]["params"]["exception"]["message"]
 
 
-def test_files_from_a_fifo_with_a_writer_are_read(cwd):
+def test_files_from_a_fifo_with_a_writer_are_read(cwd: Path) -> None:
     import threading
 
     fifo = cwd / "words.fifo"
@@ -569,7 +597,9 @@ MESSAGE_KINDS = {
 
 @RUNS
 @given(kind=st.sampled_from(sorted(MESSAGE_KINDS)), link=st.booleans())
-def test_a_messages_path_of_any_kind_is_one_line_or_works(tmp_path_factory, kind, link):
+def test_a_messages_path_of_any_kind_is_one_line_or_works(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, link: bool
+) -> None:
     cwd = tmp_path_factory.mktemp("mkind")
     target = cwd / "target"
     if kind == "unread fifo":

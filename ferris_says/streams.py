@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ferris_says.color import color_decision
 from ferris_says.errors import (
@@ -26,6 +25,10 @@ from ferris_says.errors import (
 ERROR_LINE_MAX_CHARS = 4096
 #: How much of a path an error shows (a path may be a whole JSON string from Dagster's context).
 PATH_QUOTE_MAX_CHARS = 1024
+
+TYPE_CHECKING = False  # `typing` is not loaded on the plain path: its cold start stays as it was
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "ferris-says"
 

@@ -36,13 +36,14 @@ LINEBREAK_TXT := /usr/share/unicode/LineBreak.txt
 $(LINEBREAK_TXT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unicode-data
 
-# localedef (Debian's locales), which tests/test_hardening_locale.py builds an ISO-8859-1 locale with.
-LOCALEDEF := /usr/bin/localedef
-$(LOCALEDEF):
+# The locale sources of Debian's locales (localedef itself is in libc-bin), from which
+# tests/test_hardening_locale.py builds an ISO-8859-1 locale into a temporary directory.
+LOCALE_SOURCE := /usr/share/i18n/locales/en_US
+$(LOCALE_SOURCE):
 	apt-get -o DPkg::Lock::Timeout=900 update -qq && \
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq locales
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(LOCALEDEF)
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(LOCALE_SOURCE)
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed

@@ -28,7 +28,8 @@ RUNS = settings(
 def locpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding `latin1`, en_US in ISO-8859-1 (LOCPATH=DIR LC_ALL=latin1)."""
     localedef = shutil.which("localedef")
-    assert localedef, "localedef missing: the Makefile installs Debian's locales for the tests"
+    assert localedef, "localedef missing (Debian's libc-bin)"
+    assert Path("/usr/share/i18n/locales/en_US").exists(), "the Makefile installs Debian's locales"
     directory = tmp_path_factory.mktemp("locales")
     subprocess.run(
         [localedef, "-i", "en_US", "-f", "ISO-8859-1", str(directory / "latin1")],

@@ -464,11 +464,13 @@ def test_json_python_cannot_read_is_its_stages_error(
     whole_messages(cwd / "m.jsonl" if inline else cwd / "messages.jsonl")
 
 
+def json_containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    json_containers,
     max_leaves=8,
 )
 CONTEXT_FIELDS = [

@@ -59,7 +59,14 @@ $(DOCS_TOOLS):
 	apt-get -o DPkg::Lock::Timeout=900 update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get -o DPkg::Lock::Timeout=900 install -y -qq zsh fish man-db
 
-test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(COWSAY) $(DOCS_TOOLS)
+# The locale sources of Debian's locales (localedef itself is in libc-bin), from which
+# tests/test_hardening_locale.py builds an ISO-8859-1 locale into a temporary directory.
+LOCALE_SOURCE := /usr/share/i18n/locales/en_US
+$(LOCALE_SOURCE):
+	apt-get -o DPkg::Lock::Timeout=900 update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq locales
+
+test: $(VENV)/.installed-test $(LINEBREAK_TXT) $(COWSAY) $(DOCS_TOOLS) $(LOCALE_SOURCE)
 	$(BIN)/python -m pytest -q
 
 # ---- documentation ---------------------------------------------------------------------------

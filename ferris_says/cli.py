@@ -11,7 +11,7 @@ from __future__ import annotations
 import os  # loaded by Python's start-up already
 import sys
 
-from ferris_says.errors import EXIT_SIGINT
+from ferris_says.errors import EXIT_SIGINT, FerrisInterrupted, end_on_signals, restore_signals
 from ferris_says.speak import run
 from ferris_says.streams import report_error
 
@@ -26,9 +26,30 @@ def _plain_words(args: list[str]) -> bool:
     return args == ["-"] or not any(arg.startswith("-") for arg in args)
 
 
+def utf8_argument(arg: str) -> str:
+    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
+    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
+    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
+    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
+    try:
+        raw = os.fsencode(arg)
+    except UnicodeEncodeError:  # not from argv: already text
+        return arg
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
+    try:
+        return _main(args)
+    except FerrisInterrupted as interrupted:  # a signal between two steps, or while reporting
+        report_error(str(interrupted))
+        return interrupted.exit_code
+
+
+def _main(args: list[str]) -> int:
+    replaced = end_on_signals()  # SIGTERM, SIGHUP, ...: one line and 128 + N, as in a session
     try:
         if _plain_words(args) and COMPLETE_VAR not in os.environ:
             return run(words=args)
@@ -38,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while click is imported or parses: still one line
         report_error("interrupted by SIGINT")
         return EXIT_SIGINT
+    finally:
+        restore_signals(replaced)
 
 
 #: What `ferris-thinks` adds in front of its arguments: it is `ferris-says --think`, as
@@ -47,7 +70,7 @@ THINK_OPTION = "--think"
 
 def think_main(argv: list[str] | None = None) -> int:
     """Console-script entry point of `ferris-thinks`."""
-    args = sys.argv[1:] if argv is None else list(argv)
+    args = [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
     return main([THINK_OPTION, *args])
 
 

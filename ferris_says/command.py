@@ -73,7 +73,8 @@ Errors go to stderr, one line each (-v adds the traceback).
 \b
 Exit status: 0 Ferris spoke; 1 runtime error (unreadable file or stdin,
 Dagster configuration or messages file, stdout closed or full); 2 usage
-error; 130 / 143 interrupted by SIGINT / SIGTERM.
+error; 130 / 143 interrupted by SIGINT / SIGTERM (128 + N for SIGHUP,
+SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU).
 
 \b
 Environment:

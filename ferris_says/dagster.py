@@ -18,6 +18,12 @@ from pydantic import BaseModel, Field, field_validator
 
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER
+from ferris_says.component_checks import (
+    check_asset_key,
+    check_words,
+    no_nul_or_surrogate,
+)
+from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster_looks import LookAttributes, check_character
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
@@ -45,11 +51,17 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
     marker, with the same scope Dagster offers (``{{ env.WORDS }}`` and the like).
     """
     if not isinstance(raw, str) or not any(marker in raw for marker in _TEMPLATE_MARKERS):
-        return raw
+        return check_words(raw)  # here, the error names the YAML file, line and attribute
+    no_nul_or_surrogate(raw, "words")  # before Jinja, which would fail on them less clearly
     import jinja2  # a dependency of dagster; only templated words need it
 
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return environment.from_string(raw).render(**context.scope)
+    return check_words(environment.from_string(raw).render(**context.scope))
+
+
+def _resolve_asset_key(context: dg.ResolutionContext, asset_key: Any) -> Any:
+    # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
+    return check_asset_key(asset_key)
 
 
 # What --width takes: the crate's usize. The bounds sit on the int itself, not on the field,
@@ -57,7 +69,15 @@ def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
 Width = Annotated[int, Field(ge=0, le=MAX_WIDTH)]
 
 
-def _resolve_width(context: dg.ResolutionContext, width: Any) -> Any:
+def _resolve_width(context: dg.ResolutionContext, raw: Any) -> Any:
+    # Given the raw value (inject_before_resolve=False), so that a template that renders to
+    # nothing ("{{ env.UNSET }}") is an error here, not a silent "no wrapping".
+    width = context.resolve_value(raw) if isinstance(raw, str) else raw
+    if isinstance(raw, str) and (width is None or width == ""):
+        raise ValueError(
+            f"width {raw!r} resolves to nothing (an unset variable?); leave width out for no"
+            " re-wrapping"
+        )
     if isinstance(width, str):  # still a string once Dagster resolved it: no number
         raise ValueError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {width!r}")
     return width
@@ -203,16 +223,21 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             examples=["'Say, say, say'", "Hello fellow Rustaceans!"],
         ),
     ]
-    asset_key: str = Field(
-        default=DEFAULT_ASSET_KEY,
-        description="The asset's key; slashes separate the parts of a multi-part key.",
-        examples=["ferris", "crabs/ferris"],
-    )
+    asset_key: Annotated[
+        str,
+        dg.Resolver(
+            _resolve_asset_key,
+            model_field_type=str,
+            description="The asset's key; slashes separate the parts of a multi-part key.",
+            examples=["ferris", "crabs/ferris"],
+        ),
+    ] = DEFAULT_ASSET_KEY
     width: Annotated[
         Optional[Width],
         dg.Resolver(
             _resolve_width,
             model_field_type=Optional[Width],
+            inject_before_resolve=False,
             description=(
                 "Wrap the words at this many columns, as the crate's say(text, width). Unset: no"
                 " re-wrapping (the words' UTF-8 byte length, like the original command)."
@@ -275,6 +300,16 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     def _known_character(cls, name: Optional[str]) -> Optional[str]:
         # Built in Python (FerrisSaysComponent(...)), no YAML resolver has checked it.
         return check_character(name)
+
+    @field_validator("words")
+    @classmethod
+    def _words_fit_an_argument(cls, words: str) -> str:
+        return check_words(words)
+
+    @field_validator("asset_key")
+    @classmethod
+    def _asset_key_runs(cls, asset_key: str) -> str:
+        return check_asset_key(asset_key)
 
     # ---- what runs -------------------------------------------------------------------------
 
@@ -343,8 +378,3 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             yield from component.run(context)
 
         return dg.Definitions(assets=[_ferris_says])
-
-
-def _op_name(key: dg.AssetKey) -> str:
-    # An op name is [A-Za-z0-9_]+; Dagster names an @asset's op the same way from its key.
-    return re.sub(r"[^A-Za-z0-9_]", "_", "__".join(key.path))

@@ -19,6 +19,7 @@ from ferris_says.errors import (
     FerrisError,
     FerrisOutputError,
     FerrisUsageError,
+    quoted,
 )
 from ferris_says.pipes import pipes_session
 
@@ -39,8 +40,8 @@ NOTHING_TO_SAY = (
 
 
 def trace(verbose: bool, message: str) -> None:
-    if verbose:
-        streams.write_stderr(f"{streams.PROG}: {message}\n")
+    if verbose:  # one bounded line with control characters escaped, as error lines are
+        streams.write_stderr(f"{streams.PROG}: {streams.one_line(message)}\n")
 
 
 def _byte_count(text: str) -> str:
@@ -107,20 +108,21 @@ def speak(
     if files and words:
         raise FerrisUsageError("give WORDS or --files, not both")
     colored, why = color_decision(color, streams.stdout_is_terminal())
-    trace(
-        verbose,
+    # Traced once the session is open: it refuses a messages file that is stderr first.
+    options = (
         f"width: {width if width is not None else 'the words UTF-8 byte length'}; "
-        f"character: {character}; colour: {'on' if colored else 'off'} ({why})",
+        f"character: {character}; colour: {'on' if colored else 'off'} ({why})"
     )
 
     with pipes_session(asset_key=asset_key, bootstrap=bootstrap) as session:
+        trace(verbose, options)
         if session is None:
             trace(
                 verbose,
                 "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, nothing to report",
             )
             if asset_key is not None:
-                trace(verbose, f"--asset-key {asset_key!r} ignored: there is no Dagster run")
+                trace(verbose, f"--asset-key {quoted(asset_key)} ignored: there is no Dagster run")
         else:
             for line in session.describe():
                 trace(verbose, line)

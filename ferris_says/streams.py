@@ -13,7 +13,22 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from ferris_says.color import color_decision
-from ferris_says.errors import FerrisError, FerrisOutputError, FerrisUsageError
+from ferris_says.errors import (
+    QUOTE_MAX_CHARS,
+    FerrisError,
+    FerrisOutputError,
+    FerrisUsageError,
+    quoted,
+)
+
+#: The longest error line, in characters: whatever an error quotes, the line stays this short.
+ERROR_LINE_MAX_CHARS = 4096
+#: How much of a path an error shows (a path may be a whole JSON string from Dagster's context).
+PATH_QUOTE_MAX_CHARS = 1024
+
+TYPE_CHECKING = False  # `typing` is not loaded on the plain path: its cold start stays as it was
+if TYPE_CHECKING:
+    from typing import Any
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
@@ -55,14 +70,34 @@ def write_stderr(text: str) -> None:
     if stream is None:
         return
     try:
-        stream.write(text)
+        _write_text(stream, text)
         stream.flush()
     except (OSError, ValueError):
         silence(stream)  # so that Python's final flush does not fail (exit 120) either
 
 
 def one_line(message: str) -> str:
-    return " ".join(str(message).split()) or "unknown error"
+    """The message as one bounded line with nothing a terminal would act on: whitespace runs
+    are one space, other unprintable characters (ESC, NUL, lone surrogates) are escaped as
+    repr escapes them, and the whole is cut at ERROR_LINE_MAX_CHARS with the count."""
+    text = str(message)
+    total = len(text)
+    text = " ".join(text[: ERROR_LINE_MAX_CHARS + 1].split()) or "unknown error"
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    if total > ERROR_LINE_MAX_CHARS or len(text) > ERROR_LINE_MAX_CHARS:
+        text = f"{text[:ERROR_LINE_MAX_CHARS]}... (error cut: {total} characters)"
+    return text
+
+
+def _write_text(stream: Any, text: str) -> None:
+    """``text`` to a text stream; characters its encoding cannot hold (PYTHONIOENCODING=ascii,
+    a Latin-1 locale) are backslash-escaped rather than losing the line."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
 def report_error(message: str, color: str = "auto") -> None:
@@ -91,7 +126,7 @@ def report_error(message: str, color: str = "auto") -> None:
             line.append(f" {message}")
             console.print(line)
         else:
-            stream.write(f"{PROG}: error: {message}\n")
+            _write_text(stream, f"{PROG}: error: {message}\n")
         stream.flush()
     except (OSError, ValueError):
         silence(stream)  # stderr is gone too: the exit status is all that is left
@@ -209,8 +244,16 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def show_path(path: str) -> str:
-    return repr(os.fsdecode(path))
+def show_path(path: str | bytes | os.PathLike[str]) -> str:
+    return quoted(os.fsdecode(path), PATH_QUOTE_MAX_CHARS)
+
+
+def path_bytes(path: str | bytes | os.PathLike[str]) -> bytes:
+    """A path's bytes: text is UTF-8 (argv is read as UTF-8 whatever the locale, non-UTF-8
+    bytes kept as surrogate escapes), so the file opened is the one named, under any locale."""
+    if isinstance(path, str):
+        return path.encode("utf-8", "surrogateescape")
+    return os.fsencode(path)
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -220,6 +263,9 @@ def _decode(data: bytes, where: str) -> str:
         raise FerrisError(
             f"{where} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
+
+
+OUT_OF_MEMORY = "out of memory before its end (the words must fit in memory)"
 
 
 def read_stdin() -> str:
@@ -233,6 +279,8 @@ def read_stdin() -> str:
         return _decode(_read_all(stream, buffer), "stdin")
     except OSError as error:
         raise FerrisError(f"cannot read stdin: {error.strerror or error}") from error
+    except MemoryError:  # `< /dev/zero`: the words must fit in memory
+        raise FerrisError(f"cannot read stdin: {OUT_OF_MEMORY}") from None
 
 
 def _read_all(stream: TextIO, buffer: BinaryIO) -> bytes:
@@ -256,12 +304,16 @@ def _read_all(stream: TextIO, buffer: BinaryIO) -> bytes:
 
 def read_file(path: str) -> str:
     try:
-        with open(path, "rb") as handle:
+        with open(path_bytes(path), "rb") as handle:
             data = handle.read()
     except IsADirectoryError:
         raise FerrisError(f"cannot read {show_path(path)}: it is a directory") from None
     except OSError as error:
         raise FerrisError(f"cannot read {show_path(path)}: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name: no file can have it
+        raise FerrisError(f"cannot read {show_path(path)}: a file name holds no NUL") from None
+    except MemoryError:  # `--files /dev/zero`
+        raise FerrisError(f"cannot read {show_path(path)}: {OUT_OF_MEMORY}") from None
     return _decode(data, show_path(path))
 
 
@@ -271,4 +323,6 @@ def check_utf8_argument(word: str) -> None:
     except UnicodeEncodeError:
         # POSIX argv bytes that are not UTF-8 arrive as surrogate escapes; clap refuses them too.
         shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        if len(shown) > QUOTE_MAX_CHARS:
+            shown = f"{shown[:QUOTE_MAX_CHARS]}... ({len(shown)} characters)"
         raise FerrisUsageError(f"an argument is not valid UTF-8: '{shown}'") from None

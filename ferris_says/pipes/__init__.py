@@ -12,7 +12,8 @@ original adds, and fixes what it got wrong, one job a module:
   ``O_APPEND`` descriptor, so concurrent writers never interleave inside a line; a write that
   fails part-way is taken back, so no reader ever sees half a line.
 - ``session``: the lifecycle. ``opened``, then ``closed`` carrying the exception when something
-  failed; SIGINT / SIGTERM end the session through ``closed``, never in the middle of a line.
+  failed; SIGINT, SIGTERM, SIGHUP and the other ending signals end the session through
+  ``closed``, never in the middle of a line.
 - ``reports``: Ferris's own messages, the blog's ``run()``: two logs, two asset checks, the
   materialization (``metadata`` computes what goes in it).
 

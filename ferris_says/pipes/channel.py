@@ -11,12 +11,13 @@ import contextlib
 import errno
 import json
 import os
+import stat
 from typing import TYPE_CHECKING
 
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
 from ferris_says.pipes import MESSAGES_VAR
-from ferris_says.pipes.params import fail
+from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream, show
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -65,7 +66,7 @@ class AppendChannel(PipesMessageWriterChannel):
                 take_back(self._fd, written)
             raise fail(
                 self.where,
-                f"cannot write to messages file {self.path!r} ({exc.strerror or exc})",
+                f"cannot write to messages file {show(self.path)} ({exc.strerror or exc})",
             ) from exc
 
 
@@ -98,24 +99,45 @@ def open_append(path: str, where: str) -> int:
         return fd
     except FileNotFoundError:
         parent = os.path.dirname(os.path.abspath(path))
-        raise fail(where, f"messages file {path!r}: directory {parent!r} does not exist") from None
+        raise fail(
+            where, f"messages file {show(path)}: directory {show(parent)} does not exist"
+        ) from None
     except IsADirectoryError:
-        raise fail(where, f"messages file {path!r} is a directory") from None
+        raise fail(where, f"messages file {show(path)} is a directory") from None
     except OSError as exc:
-        why = "it is a FIFO that nobody reads" if exc.errno == errno.ENXIO else exc.strerror or exc
-        raise fail(where, f"messages file {path!r} cannot be opened ({why})") from None
+        why = "it is a FIFO that nobody reads" if _unread_fifo(path, exc) else exc.strerror or exc
+        raise fail(where, f"messages file {show(path)} cannot be opened ({why})") from None
+
+
+def _unread_fifo(path: str, exc: OSError) -> bool:
+    """ENXIO from a non-blocking open: a FIFO with no reader, or a device with none behind it
+    (/dev/tty without a terminal)."""
+    if exc.errno != errno.ENXIO:
+        return False
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 class FerrisMessageWriter(PipesDefaultMessageWriter):
     """dagster-pipes' default message writer, with an `AppendChannel` for a plain file.
 
-    ``guard``, when given, is a context manager factory wrapped around every message write.
+    ``guard``, when given, is a context manager factory wrapped around every message write;
+    ``context_file`` gives the context file's identity (read before the messages are opened),
+    which the messages file must not share.
     """
 
-    def __init__(self, sources: dict[str, str], guard: Guard | None = None) -> None:
+    def __init__(
+        self,
+        sources: dict[str, str],
+        guard: Guard | None = None,
+        context_file: Callable[[], FileId | None] = lambda: None,
+    ) -> None:
         super().__init__()
         self._sources = sources
         self._guard = guard
+        self._context_file = context_file
 
     @contextlib.contextmanager
     def open(self, params: PipesParams) -> Iterator[PipesMessageWriterChannel]:
@@ -129,10 +151,14 @@ class FerrisMessageWriter(PipesDefaultMessageWriter):
             path = params["path"]
             fd = open_append(path, where)
             try:
+                check_messages_file(fd, path, where, self._context_file())
                 yield AppendChannel(fd, path, where)
             finally:
                 os.close(fd)
         else:
+            for key in ("stdio", "buffered_stdio"):
+                if key in params:
+                    messages_stream(params[key], where)  # closed (`>&-`): say so, at once
             # {"stdio": ...}, {"buffered_stdio": ...}, and dagster-pipes' stdio capture:
             # exactly what its default writer does.
             with super().open(params) as channel:

@@ -12,18 +12,28 @@ import binascii
 import contextlib
 import json
 import os
+import sys
 import zlib
 from typing import TYPE_CHECKING, Any, cast
 
-from dagster_pipes import PipesContextLoader, PipesDefaultContextLoader, PipesEnvVarParamsLoader
+from dagster_pipes import PipesContextLoader, PipesEnvVarParamsLoader
 
-from ferris_says.errors import FerrisError
+from ferris_says.errors import FerrisError, quoted, quoted_list
 from ferris_says.pipes import (
     CONTEXT_VAR,
     FAKE_CONTEXT,
     FAKE_MESSAGES,
     FAKE_TEMP_DIR,
     MESSAGES_VAR,
+)
+from ferris_says.pipes.sources import (
+    FileId,
+    check_path,
+    decompress_capped,
+    fail,
+    json_stage_error,
+    parse_json,
+    read_context_file,
 )
 
 if TYPE_CHECKING:
@@ -55,10 +65,6 @@ CONTEXT_DEFAULTS: dict[str, Any] = {
 }
 
 
-def fail(where: str, what: str) -> FerrisError:
-    return FerrisError(f"{where}: {what}")
-
-
 def json_kind(value: object) -> str:
     if value is None:
         return "null"
@@ -74,8 +80,13 @@ def json_kind(value: object) -> str:
 
 
 def short(value: object, limit: int = 120) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """A JSON value as an error quotes it: its JSON text, escaped and bounded like any quoted
+    value (a value nested too deeply to serialise is named by its kind)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError, TypeError):
+        text = f"a JSON {json_kind(value)}"
+    return text if len(text) <= limit and text.isprintable() else quoted(text, limit)
 
 
 class FerrisParamsLoader(PipesEnvVarParamsLoader):
@@ -124,12 +135,15 @@ class FerrisParamsLoader(PipesEnvVarParamsLoader):
         except (binascii.Error, ValueError) as exc:
             raise _decode_stage_error(var, value, binascii.Error(str(exc))) from None
         try:
-            params = decode()  # dagster-pipes' own decode_param
+            # dagster-pipes' decode_param, with the decompressed size capped (a zlib bomb)
+            params = json.loads(
+                decompress_capped(base64.b64decode("".join(value.split()))).decode("utf-8")
+            )
         except Exception as exc:
             raise _decode_stage_error(var, value, exc) from None
         check_params_form(var, params)
         self.sources[var] = var
-        return params
+        return cast("PipesParams", params)  # check_params_form: a JSON object
 
 
 def _decode_stage_error(var: str, value: str, exc: BaseException) -> FerrisError:
@@ -141,10 +155,11 @@ def _decode_stage_error(var: str, value: str, exc: BaseException) -> FerrisError
         stage = "decompresses to bytes that are not UTF-8"
     elif isinstance(exc, json.JSONDecodeError):
         stage = f"decompresses to text that is not JSON ({exc.msg})"
+    elif isinstance(exc, OverflowError):  # decompress_capped
+        stage = f"decompresses to a context that {exc}"
     else:
-        stage = f"cannot be decoded ({type(exc).__name__}: {exc})"
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    return fail(var, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {shown!r}")
+        stage = f"decompresses to text that {json_stage_error(exc)}"
+    return fail(var, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {quoted(value, 40)}")
 
 
 def check_params_form(var: str, params: object) -> None:
@@ -172,8 +187,16 @@ def check_params_form(var: str, params: object) -> None:
     if unknown:
         raise fail(
             var,
-            f"unknown key(s) {', '.join(map(repr, unknown))} in {short(params)}; ferris-says"
-            f" serves {hint}",
+            f"unknown key(s) {quoted_list(unknown)} in {short(params)}; ferris-says serves {hint}",
+        )
+    if params.get("include_stdio_in_messages"):
+        # dagster-pipes' stdio capture polls for a second at a time (a 6 s `hi`), prints its own
+        # lines on stderr and sends them after `closed`; Dagster's subprocess client captures
+        # stdout and stderr itself. Refused rather than run badly.
+        raise fail(
+            var,
+            '"include_stdio_in_messages" is not supported by ferris-says: Dagster captures'
+            " its stdout and stderr itself; leave it unset",
         )
     present = [k for k in forms if k in params]
     if len(present) != 1:
@@ -188,6 +211,7 @@ def check_params_form(var: str, params: object) -> None:
     elif key == "path":
         if not isinstance(value, str) or not value:
             raise fail(var, f'"path" must be a non-empty string, got {short(value)}')
+        check_path(value, var, "context file" if var == CONTEXT_VAR else "messages file")
     elif key == "bucket":
         check_bucket_params(var, params, bucket_option)
     elif value not in ("stderr", "stdout"):
@@ -209,42 +233,34 @@ def context_origin(sources: dict[str, str], params: PipesParams) -> str:
     if source == FAKE_CONTEXT:
         return source
     if "path" in params:
-        return f"{source}: context file {params['path']!r}"
+        return f"{source}: context file {quoted(params['path'], 1024)}"
     if "bucket" in params:
-        return f"{source}: context object {params[CONTEXT_BUCKET_KEY]!r} in {params['bucket']!r}"
+        key, bucket = quoted(params[CONTEXT_BUCKET_KEY], 1024), quoted(params["bucket"], 1024)
+        return f"{source}: context object {key} in {bucket}"
     return f"{source}: inline data"
 
 
 class FerrisContextLoader(PipesContextLoader):
     """dagster-pipes' default context loader (file or inline data), with clear errors and the
-    keys a hand-written context leaves out filled in."""
+    keys a hand-written context leaves out filled in. The file is read through
+    ``sources.read_context_file`` (regular files only, size capped); ``file_id`` is the
+    context file's identity once read, so the messages file can be told apart from it."""
 
     def __init__(self, sources: dict[str, str]) -> None:
         self._sources = sources
+        self.file_id: FileId | None = None
 
     @contextlib.contextmanager
     def load_context(self, params: PipesParams) -> Iterator[PipesContextData]:
         where = self._sources.get(CONTEXT_VAR, CONTEXT_VAR)
         if "path" in params:
-            where = f"{where}: context file {params['path']!r}"
-        inner = PipesDefaultContextLoader().load_context(params)
-        try:
-            data = inner.__enter__()
-        except FileNotFoundError:
-            raise fail(where, "does not exist") from None
-        except IsADirectoryError:
-            raise fail(where, "is a directory, not a JSON file") from None
-        except OSError as exc:
-            raise fail(where, f"cannot be read ({exc.strerror or exc})") from None
-        except UnicodeDecodeError:
-            raise fail(where, "is not UTF-8 text") from None
-        except json.JSONDecodeError as exc:
-            raise fail(where, f"is not JSON ({exc.msg}, line {exc.lineno})") from None
-        try:
-            if not isinstance(data, dict):
-                raise fail(where, f"holds a JSON {json_kind(data)}, expected an object")
-            full = dict(CONTEXT_DEFAULTS)
-            full.update(data)
-            yield cast("PipesContextData", full)  # the defaults complete what data holds
-        finally:
-            inner.__exit__(None, None, None)
+            where = f"{where}: context file {quoted(params['path'], 1024)}"
+            raw, self.file_id = read_context_file(params["path"], where, sys.stdout)
+            data = parse_json(raw, where)
+        else:
+            data = params["data"]
+        if not isinstance(data, dict):
+            raise fail(where, f"holds a JSON {json_kind(data)}, expected an object")
+        full = dict(CONTEXT_DEFAULTS)
+        full.update(data)
+        yield cast("PipesContextData", full)  # the defaults complete what data holds

@@ -1,8 +1,9 @@
 """The Pipes session's lifecycle: open, check the context, close, and the signals in between.
 
 ``opened`` is the first message line: from then on every failure reaches Dagster through
-``closed``, with dagster-pipes' own serialisation of the exception. SIGINT / SIGTERM are caught
-from before ``opened``: until the context exists they end the run at once (opening the files
+``closed``, with dagster-pipes' form of the exception (bounded). SIGINT, SIGTERM and the other
+ending signals (``errors.ENDING_SIGNAL_NAMES``: SIGHUP, SIGQUIT, ...) are caught from before
+``opened``: until the context exists they end the run at once (opening the files
 may block); while a message line is being written, or while closing, they wait for the line to
 be whole.
 """
@@ -11,17 +12,28 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from traceback import TracebackException
+from typing import TYPE_CHECKING, Any, Optional
 
-from dagster_pipes import DagsterPipesError, PipesContext
+from dagster_pipes import DagsterPipesError, PipesContext, PipesException
 
-from ferris_says.errors import FerrisError, FerrisInterrupted, FerrisUsageError
+from ferris_says.errors import (
+    FerrisError,
+    FerrisInterrupted,
+    FerrisUsageError,
+    ending_signals,
+    quoted,
+    quoted_list,
+    token,
+)
 from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
 from ferris_says.pipes.bootstrap import ARG_FOR_VAR, PipesBootstrap
 from ferris_says.pipes.cli_params import params_loader as choose_params_loader
 from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
-from ferris_says.pipes.params import context_origin, fail, short
+from ferris_says.pipes.params import context_origin, short
+from ferris_says.pipes.sources import fail
 from ferris_says.pipes.stores import raise_deferred_failure
 from ferris_says.pipes.transports import transports
 
@@ -33,7 +45,44 @@ if TYPE_CHECKING:
 
     SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
-HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGINT and every signal that ends a run (errors.ENDING_SIGNAL_NAMES: SIGTERM, SIGHUP, ...).
+HANDLED_SIGNALS = (int(signal.SIGINT), *ending_signals())
+
+#: `closed` carries the exception within these bounds, so that Dagster never stores megabytes
+#: of it: the message (as the error line shows it), the innermost frames, two links of its
+#: chain of causes.
+CLOSED_MESSAGE_MAX_CHARS = 4096
+CLOSED_FRAMES_MAX = 20
+CLOSED_FRAME_MAX_CHARS = 1024
+CLOSED_CHAIN_MAX = 2
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def bounded_exception(exc: BaseException) -> PipesException:
+    """dagster-pipes' PipesException for ``exc`` (message, stack, name, cause, context), each
+    part bounded: a RecursionError's thousand frames or a huge message stay a few KB."""
+    return _pipes_exception(
+        TracebackException(type(exc), exc, exc.__traceback__, limit=-CLOSED_FRAMES_MAX), 0
+    )
+
+
+def _pipes_exception(tb: TracebackException, depth: int) -> PipesException:
+    if sys.version_info >= (3, 13):
+        name: Optional[str] = tb.exc_type_str.split(".")[-1]
+    else:
+        name = tb.exc_type.__name__ if tb.exc_type is not None else None
+    deeper = depth < CLOSED_CHAIN_MAX
+    cause, context = tb.__cause__, tb.__context__
+    return PipesException(
+        message=_cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
+        stack=[_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
+        name=name,
+        cause=_pipes_exception(cause, depth + 1) if cause and deeper else None,
+        context=_pipes_exception(context, depth + 1) if context and deeper else None,
+    )
 
 
 def pipes_error(exc: BaseException) -> FerrisError:
@@ -45,16 +94,17 @@ def pipes_error(exc: BaseException) -> FerrisError:
 def describe_params(params: PipesParams) -> str:
     if "bucket" in params:
         inside = params.get("key") or params.get("key_prefix")
-        return f"bucket {params['bucket']}" + (f", {inside}" if inside else "")
+        bucket = quoted(params["bucket"], 1024)
+        return f"bucket {bucket}" + (f", {quoted(inside, 1024)}" if inside else "")
     if "path" in params:
-        return f"file {params['path']}"
+        return f"file {quoted(params['path'], 1024)}"
     if "data" in params:
         return "inline data (PipesEnvContextInjector)"
     for key in ("stdio", "buffered_stdio"):
         if key in params:
             buffered = ", buffered until the end" if key == "buffered_stdio" else ""
             return f"{params[key]}{buffered}"
-    return str(params)
+    return quoted(params)
 
 
 class FerrisPipesSession:
@@ -136,10 +186,10 @@ class FerrisPipesSession:
             return
         self._closing = True
         if isinstance(exc, SystemExit) and exc.code in (0, None):
-            exc_type = exc = tb = None  # a clean exit
+            exc = None  # a clean exit
         try:
-            # dagster-pipes' own serialisation of the exception into `closed`.
-            self.context.__exit__(exc_type, exc, tb)
+            # dagster-pipes' form of the exception, bounded (bounded_exception).
+            self.context.close(bounded_exception(exc) if exc is not None else None)
         except FerrisError:
             if exc is None:
                 raise  # the messages file failed (it names itself): that is the run's error
@@ -260,17 +310,18 @@ class FerrisPipesSession:
         if picked is not None:
             if not keys:
                 raise FerrisError(
-                    f"--asset-key {picked!r}: this Dagster step targets no assets (an op)"
+                    f"--asset-key {quoted(picked)}: this Dagster step targets no assets (an op)"
                 )
             if picked not in keys:
                 raise FerrisError(
-                    f"--asset-key {picked!r} is not among this step's asset keys: {', '.join(keys)}"
+                    f"--asset-key {quoted(picked)} is not among this step's asset keys:"
+                    f" {quoted_list(keys)}"
                 )
             return picked
         if len(keys) > 1:
             raise FerrisError(
                 f"this Dagster step targets {len(keys)} assets"
-                f" ({', '.join(keys)}); pick one with --asset-key"
+                f" ({quoted_list(keys)}); pick one with --asset-key"
             )
         return keys[0] if keys else None
 
@@ -321,15 +372,15 @@ class FerrisPipesSession:
                 "asset keys: none (an op): ferris speaks and logs, no checks or materialization"
             )
         elif len(self.asset_keys) == 1:
-            lines.append(f"asset key: {self.asset_key}")
+            lines.append(f"asset key: {token(self.asset_key)}")
         else:
             lines.append(
-                f"asset keys: {', '.join(self.asset_keys)}; reporting for {self.asset_key}"
+                f"asset keys: {quoted_list(self.asset_keys)}; reporting for {token(self.asset_key)}"
             )
         if self.partition_key is not None:
-            lines.append(f"partition: {self.partition_key}")
+            lines.append(f"partition: {token(self.partition_key)}")
         assert self.context is not None  # open() sets it before handing the session out
         run_id = self.context.run_id
         if run_id:
-            lines.append(f"run id: {run_id}")
+            lines.append(f"run id: {token(run_id)}")
         return lines

@@ -50,7 +50,8 @@ def transports(
                 f" holds it: {STORE_OPTION} {'|'.join(BUCKET_STORES)} (or {STORE_VAR})"
             )
     if store is None or not (context_in_store or messages_in_store):
-        return FerrisContextLoader(sources), FerrisMessageWriter(sources, guard), None
+        file_loader = FerrisContextLoader(sources)
+        return file_loader, file_messages(sources, guard, file_loader), None
     module = load_store(store, chosen_by)  # the SDK is imported here, and only here
     context_loader: PipesContextLoader = (
         StoreContextLoader(module, sources.get(CONTEXT_VAR, CONTEXT_VAR))
@@ -60,6 +61,17 @@ def transports(
     message_writer: PipesMessageWriter[Any] = (
         StoreMessageWriter(module, sources.get(MESSAGES_VAR, MESSAGES_VAR), guard)
         if messages_in_store
-        else FerrisMessageWriter(sources, guard)
+        else file_messages(sources, guard, context_loader)
     )
     return context_loader, message_writer, store
+
+
+def file_messages(
+    sources: dict[str, str], guard: Any, context_loader: PipesContextLoader
+) -> FerrisMessageWriter:
+    """The messages writer for a file or stdio, which must not share the context file (known
+    once a FerrisContextLoader has read it)."""
+    if isinstance(context_loader, FerrisContextLoader):
+        file_loader = context_loader
+        return FerrisMessageWriter(sources, guard, lambda: file_loader.file_id)
+    return FerrisMessageWriter(sources, guard)

@@ -1,0 +1,633 @@
+"""Hardening round 2: whatever the context, the params and the files around them are, every run
+keeps the promises: one bounded, escaped error line naming what was wrong, exit 1 (or 2), nothing
+on stdout, never `unexpected`, never a hang, and a messages file of whole JSON lines with
+`closed` last, that is never stdout, stderr or the context.
+
+Each test generates the neighbours of one class with hypothesis, through the installed command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import socket
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from command import encode, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
+
+#: An error line is one line of at most a few KB, whatever the input.
+ERROR_LINE_MAX_BYTES = 8 * 1024
+#: `closed` carries a bounded exception.
+CLOSED_MAX_BYTES = 32 * 1024
+
+RUNS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Bytes a terminal acts on: C0 controls but newline, DEL, and C1 controls (in UTF-8).
+RAW_CONTROLS = (
+    [bytes([c]) for c in range(0x20) if c != 0x0A]
+    + [b"\x7f"]
+    + [chr(c).encode() for c in range(0x80, 0xA0)]
+)
+
+
+def error_line(stderr: bytes, *fragments: str) -> str:
+    """stderr is exactly one error line, bounded, escaped, naming every fragment."""
+    assert stderr.count(b"\n") == 1 and stderr.endswith(b"\n"), stderr[:2000]
+    assert len(stderr) <= ERROR_LINE_MAX_BYTES, len(stderr)
+    for raw in RAW_CONTROLS:
+        assert raw not in stderr[:-1], (raw, stderr[:2000])
+    line = stderr.decode("utf-8")
+    assert line.startswith("ferris-says: error: "), line
+    assert "Traceback" not in line and "unexpected" not in line, line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line
+
+
+def whole_messages(path: Path) -> list[dict[str, Any]]:
+    """Every line of the messages file whole JSON; `closed` last and once, if `opened` is there."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    assert data == b"" or data.endswith(b"\n"), data[-300:]
+    messages = [json.loads(line) for line in data.splitlines()]
+    methods = [m["method"] for m in messages]
+    if methods:
+        assert methods[0] == "opened" and methods[-1] == "closed", methods
+        assert methods.count("closed") == 1, methods
+        assert len(data.splitlines()[-1]) <= CLOSED_MAX_BYTES, len(data.splitlines()[-1])
+    return messages
+
+
+def fails(done: subprocess.CompletedProcess[bytes], code: int, *fragments: str) -> str:
+    assert done.returncode == code, (done.returncode, done.stderr[:2000])
+    assert done.stdout == b"", done.stdout[:300]
+    return error_line(done.stderr, *fragments)
+
+
+@pytest.fixture
+def cwd(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def messages_env(cwd: Path, context_params: dict[str, Any]) -> tuple[dict[str, str], Path]:
+    messages = cwd / "messages.jsonl"
+    return {
+        "DAGSTER_PIPES_CONTEXT": encode(context_params),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
+    }, messages
+
+
+# ---- 1. a context that never ends: only a regular file of bounded size is read --------------
+
+KINDS = ["fifo", "zero", "null", "urandom", "tty", "directory", "dangling", "socket"]
+
+
+def make_source(kind: str, path: Path) -> str:
+    """Makes ``path`` a file of this kind (directly, or as a symbolic link); the expected words."""
+    if kind == "fifo":
+        os.mkfifo(path)
+        return "is a FIFO"
+    if kind in ("zero", "null", "urandom", "tty"):
+        path.symlink_to(f"/dev/{kind}")
+        return "is a character device"
+    if kind == "directory":
+        path.mkdir()
+        return "is a directory"
+    if kind == "dangling":
+        path.symlink_to(path.parent / "nowhere")
+        return "dangling symbolic link"
+    if kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))  # stays bound until the process ends: fine for a test
+        make_source.keep.append(server)  # type: ignore[attr-defined]
+        return "is a socket"
+    raise AssertionError(kind)
+
+
+make_source.keep = []  # type: ignore[attr-defined]
+
+
+@RUNS
+@given(kind=st.sampled_from(KINDS), via=st.sampled_from(["fake_temp", "path"]), link=st.booleans())
+def test_a_context_that_is_not_a_regular_file_is_refused_at_once(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, via: str, link: bool
+) -> None:
+    cwd = tmp_path_factory.mktemp("ctx")
+    if via == "fake_temp":
+        (cwd / "fake_temp").mkdir()
+        target = cwd / "fake_temp" / "context.json"
+        env: dict[str, str] = {}
+        messages = cwd / "fake_temp" / "messages.json"
+    else:
+        target = cwd / "context.json"
+        env, messages = messages_env(cwd, {"path": str(target)})
+    made = target
+    if link and kind not in ("dangling",):
+        made = cwd / "real_source"
+        target.symlink_to(made)
+    says = make_source(kind, made)
+    done = run(["hi"], cwd, env, timeout=30)  # a FIFO would block, /dev/zero never end
+    fails(done, 1, "context.json", says)
+    assert whole_messages(messages) == []
+
+
+def test_a_context_larger_than_the_cap_is_refused_before_reading(cwd: Path) -> None:
+    (cwd / "fake_temp").mkdir()
+    context = cwd / "fake_temp" / "context.json"
+    with open(context, "wb") as handle:  # sparse: the size is there, the bytes are not
+        handle.truncate(CONTEXT_MAX_BYTES + 1)
+    fails(run(["hi"], cwd, timeout=30), 1, "context.json", "larger than the 64 MiB")
+
+
+def test_a_context_of_exactly_the_cap_is_read(cwd: Path) -> None:
+    (cwd / "fake_temp").mkdir()
+    body = b'{"asset_keys": ["ferris"]}'
+    (cwd / "fake_temp" / "context.json").write_bytes(body + b" " * (CONTEXT_MAX_BYTES - len(body)))
+    done = run(["hi"], cwd, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [m["method"] for m in whole_messages(cwd / "fake_temp" / "messages.json")][
+        -1
+    ] == "closed"
+
+
+# Around the cap, and the most a variable (128 KiB, Linux's MAX_ARG_STRLEN) can inflate to.
+@pytest.mark.parametrize("size", [CONTEXT_MAX_BYTES - 64, CONTEXT_MAX_BYTES, 90 * 1024 * 1024])
+def test_inline_data_that_decompresses_beyond_the_cap_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, size: int
+) -> None:
+    import base64
+    import zlib
+
+    cwd = tmp_path_factory.mktemp("bomb")
+    text = b'{"data": {"extras": {"pad": "' + b"x" * (size - 33) + b'"}}}'
+    env = {"DAGSTER_PIPES_CONTEXT": base64.b64encode(zlib.compress(text, 9)).decode()}
+    env["DAGSTER_PIPES_MESSAGES"] = encode({"path": str(cwd / "m.jsonl")})
+    done = run(["hi"], cwd, env, timeout=60)
+    if len(text) <= CONTEXT_MAX_BYTES:
+        assert done.returncode == 0, done.stderr
+    else:
+        fails(done, 1, "DAGSTER_PIPES_CONTEXT", "larger than the 64 MiB")
+
+
+# ---- 2 and 10. quoted input is bounded and escaped, on stderr and in `closed` ----------------
+
+nasty_key = st.lists(
+    st.sampled_from(["a", "é", "\x1b", "]0;", "\x07", "\x00", "\x9b", "\u202e", "\n", " ", ","]),
+    min_size=1,
+    max_size=40,
+).map("".join)
+
+
+@RUNS
+@given(
+    keys=st.lists(nasty_key, min_size=2, max_size=50, unique=True),
+    many=st.sampled_from([0, 4, 50, 20_000]),
+    picked=st.one_of(st.none(), nasty_key, st.text(min_size=300, max_size=3000)),
+    inline=st.booleans(),
+)
+def test_asset_key_errors_are_bounded_and_escaped(
+    tmp_path_factory: pytest.TempPathFactory,
+    keys: list[str],
+    many: int,
+    picked: str | None,
+    inline: bool,
+) -> None:
+    cwd = tmp_path_factory.mktemp("keys")
+    keys = keys + [f"k{i}" for i in range(many)]
+    if picked in keys:
+        picked = None if len(keys) > 1 else picked
+    data = {"asset_keys": keys}
+    if inline and many <= 50:  # a variable holds at most 128 KiB
+        env, messages = messages_env(cwd, {"data": data})
+    else:
+        (cwd / "context.json").write_text(json.dumps(data))
+        env, messages = messages_env(cwd, {"path": str(cwd / "context.json")})
+    args = ["hi"] if picked is None else ["--asset-key", picked, "--", "hi"]
+    if picked is not None and "\0" in picked:
+        return  # an argv string holds no NUL
+    line = fails(run(args, cwd, env, timeout=60), 1, f"{len(keys)}" if picked is None else "")
+    assert ("in all)" in line) == (len(keys) > 5)
+    closed = whole_messages(messages)[-1]["params"]["exception"]
+    assert len(json.dumps(closed)) <= CLOSED_MAX_BYTES
+
+
+def test_ten_million_asset_keys_give_a_short_line_and_a_short_closed(cwd: Path) -> None:
+    keys = ",".join(f'"k{i}"' for i in range(3_000_000))
+    (cwd / "context.json").write_text(f'{{"asset_keys": [{keys}]}}')
+    env, messages = messages_env(cwd, {"path": str(cwd / "context.json")})
+    for args in (["hi"], ["--asset-key", "nope", "hi"]):
+        fails(run(args, cwd, env, timeout=120), 1, "k0", "3000000 in all")
+    assert len(messages.read_bytes().splitlines()[-1]) <= CLOSED_MAX_BYTES
+
+
+@RUNS
+@given(value=st.text(min_size=1, max_size=5000))
+def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(
+    tmp_path_factory: pytest.TempPathFactory, value: str
+) -> None:
+    cwd = tmp_path_factory.mktemp("arg")
+    value = value.replace("\0", "")
+    if not value:
+        return
+    cases = [
+        (["--files", value], 1),
+        (["--character", value, "hi"], 2),
+        (["--width", value, "hi"], 2),
+        ([f"--{value}", "hi"], 2),
+    ]
+    for args, _code in cases:
+        if args[0] == "--files" and Path(cwd, value).is_file():
+            continue
+        if args[0] == "--width" and value.strip().isdigit():
+            continue
+        done = run(args, cwd, timeout=30)
+        if done.returncode == 0:
+            continue  # e.g. a real character's name, an option that exists
+        assert done.returncode in (1, 2), done.stderr
+        error_line(done.stderr)
+
+
+# ---- 3 and 11. the messages file is never stdout, stderr or the context ----------------------
+
+
+@RUNS
+@given(
+    via=st.sampled_from(["fake_temp", "path"]),
+    how=st.sampled_from([">", ">>", "symlink /dev/stdout", "symlink", "hardlink"]),
+)
+def test_stdout_as_the_messages_file_is_refused_before_anything_is_written(
+    tmp_path_factory: pytest.TempPathFactory, via: str, how: str
+) -> None:
+    cwd = tmp_path_factory.mktemp("out")
+    (cwd / "fake_temp").mkdir()
+    (cwd / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
+    messages = cwd / "fake_temp" / "messages.json"
+    env = {} if via == "fake_temp" else {"DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)})}
+    before = b'{"method": "opened", "params": {}, "__dagster_pipes_version": "0.1"}\n'
+    out = messages
+    if how == "symlink /dev/stdout":
+        out = cwd / "out.txt"
+        messages.symlink_to("/dev/stdout")
+    elif how in ("symlink", "hardlink"):
+        out = cwd / "out.txt"
+        out.write_bytes(before)
+        (messages.symlink_to if how == "symlink" else messages.hardlink_to)(out)
+    else:
+        messages.write_bytes(before)
+    mode = "ab" if how != ">" else "wb"
+    with open(out, mode) as stdout:
+        done = run(["hi"], cwd, env, timeout=30, stdout=stdout)
+    assert done.returncode == 1
+    error_line(done.stderr, "messages", "stdout")
+    expected = b"" if how in (">", "symlink /dev/stdout") else before
+    assert out.read_bytes() == expected
+
+
+def test_stdout_as_the_context_file_is_refused_and_the_context_kept(cwd: Path) -> None:
+    (cwd / "fake_temp").mkdir()
+    context = cwd / "fake_temp" / "context.json"
+    context.write_text('{"asset_keys": ["ferris"]}')
+    with open(context, "ab") as stdout:
+        done = run(["hi"], cwd, timeout=30, stdout=stdout)
+    assert done.returncode == 1
+    error_line(done.stderr, "context", "stdout")
+    assert json.loads(context.read_text()) == {"asset_keys": ["ferris"]}
+
+
+def test_stderr_as_the_messages_file_is_refused_without_a_word(cwd: Path) -> None:
+    (cwd / "fake_temp").mkdir()
+    (cwd / "fake_temp" / "context.json").write_text('{"asset_keys": ["ferris"]}')
+    messages = cwd / "fake_temp" / "messages.json"
+    messages.write_bytes(b"")
+    with open(messages, "ab") as stderr:
+        done = run(["-v", "hi"], cwd, timeout=30, stderr=stderr)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert messages.read_bytes() == b""  # no line that is not JSON
+
+
+@RUNS
+@given(
+    how=st.sampled_from(["same", "symlink", "hardlink", "dot", "absolute"]),
+    context_via=st.sampled_from(["fake_temp", "path"]),
+)
+def test_the_messages_file_equal_to_the_context_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, how: str, context_via: str
+) -> None:
+    cwd = tmp_path_factory.mktemp("same")
+    (cwd / "fake_temp").mkdir()
+    context = cwd / "fake_temp" / "context.json"
+    text = '{"asset_keys": ["ferris"]}'
+    context.write_text(text)
+    messages = {
+        "same": "fake_temp/context.json",
+        "dot": "fake_temp/./context.json",
+        "absolute": str(context),
+        "symlink": str(cwd / "link.json"),
+        "hardlink": str(cwd / "hard.json"),
+    }[how]
+    if how == "symlink":
+        (cwd / "link.json").symlink_to(context)
+    if how == "hardlink":
+        (cwd / "hard.json").hardlink_to(context)
+    env = {"DAGSTER_PIPES_MESSAGES": encode({"path": messages})}
+    if context_via == "path":
+        env["DAGSTER_PIPES_CONTEXT"] = encode({"path": str(context)})
+    done = run(["hi"], cwd, env, timeout=30)
+    fails(done, 1, "is the context file")
+    assert context.read_text() == text
+
+
+# ---- 4. stdio messages with the stream closed ------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["stdio", "buffered_stdio"])
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_stdio_messages_to_a_closed_stream(cwd: Path, key: str, stream: str) -> None:
+    import subprocess
+
+    from command import CLEAN_ENV, FERRIS
+
+    env = {
+        **CLEAN_ENV,
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({key: stream}),
+    }
+    fd = 1 if stream == "stdout" else 2
+    done = subprocess.run(
+        ["/bin/sh", "-c", f'exec "$0" "$@" {fd}>&-', FERRIS, "hi"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=30,
+    )
+    assert done.returncode == 1, done.stderr
+    if stream == "stdout":
+        error_line(done.stderr, f"the messages go to {stream}, and {stream} is closed")
+    else:
+        assert done.stdout == b""
+
+
+# ---- 6. every stage's error names its stage, never `unexpected` -------------------------------
+
+bad_path = st.builds(
+    lambda head, bad, tail: head + bad + tail,
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=10),
+    st.one_of(
+        st.just("\0"), st.integers(0xD800, 0xDC7F).map(chr), st.integers(0xDD00, 0xDFFF).map(chr)
+    ),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\0"), max_size=10),
+)
+
+
+@RUNS
+@given(path=bad_path, var=st.sampled_from(["DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"]))
+def test_a_path_no_file_can_have_is_a_one_line_error_of_its_variable(
+    tmp_path_factory: pytest.TempPathFactory, path: str, var: str
+) -> None:
+    cwd = tmp_path_factory.mktemp("nul")
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(cwd / "m.jsonl")}),
+    }
+    env[var] = encode({"path": path})
+    fails(run(["hi"], cwd, env, timeout=30), 1, var)
+    assert not (cwd / "m.jsonl").exists() or whole_messages(cwd / "m.jsonl") == []
+
+
+def test_a_non_utf8_file_name_from_json_is_a_file_name(cwd: Path) -> None:
+    """json.dumps writes a non-UTF-8 name's bytes as surrogate escapes: they name the file."""
+    name = os.fsdecode(b"m\xe9.jsonl")
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(cwd) + "/" + name}),
+    }
+    done = run(["hi"], cwd, env, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert whole_messages(Path(os.fsdecode(os.fsencode(cwd) + b"/m\xe9.jsonl")))
+
+
+@RUNS
+@given(
+    depth=st.integers(500, 300_000),
+    digits=st.integers(4301, 100_000),
+    what=st.sampled_from(["deep", "digits"]),
+    inline=st.booleans(),
+    where=st.sampled_from(["extras", "asset_keys", "top"]),
+)
+def test_json_python_cannot_read_is_its_stages_error(
+    tmp_path_factory: pytest.TempPathFactory,
+    depth: int,
+    digits: int,
+    what: str,
+    inline: bool,
+    where: str,
+) -> None:
+    cwd = tmp_path_factory.mktemp("deep")
+    value = "[" * depth + "]" * depth if what == "deep" else "1" * digits
+    text = {
+        "extras": f'{{"asset_keys": ["ferris"], "extras": {{"x": {value}}}}}',
+        "asset_keys": f'{{"asset_keys": {value}}}',
+        "top": value,
+    }[where]
+    if inline:
+        import base64
+        import zlib
+
+        env = {
+            "DAGSTER_PIPES_CONTEXT": base64.b64encode(
+                zlib.compress(b'{"data": ' + text.encode() + b"}")
+            ).decode(),
+            "DAGSTER_PIPES_MESSAGES": encode({"path": str(cwd / "m.jsonl")}),
+        }
+    else:
+        (cwd / "c.json").write_text(text)
+        env, _ = messages_env(cwd, {"path": str(cwd / "c.json")})
+    done = run(["hi"], cwd, env, timeout=60)
+    if done.returncode == 0:
+        assert what == "deep" and depth < 1000  # Python's json reads that deep
+        return
+    fails(done, 1, "DAGSTER_PIPES_CONTEXT")
+    whole_messages(cwd / "m.jsonl" if inline else cwd / "messages.jsonl")
+
+
+def json_containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    json_containers,
+    max_leaves=8,
+)
+CONTEXT_FIELDS = [
+    "asset_keys",
+    "extras",
+    "run_id",
+    "job_name",
+    "partition_key",
+    "partition_key_range",
+    "partition_time_window",
+    "code_version_by_asset_key",
+    "provenance_by_asset_key",
+    "retry_number",
+]
+
+
+@RUNS
+@given(
+    context=st.dictionaries(st.sampled_from(CONTEXT_FIELDS), json_values, max_size=4),
+    messages_extra=st.dictionaries(
+        st.sampled_from(["log_writer", "stdio", "path"]), json_values, max_size=2
+    ),
+)
+def test_context_and_params_of_any_shape_never_end_as_unexpected(
+    tmp_path_factory: pytest.TempPathFactory,
+    context: dict[str, Any],
+    messages_extra: dict[str, Any],
+) -> None:
+    cwd = tmp_path_factory.mktemp("shape")
+    messages = cwd / "m.jsonl"
+    params = {"path": str(messages), **messages_extra}
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": context}),
+        "DAGSTER_PIPES_MESSAGES": encode(params),
+    }
+    done = run(["one two three"], cwd, env, timeout=30)
+    if done.returncode != 0:
+        fails(done, done.returncode)
+        assert done.returncode in (1, 2)
+    if params.get("path") == str(messages):
+        whole_messages(messages)
+
+
+# ---- 9. include_stdio_in_messages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", [{"path": "m.jsonl"}, {"stdio": "stderr"}, {"stdio": "stdout"}])
+@pytest.mark.parametrize("value", [True, 1, "yes"])
+def test_include_stdio_in_messages_is_refused_in_one_line(
+    cwd: Path, form: dict[str, Any], value: str
+) -> None:
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({**form, "include_stdio_in_messages": value}),
+    }
+    fails(run(["hi"], cwd, env, timeout=10), 1, "include_stdio_in_messages")
+    assert not (cwd / "m.jsonl").exists()
+
+
+def test_include_stdio_in_messages_false_is_the_plain_form(cwd: Path) -> None:
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": "m.jsonl", "include_stdio_in_messages": False}),
+    }
+    assert run(["hi"], cwd, env, timeout=10).returncode == 0
+    assert whole_messages(cwd / "m.jsonl")[-1]["method"] == "closed"
+
+
+# ---- 12. reading without end names what was being read --------------------------------------
+
+
+def limited_memory() -> None:
+    limit = 1024 * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+@pytest.mark.parametrize("source", ["--files", "stdin", "-"])
+@pytest.mark.parametrize("session", [False, True])
+def test_words_without_end_name_their_source(cwd: Path, source: str, session: bool) -> None:
+    env: dict[str, str] = {}
+    if session:
+        env, messages = messages_env(cwd, {"data": {"asset_keys": ["ferris"]}})
+    args = {"--files": ["--files", "/dev/zero"], "stdin": [], "-": ["-"]}[source]
+    with open("/dev/zero", "rb") as zero:
+        done = run(args, cwd, env, timeout=120, stdin=zero, preexec_fn=limited_memory)
+    says = "'/dev/zero'" if source == "--files" else "stdin"
+    if session and source == "stdin":  # under Dagster, stdin is never read
+        fails(done, 2, "nothing to say")
+        return
+    fails(done, 1, f"cannot read {says}: out of memory")
+    if session:
+        assert "out of memory" in whole_messages(messages)[-1]["params"]["exception"]["message"]
+
+
+def test_files_from_a_fifo_with_a_writer_are_read(cwd: Path) -> None:
+    import threading
+
+    fifo = cwd / "words.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w") as handle:
+            handle.write("from a pipe")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    done = run(["--files", str(fifo)], cwd, timeout=30)
+    writer.join()
+    assert done.returncode == 0 and b"from a pipe" in done.stdout
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+# ---- the messages side: every kind of file -----------------------------------------------------
+
+MESSAGE_KINDS = {
+    "unread fifo": "a FIFO that nobody reads",
+    "/dev/tty": "No such device or address",  # no controlling terminal (a new session)
+    "/dev/full": "No space left on device",
+    "/proc/version": "cannot write to messages file",
+    "directory": "is a directory",
+    "missing directory": "does not exist",
+    "dangling": None,  # created through the link: works
+    "/dev/null": None,
+}
+
+
+@RUNS
+@given(kind=st.sampled_from(sorted(MESSAGE_KINDS)), link=st.booleans())
+def test_a_messages_path_of_any_kind_is_one_line_or_works(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, link: bool
+) -> None:
+    cwd = tmp_path_factory.mktemp("mkind")
+    target = cwd / "target"
+    if kind == "unread fifo":
+        os.mkfifo(target)
+    elif kind == "directory":
+        target.mkdir()
+    elif kind == "missing directory":
+        target = cwd / "nowhere" / "m.jsonl"
+    elif kind == "dangling":
+        target = cwd / "made.jsonl"
+    else:
+        target = Path(kind)
+    path = target
+    if link and kind != "missing directory":
+        path = cwd / "link"
+        path.symlink_to(target)
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(path)}),
+    }
+    done = run(["hi"], cwd, env, timeout=30, start_new_session=True)
+    says = MESSAGE_KINDS[kind]
+    if says is None:
+        assert done.returncode == 0, done.stderr
+        if kind == "dangling":
+            assert whole_messages(target)[-1]["method"] == "closed"
+        return
+    assert done.returncode == 1
+    error_line(done.stderr, "DAGSTER_PIPES_MESSAGES", says)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ from hypothesis import strategies as st
 
 from ferris_says import looks
 from ferris_says.bubble import bubble_lines, iter_bubble
+
+# ferris-says runs outside the checkout: in its root, ./fake_temp/ would take the messages.
+OUTSIDE = tempfile.gettempdir()
 
 COWSAY = Path("/usr/games/cowsay")
 COWTHINK = Path("/usr/games/cowthink")
@@ -137,6 +141,7 @@ def test_the_command_prints_what_cowsay_prints(
         capture_output=True,
         env=CLEAN_ENV,
         stdin=subprocess.DEVNULL,
+        cwd=OUTSIDE,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr.decode()
@@ -154,6 +159,7 @@ def test_names_in_cowpath_draw_as_cowsay_draws_them(cow: Path, words: str, think
         capture_output=True,
         env=env,
         stdin=subprocess.DEVNULL,
+        cwd=OUTSIDE,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr.decode()
@@ -168,6 +174,7 @@ def test_ferris_thinks_is_cowthink_for_a_cow_file() -> None:
         capture_output=True,
         env=CLEAN_ENV,
         stdin=subprocess.DEVNULL,
+        cwd=OUTSIDE,
         timeout=60,
         check=True,
     )

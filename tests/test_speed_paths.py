@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -93,8 +94,13 @@ def run_main(main: str, args: list[str], stdin: bytes) -> subprocess.CompletedPr
         code += "sys.exit(entry.main(args=sys.argv[1:], standalone_mode=False))\n"
     else:
         code += "code = entry(sys.argv[1:])\nassert 'click' not in sys.modules\nsys.exit(code)\n"
+    # Outside the checkout: in its root, ./fake_temp/ would take the run's messages.
     return subprocess.run(
-        [sys.executable, "-c", code, *args], input=stdin, capture_output=True, timeout=60
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        cwd=tempfile.gettempdir(),
+        timeout=60,
     )
 
 

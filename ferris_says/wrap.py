@@ -72,29 +72,23 @@ class _Fragments:
     empty with the default options, and neither the hyphen nor its cost ever appears.
     """
 
-    __slots__ = ("start", "stop", "offsets", "ends", "_total")
+    __slots__ = ("start", "stop", "offsets", "ends")
 
     def __init__(self) -> None:
         self.start = array("q")
         self.stop = array("q")
         self.offsets = array("d", [0.0])
         self.ends = array("d", [0.0])
-        self._total = 0.0
 
-    def add(self, start: int, stop: int, width: int, spaces: int) -> None:
-        self.start.append(start)
-        self.stop.append(stop)
-        self.ends.append(self._total + width)
-        self._total += width + spaces
-        self.offsets.append(self._total)
+
+# A word's fragments, relative to its start: (start, stop, width, trailing spaces).
+_Pieces = list[tuple[int, int, int, int]]
+# Words come back again and again; remembering this many distinct ones bounds the memory.
+WORD_CACHE_SIZE = 4096
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
-    fragments = _Fragments()
-    start = 0
-    for cut in _word_boundaries(line):
-        _split_and_break(line, start, cut, width, fragments)
-        start = cut
+    fragments = _fragments(line, width)
     lines = []
     for first, end in line_ranges(fragments.offsets, fragments.ends, width):
         if first == end:
@@ -102,6 +96,32 @@ def _wrap_line(line: str, width: int) -> list[str]:
         else:
             lines.append(line[fragments.start[first] : fragments.stop[end - 1]])
     return lines
+
+
+def _fragments(line: str, width: int) -> _Fragments:
+    """The fragments of a line: each word is split and broken once, however often it comes."""
+    fragments = _Fragments()
+    add_start, add_stop = fragments.start.append, fragments.stop.append
+    add_end, add_offset = fragments.ends.append, fragments.offsets.append
+    known: dict[str, _Pieces] = {}
+    total = 0.0
+    start = 0
+    for cut in _word_boundaries(line):
+        word = line[start:cut]
+        pieces = known.get(word)
+        if pieces is None:
+            pieces = []
+            _split_and_break(word, 0, cut - start, width, pieces)
+            if len(known) < WORD_CACHE_SIZE:
+                known[word] = pieces
+        for piece_start, piece_stop, piece_width, spaces in pieces:
+            add_start(start + piece_start)
+            add_stop(start + piece_stop)
+            add_end(total + piece_width)
+            total += piece_width + spaces
+            add_offset(total)
+        start = cut
+    return fragments
 
 
 def _word_boundaries(line: str) -> list[int]:
@@ -125,7 +145,7 @@ def _word_boundaries(line: str) -> list[int]:
     return cuts
 
 
-def _split_and_break(line: str, start: int, end: int, line_width: int, out: _Fragments) -> None:
+def _split_and_break(line: str, start: int, end: int, line_width: int, out: _Pieces) -> None:
     """Word::from, then HyphenSplitter, then break_words, for the word line[start:end]."""
     stop = end
     while stop > start and line[stop - 1] == " ":
@@ -156,15 +176,15 @@ def _hyphen_splits(word: str) -> list[int]:
     return splits
 
 
-def _add_unbroken(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
+def _add_unbroken(word: str, start: int, spaces: int, line_width: int, out: _Pieces) -> None:
     width = display_width(word)
     if width > line_width:
         _break_apart(word, start, spaces, line_width, out)
     else:
-        out.add(start, start + len(word), width, spaces)
+        out.append((start, start + len(word), width, spaces))
 
 
-def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
+def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Pieces) -> None:
     """Word::break_apart: cut a too-wide word before the character that would overflow."""
     offset = 0
     width = 0
@@ -176,14 +196,14 @@ def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Frag
             continue
         ch_width = char_width(ch)
         if width > 0 and width + ch_width > line_width:
-            out.add(start + offset, start + index, width, 0)
+            out.append((start + offset, start + index, width, 0))
             offset = index
             width = ch_width
         else:
             width += ch_width
         index += 1
     if offset < len(word):
-        out.add(start + offset, start + len(word), width, spaces)
+        out.append((start + offset, start + len(word), width, spaces))
 
 
 def display_width(text: str) -> int:

@@ -47,11 +47,9 @@ def arrays(fragments: list[tuple[int, int]]) -> tuple[array[float], array[float]
 
 def text_arrays(text: str, width: int) -> tuple[array[float], array[float]]:
     """The fragments wrap.py makes of one line, as the searches see them."""
-    fragments = wrap._Fragments()
-    start = 0
-    for cut in wrap._word_boundaries(text) if text else []:
-        wrap._split_and_break(text, start, cut, width, fragments)
-        start = cut
+    if not text:  # wrap.py never searches an empty line: it fits
+        return array("d", [0.0]), array("d", [0.0])
+    fragments = wrap._fragments(text, width)
     return fragments.offsets, fragments.ends
 
 

@@ -66,54 +66,53 @@ def scan_best_rows(
 ) -> array[int] | None:
     """Each column's topmost minimum row, found by scanning from the previous column's; None
     where a window grows past MAX_SCAN_WINDOW or a cost might not be exact."""
-    return _scan(offsets, ends, line_width, array("d"))
+    scanned = _scan(offsets, ends, line_width)
+    return None if scanned is None else scanned[0]
 
 
 def scan_best_costs(
     offsets: array[float], ends: array[float], line_width: int
-) -> tuple[array[int], array[float]] | None:
-    """scan_best_rows and the minimum costs it found (for the tests)."""
-    costs = array("d")
-    rows = _scan(offsets, ends, line_width, costs)
-    return None if rows is None else (rows, costs)
+) -> tuple[array[int], list[float]] | None:
+    """scan_best_rows and the minimum cost of every column (for the tests)."""
+    scanned = _scan(offsets, ends, line_width)
+    if scanned is None:
+        return None
+    rows, entry = scanned
+    return rows, [value - NLINE_PENALTY for value in entry]
 
 
 def _scan(
-    offsets: array[float], ends: array[float], line_width: int, best_cost: array[float]
-) -> array[int] | None:
+    offsets: array[float], ends: array[float], line_width: int
+) -> tuple[array[int], array[float]] | None:
     count = len(offsets) - 1
     target = max(float(line_width), 1.0)
     nline, overflow = NLINE_PENALTY, OVERFLOW_PENALTY
     best_row = array("q", bytes(8 * (count + 1)))
-    best_cost.frombytes(bytes(8 * (count + 1)))
+    # best_cost[i] + nline, the part of cost(i, j) that does not depend on j; whole numbers
+    # below 2**53 (checked at the end), so adding in another order changes nothing.
+    entry = array("d", bytes(8 * (count + 1)))
+    entry[0] = nline
     first = 0
     for j in range(1, count):
         if j - first > MAX_SCAN_WINDOW:
             return None
-        end = ends[j]
+        room = target - ends[j]  # the gap of a line starting at i is room + offsets[i]
         row = first
-        width = end - offsets[first]
-        if width > target:
-            best = best_cost[first] + nline + (width - target) * overflow
-        else:
-            gap = target - width
-            best = best_cost[first] + nline + gap * gap
+        gap = room + offsets[first]
+        # A negative gap is an overflow.
+        best = entry[first] - gap * overflow if gap < 0 else entry[first] + gap * gap
         for i in range(first + 1, j):
-            width = end - offsets[i]
-            if width > target:
-                value = best_cost[i] + nline + (width - target) * overflow
-            else:
-                gap = target - width
-                value = best_cost[i] + nline + gap * gap
+            gap = room + offsets[i]
+            value = entry[i] - gap * overflow if gap < 0 else entry[i] + gap * gap
             if value < best:  # a tie stays with the upper row
                 best, row = value, i
         best_row[j] = row
-        best_cost[j] = best
+        entry[j] = best + nline
         first = row
     if count:
         if count - first > MAX_SCAN_WINDOW:
             return None
-        last_cost = _last_line_cost(offsets, ends, target, best_cost)
+        last_cost = _last_line_cost(offsets, ends, target, entry)
         row = first
         best = last_cost(first)
         for i in range(first + 1, count):
@@ -121,15 +120,15 @@ def _scan(
             if value < best:
                 best, row = value, i
         best_row[count] = row
-        best_cost[count] = best
+        entry[count] = best + nline
     widest = max(target * target, (offsets[count] - target) * overflow)
-    if max(best_cost) + nline + widest >= EXACT_FLOATS:
+    if max(entry) + widest >= EXACT_FLOATS:
         return None
-    return best_row
+    return best_row, entry
 
 
 def _last_line_cost(
-    offsets: array[float], ends: array[float], target: float, best_cost: array[float]
+    offsets: array[float], ends: array[float], target: float, entry: array[float]
 ) -> Callable[[int], float]:
     """cost(i, count): the last line pays no gap, but a lone short word pays a little."""
     count = len(offsets) - 1
@@ -139,10 +138,10 @@ def _last_line_cost(
     def cost(i: int) -> float:
         width = end - offsets[i]
         if width > target:
-            return best_cost[i] + NLINE_PENALTY + (width - target) * OVERFLOW_PENALTY
+            return entry[i] + (width - target) * OVERFLOW_PENALTY
         if i + 1 == count and width < short_last_line:
-            return best_cost[i] + NLINE_PENALTY + SHORT_LAST_LINE_PENALTY
-        return best_cost[i] + NLINE_PENALTY
+            return entry[i] + SHORT_LAST_LINE_PENALTY
+        return entry[i]
 
     return cost
 

@@ -60,7 +60,7 @@ def assert_same_search(offsets: array[float], ends: array[float], width: int) ->
         assert len(offsets) - 1 > MAX_SCAN_WINDOW
         return
     assert list(scanned[0]) == list(rows)
-    assert list(scanned[1]) == costs
+    assert scanned[1] == costs
 
 
 @settings(max_examples=1500, deadline=None)

@@ -8,11 +8,16 @@ words, `-` alone and no words at all (stdin) go to `speak.run` with the defaults
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ferris_says.errors import EXIT_SIGINT
 from ferris_says.speak import run
 from ferris_says.streams import report_error
+
+# Set by the shell completion scripts (click's name for the command `ferris-says`): the
+# completion runs the command with no words, and only click knows how to answer it.
+COMPLETION_VAR = "_FERRIS_SAYS_COMPLETE"
 
 
 def _plain_words(args: list[str]) -> bool:
@@ -25,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        if _plain_words(args):
+        if _plain_words(args) and COMPLETION_VAR not in os.environ:
             return run(words=args)
         from ferris_says.command import cli  # the slow path starts here: click
 

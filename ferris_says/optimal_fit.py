@@ -37,6 +37,7 @@ SHORT_LAST_LINE_PENALTY = 25.0
 # (one-letter words: the scan wins at width 40 by 0.23 s to 0.39 s, breaks even at 80).
 MAX_SCAN_WINDOW = 40
 EXACT_FLOATS = 2.0**53
+SCAN_CHUNK = 1 << 16
 
 
 def line_ranges(
@@ -94,22 +95,31 @@ def _scan(
     entry = array("d", bytes(8 * (count + 1)))
     entry[0] = nline
     first = 0
-    for j in range(1, count):
-        if j - first > MAX_SCAN_WINDOW:
-            return None
-        room = target - ends[j]  # the gap of a line starting at i is room + offsets[i]
-        row = first
-        gap = room + offsets[first]
-        # A negative gap is an overflow.
-        best = entry[first] - gap * overflow if gap < 0 else entry[first] + gap * gap
-        for i in range(first + 1, j):
-            gap = room + offsets[i]
-            value = entry[i] - gap * overflow if gap < 0 else entry[i] + gap * gap
-            if value < best:  # a tie stays with the upper row
-                best, row = value, i
-        best_row[j] = row
-        entry[j] = best + nline
-        first = row
+    # Columns a chunk at a time, with the rows they read as lists (CPython indexes a list
+    # without making a new float; the arrays keep the whole paragraph small).
+    for chunk_start in range(1, count, SCAN_CHUNK):
+        chunk_stop = min(chunk_start + SCAN_CHUNK, count)
+        base = max(0, chunk_start - MAX_SCAN_WINDOW - 1)  # no window reaches further back
+        offs = offsets[base:chunk_stop].tolist()
+        ent = entry[base:chunk_start].tolist()
+        add_entry = ent.append
+        for j in range(chunk_start, chunk_stop):
+            if j - first > MAX_SCAN_WINDOW:
+                return None
+            room = target - ends[j]  # the gap of a line starting at i is room + offsets[i]
+            row = first - base  # rows are counted from base here
+            gap = room + offs[row]
+            # A negative gap is an overflow.
+            best = ent[row] - gap * overflow if gap < 0 else ent[row] + gap * gap
+            for i in range(row + 1, j - base):
+                gap = room + offs[i]
+                value = ent[i] - gap * overflow if gap < 0 else ent[i] + gap * gap
+                if value < best:  # a tie stays with the upper row
+                    best, row = value, i
+            first = row + base
+            best_row[j] = first
+            add_entry(best + nline)
+        entry[chunk_start:chunk_stop] = array("d", ent[chunk_start - base :])
     if count:
         if count - first > MAX_SCAN_WINDOW:
             return None

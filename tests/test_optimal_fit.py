@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_wrap_shortcut import PIECES
 
-from ferris_says import wrap
+from ferris_says import optimal_fit, wrap
 from ferris_says.optimal_fit import (
     MAX_SCAN_WINDOW,
     line_ranges,
@@ -75,6 +75,21 @@ def test_scan_matches_the_online_search_on_every_column(
 ) -> None:
     offsets, ends = arrays(fragments)
     assert_same_search(offsets, ends, width)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(fragment, max_size=60), widths, st.integers(min_value=1, max_value=9))
+def test_the_scan_gives_the_same_rows_in_chunks_of_any_size(
+    fragments: list[tuple[int, int]], width: int, chunk: int
+) -> None:
+    # The scan copies a chunk of columns at a time into lists; small chunks cross often.
+    offsets, ends = arrays(fragments)
+    default = optimal_fit.SCAN_CHUNK
+    optimal_fit.SCAN_CHUNK = chunk
+    try:
+        assert_same_search(offsets, ends, width)
+    finally:
+        optimal_fit.SCAN_CHUNK = default
 
 
 @settings(max_examples=1000, deadline=None)

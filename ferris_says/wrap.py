@@ -2,11 +2,8 @@
 
 Default options mean: words found at UAX #14 break opportunities, split after hyphens that sit
 between alphanumerics, broken when wider than the line, then laid out by the optimal-fit
-algorithm with `Penalties::new()`. The layout search is a port of the online column-minima
-algorithm (smawk 0.3.2) textwrap runs: it decides ties and non-monotone cases in its own way, so
-the same search (not merely *an* optimal one) is needed for the same bytes. The Rust version
-clears a buffer as long as the whole paragraph on every block it opens, which makes it
-quadratic; here block minima live in a dict, so the work is proportional to the words.
+algorithm with `Penalties::new()` (ferris_says.optimal_fit: the crate's own search, and a
+faster one proven to make the same choices).
 
 Positions are indices into Python strings (code points); textwrap's byte offsets map onto them
 one to one, except in the two places that compare a byte length with the width.
@@ -15,20 +12,13 @@ one to one, except in the two places that compare a byte length with the width.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
 
 from ferris_says.char_width import char_width, text_width
 from ferris_says.linebreak import break_opportunities
+from ferris_says.optimal_fit import line_ranges
 
 ESC = "\x1b"
 SOFT_HYPHEN = "\xad"
-
-# textwrap's OptimalFit::new() penalties, as the floats its cost function uses.
-NLINE_PENALTY = 1000.0
-OVERFLOW_PENALTY = 2500.0  # 50 * 50
-SHORT_LAST_LINE_FRACTION = 4.0
-SHORT_LAST_LINE_PENALTY = 25.0
-
 
 def fill(text: str, width: int) -> str:
     """What textwrap::fill(text, width) returns."""
@@ -82,36 +72,56 @@ class _Fragments:
     empty with the default options, and neither the hyphen nor its cost ever appears.
     """
 
-    __slots__ = ("start", "stop", "offsets", "ends", "_total")
+    __slots__ = ("start", "stop", "offsets", "ends")
 
     def __init__(self) -> None:
         self.start = array("q")
         self.stop = array("q")
         self.offsets = array("d", [0.0])
         self.ends = array("d", [0.0])
-        self._total = 0.0
 
-    def add(self, start: int, stop: int, width: int, spaces: int) -> None:
-        self.start.append(start)
-        self.stop.append(stop)
-        self.ends.append(self._total + width)
-        self._total += width + spaces
-        self.offsets.append(self._total)
+
+# A word's fragments, relative to its start: (start, stop, width, trailing spaces).
+_Pieces = list[tuple[int, int, int, int]]
+# Words come back again and again; remembering this many distinct ones bounds the memory.
+WORD_CACHE_SIZE = 4096
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
-    fragments = _Fragments()
-    start = 0
-    for cut in _word_boundaries(line):
-        _split_and_break(line, start, cut, width, fragments)
-        start = cut
+    fragments = _fragments(line, width)
     lines = []
-    for first, end in _optimal_fit(fragments, width):
+    for first, end in line_ranges(fragments.offsets, fragments.ends, width):
         if first == end:
             lines.append("")
         else:
             lines.append(line[fragments.start[first] : fragments.stop[end - 1]])
     return lines
+
+
+def _fragments(line: str, width: int) -> _Fragments:
+    """The fragments of a line: each word is split and broken once, however often it comes."""
+    fragments = _Fragments()
+    add_start, add_stop = fragments.start.append, fragments.stop.append
+    add_end, add_offset = fragments.ends.append, fragments.offsets.append
+    known: dict[str, _Pieces] = {}
+    total = 0.0
+    start = 0
+    for cut in _word_boundaries(line):
+        word = line[start:cut]
+        pieces = known.get(word)
+        if pieces is None:
+            pieces = []
+            _split_and_break(word, 0, cut - start, width, pieces)
+            if len(known) < WORD_CACHE_SIZE:
+                known[word] = pieces
+        for piece_start, piece_stop, piece_width, spaces in pieces:
+            add_start(start + piece_start)
+            add_stop(start + piece_stop)
+            add_end(total + piece_width)
+            total += piece_width + spaces
+            add_offset(total)
+        start = cut
+    return fragments
 
 
 def _word_boundaries(line: str) -> list[int]:
@@ -135,7 +145,7 @@ def _word_boundaries(line: str) -> list[int]:
     return cuts
 
 
-def _split_and_break(line: str, start: int, end: int, line_width: int, out: _Fragments) -> None:
+def _split_and_break(line: str, start: int, end: int, line_width: int, out: _Pieces) -> None:
     """Word::from, then HyphenSplitter, then break_words, for the word line[start:end]."""
     stop = end
     while stop > start and line[stop - 1] == " ":
@@ -166,15 +176,15 @@ def _hyphen_splits(word: str) -> list[int]:
     return splits
 
 
-def _add_unbroken(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
+def _add_unbroken(word: str, start: int, spaces: int, line_width: int, out: _Pieces) -> None:
     width = display_width(word)
     if width > line_width:
         _break_apart(word, start, spaces, line_width, out)
     else:
-        out.add(start, start + len(word), width, spaces)
+        out.append((start, start + len(word), width, spaces))
 
 
-def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Fragments) -> None:
+def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Pieces) -> None:
     """Word::break_apart: cut a too-wide word before the character that would overflow."""
     offset = 0
     width = 0
@@ -186,139 +196,14 @@ def _break_apart(word: str, start: int, spaces: int, line_width: int, out: _Frag
             continue
         ch_width = char_width(ch)
         if width > 0 and width + ch_width > line_width:
-            out.add(start + offset, start + index, width, 0)
+            out.append((start + offset, start + index, width, 0))
             offset = index
             width = ch_width
         else:
             width += ch_width
         index += 1
     if offset < len(word):
-        out.add(start + offset, start + len(word), width, spaces)
-
-
-def _optimal_fit(fragments: _Fragments, line_width: int) -> list[tuple[int, int]]:
-    """wrap_optimal_fit: the fragment ranges [first, end) of each line."""
-    count = len(fragments.start)
-    offsets, ends = fragments.offsets, fragments.ends  # arrays: lists would double the memory
-    target = max(float(line_width), 1.0)
-    short_last_line = target / SHORT_LAST_LINE_FRACTION
-    best_row = array("q", [0])
-    best_cost = [0.0]
-
-    nline, overflow, short_penalty = NLINE_PENALTY, OVERFLOW_PENALTY, SHORT_LAST_LINE_PENALTY
-
-    def cost(i: int, j: int) -> float:
-        """Cost of the best layout of fragments[:i] plus one line holding fragments[i:j]."""
-        width = ends[j] - offsets[i]
-        if width > target:
-            return best_cost[i] + nline + (width - target) * overflow
-        if j < count:
-            gap = target - width
-            return best_cost[i] + nline + gap * gap
-        if i + 1 == j and width < short_last_line:
-            return best_cost[i] + nline + short_penalty
-        return best_cost[i] + nline
-
-    _online_column_minima(count + 1, cost, best_row, best_cost)
-    ranges = []
-    end = count
-    while True:
-        first = best_row[end]
-        ranges.append((first, end))
-        end = first
-        if end == 0:
-            break
-    ranges.reverse()
-    return ranges
-
-
-def _online_column_minima(
-    size: int,
-    cost: Callable[[int, int], float],
-    best_row: array[int],
-    best_cost: list[float],
-) -> None:
-    """Fill best_row/best_cost for columns 1..size-1 the way smawk's online_column_minima does.
-
-    Column j's minimum over rows i < j may depend on the minima of earlier columns (the cost
-    reads best_cost[i]), so columns are settled left to right: `finished` columns are final,
-    columns up to `tentative` hold provisional minima from the last square block solved.
-    """
-    finished = base = tentative = 0
-    while finished < size - 1:
-        i = finished + 1
-        if i > tentative:
-            rows = list(range(base, finished + 1))
-            tentative = min(finished + len(rows), size - 1)
-            columns = list(range(finished + 1, tentative + 1))
-            minima: dict[int, tuple[int, float]] = {}
-            _smawk(cost, rows, columns, minima)
-            for column in columns:
-                row, value = minima[column]
-                if column >= len(best_cost):
-                    best_row.append(row)
-                    best_cost.append(value)
-                elif value < best_cost[column]:
-                    best_row[column] = row
-                    best_cost[column] = value
-            finished = i
-            continue
-        diagonal = cost(i - 1, i)
-        if diagonal < best_cost[i]:
-            best_row[i] = i - 1
-            best_cost[i] = diagonal
-            base = i - 1
-            tentative = finished = i
-            continue
-        if cost(i - 1, tentative) >= best_cost[tentative]:
-            finished = i
-            continue
-        base = i - 1
-        tentative = finished = i
-
-
-def _smawk(
-    cost: Callable[[int, int], float],
-    rows: list[int],
-    columns: list[int],
-    minima: dict[int, tuple[int, float]],
-) -> None:
-    """SMAWK column minima of a (totally monotone) block; ties go to the upper row.
-
-    `minima[column]` is (row, cost): the block's rows are settled, so a cost found here is the
-    one the caller would compute again."""
-    if not columns:
-        return
-    survivors: list[int] = []
-    kept = 0  # len(survivors), counted here: the loop runs millions of times
-    limit = len(columns)
-    for row in rows:
-        while kept:
-            column = columns[kept - 1]
-            if cost(survivors[-1], column) > cost(row, column):
-                survivors.pop()
-                kept -= 1
-            else:
-                break
-        if kept != limit:
-            survivors.append(row)
-            kept += 1
-    if limit > 1:
-        _smawk(cost, survivors, columns[1::2], minima)
-    r = 0
-    last = len(columns) - 1
-    for c in range(0, len(columns), 2):
-        column = columns[c]
-        row = best_row = survivors[r]
-        last_row = survivors[-1] if c == last else minima[columns[c + 1]][0]
-        best = cost(row, column)
-        while row != last_row:
-            r += 1
-            row = survivors[r]
-            value = cost(row, column)
-            if value < best:  # a tie stays with the upper row
-                best, best_row = value, row
-        minima[column] = (best_row, best)
+        out.append((start + offset, start + len(word), width, spaces))
 
 
 def display_width(text: str) -> int:

@@ -9,7 +9,7 @@ BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
 .PHONY: demo test test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
-	image test-container test-pythons container-tools
+	image test-container test-pythons container-tools test-dagster-matrix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ test: $(VENV)/.installed-test $(LINEBREAK_TXT)
 
 test-dagster-1.8: $(VENV18)/.installed
 	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py
+
+# Every Dagster minor ferris-says admits, each at its newest patch (found at run time), and the
+# component tests on every minor the `dagster` extra admits: tools/dagster_matrix.py says how.
+# uv makes the virtualenvs (.venv-matrix/) from its wheel cache; the table lands in
+# build/dagster-matrix/table.md.
+MATRIX_JOBS ?= 2
+$(VENV)/.installed-uv: $(VENV)/.installed-packaging
+	$(BIN)/python -m pip install $(PIP_FLAGS) uv
+	touch $@
+
+test-dagster-matrix: $(VENV)/.installed-uv
+	nice $(BIN)/python tools/dagster_matrix.py --uv $(BIN)/uv --python $(PYTHON) --jobs $(MATRIX_JOBS)
 
 # The example is a Dagster components project (dagster_example/pyproject.toml, [tool.dg]); its
 # code location is the module ferris_example.definitions, imported from dagster_example/.
@@ -100,8 +112,9 @@ lint: $(VENV)/.installed-test
 IMAGE ?= ferris-says:latest
 BASE_IMAGE ?= python:3.12-slim
 LOCAL_BASE_SUITE ?= bookworm
-# Debian releases for `make test-pythons`: bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
-PYTHON_SUITES ?= bullseye bookworm trixie
+# Debian releases for `make test-pythons`: bullseye has Python 3.9, bookworm 3.11, trixie 3.13,
+# forky (testing) 3.14 as its python3 and the newer python3.15 beside it.
+PYTHON_SUITES ?= bullseye bookworm trixie forky forky/python3.15
 ifeq ($(origin ENGINE),undefined)
 ENGINE := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
 	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
@@ -147,11 +160,11 @@ test-container: image $(VENVDOCKER)/.installed
 	FERRIS_SAYS_IMAGE=$(IMAGE) sh containers/with-podman-service.sh \
 		$(BINDOCKER)/python -m pytest -q tests/test_container.py
 
-# The test suite on Debian bullseye (Python 3.9), bookworm (3.11) and trixie (3.13), each in a
-# container, against the installed wheel.
+# The test suite on Debian bullseye (Python 3.9), bookworm (3.11), trixie (3.13) and forky (3.14,
+# 3.15), each in a container, against the installed wheel.
 test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
-	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
+	PYTHON=$(BIN)/python TAG_SUFFIX=$(TAG_SUFFIX) sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 clean:
-	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) build *.egg-info .pytest_cache .hypothesis \
+	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) .venv-matrix build *.egg-info .pytest_cache .hypothesis \
 		fake_temp/messages.json

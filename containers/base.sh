@@ -1,17 +1,19 @@
 #!/bin/sh
-# containers/base.sh ENGINE SUITE IMAGE
+# containers/base.sh ENGINE SUITE IMAGE [PYTHON]
 #
-# Makes IMAGE a Debian SUITE base with python3 and python3-venv, for machines that reach no
-# container registry: mmdebstrap builds a minbase root file system from Debian's packages (with
+# Makes IMAGE a Debian SUITE base with PYTHON (default python3, the suite's own) and its -venv
+# package, for machines that reach no container registry: mmdebstrap builds a minbase root file system from Debian's packages (with
 # no mirror argument, from Debian's own mirror, as this machine's apt sources do) and the engine
 # imports it. Nothing is done when IMAGE exists already, so reruns cost one look-up.
 #
-# bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
+# bullseye has Python 3.9, bookworm 3.11, trixie 3.13; forky (testing) has 3.14 as python3 and
+# ships python3.15 beside it.
 set -eu
 
 engine=$1
 suite=$2
 image=$3
+python=${4:-python3}
 
 if "$engine" image inspect "$image" >/dev/null 2>&1; then
     exit 0
@@ -28,14 +30,18 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "building $image: Debian $suite (minbase, python3, python3-venv) with mmdebstrap" >&2
+echo "building $image: Debian $suite (minbase, $python, $python-venv) with mmdebstrap" >&2
 start=$(date +%s)
 # maybe-merged-usr: a merged /usr where the suite has usr-is-merged (bookworm, trixie), without
 # pulling in the usrmerge package and perl. Manuals, documentation and translations are not
 # unpacked and apt's package lists are dropped: nothing in the image reads them.
+# Check-Valid-Until: the mirror these machines reach can serve a testing suite's Release file
+# past its Valid-Until date (forky's was "expired (invalid since 24d)" here); the signatures
+# are still checked.
 if ! mmdebstrap \
     --variant=minbase \
-    --include=python3,python3-venv \
+    --include="$python,$python-venv" \
+    --aptopt='Acquire::Check-Valid-Until "false"' \
     --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/info/*' \

@@ -60,10 +60,14 @@ class Line:
     minor: tuple[int, int]
     requirements: list[str]
     tests: list[str]
+    # ferris-says itself, editable; with the extra on component lines, so the extra's own
+    # specifier constrains the resolution too.
+    project: str = "."
     versions: dict[str, str] = field(default_factory=dict)
     summary: str = ""
     ok: bool = False
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def requirement_floor(name: str, extra: str | None) -> Requirement:
@@ -136,6 +140,7 @@ def plan(versions: list[Version], first: tuple[int, int], extra: Requirement) ->
                     (major, minor),
                     [dagster, *companions, *undeclared, *TEST_TOOLS],
                     COMPONENT_TESTS,
+                    f".[{COMPONENT_EXTRA}]",
                 )
             )
     return lines
@@ -175,13 +180,18 @@ def run_line(line: Line, uv: str, python: str, venvs: Path, logs: Path) -> Line:
         def step(command: list[str], env: dict[str, str] | None = None) -> int:
             log.write("$ " + " ".join(command) + "\n")
             log.flush()
-            return subprocess.run(
-                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, check=False
-            ).returncode
+            process = subprocess.Popen(
+                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+            )
+            # wait4: the CPU time of this step and all it waited for, whatever else runs.
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            line.cpu_seconds += usage.ru_utime + usage.ru_stime
+            return process.returncode
 
         built = step([uv, "venv", "--quiet", "--python", python, str(venv)]) == 0 and (
             step([uv, "pip", "install", "--python", str(venv / "bin" / "python"),
-                  *line.requirements, "-e", "."]) == 0
+                  *line.requirements, "-e", line.project]) == 0
         )  # fmt: skip
         if not built:
             line.summary = "install failed"
@@ -211,13 +221,15 @@ def last_pytest_summary(log_path: Path) -> str:
 
 
 def table(lines: list[Line]) -> str:
-    header = ["line", *REPORTED, "tests", "result", "seconds"]
+    header = ["line", *REPORTED, "tests", "result", "seconds", "CPU seconds"]
     rows = [header, ["---"] * len(header)]
     for line in lines:
         versions = [line.versions.get(name, "—") for name in REPORTED]
         tests = " ".join(test_files(line.tests)).replace("tests/", "")
         result = ("passed: " if line.ok else "FAILED: ") + line.summary
-        rows.append([line.name, *versions, tests, result, f"{line.seconds:.0f}"])
+        rows.append(
+            [line.name, *versions, tests, result, f"{line.seconds:.0f}", f"{line.cpu_seconds:.0f}"]
+        )
     return "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
 
 
@@ -260,18 +272,23 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "passed" if done.ok else "FAILED"
             print(
                 f"  {done.name}: dagster {done.versions.get('dagster', '?')}: {verdict}, "
-                f"{done.summary} ({done.seconds:.0f} s)",
+                f"{done.summary} ({done.seconds:.0f} s, {done.cpu_seconds:.0f} s CPU)",
                 file=sys.stderr,
             )
     report = table(lines)
     elapsed = time.monotonic() - start
-    report += f"\n{len(lines)} lines in {elapsed:.0f} s, {options.jobs} at a time.\n"
+    cpu = sum(line.cpu_seconds for line in lines)
+    report += (
+        f"\n{len(lines)} lines in {elapsed:.0f} s, {options.jobs} at a time "
+        f"({cpu:.0f} CPU seconds; load average at the end {os.getloadavg()[0]:.1f}).\n"
+    )
     (options.out / "table.md").write_text(report)
     (options.out / "results.json").write_text(
         json.dumps(
             [
                 {"line": line.name, "versions": line.versions, "tests": test_files(line.tests),
-                 "passed": line.ok, "summary": line.summary, "seconds": round(line.seconds)}
+                 "passed": line.ok, "summary": line.summary, "seconds": round(line.seconds),
+                 "cpu_seconds": round(line.cpu_seconds)}
                 for line in lines
             ],
             indent=2,

@@ -8,7 +8,8 @@
 # an image with them installed (containers/Containerfile.tests), and the test suite run in it
 # against the installed wheel: tests/ is copied into the container, the package's sources are
 # not. The Dagster and container tests stay on the host (Dagster has its own Python support);
-# the host's Debian unicode-data (LineBreak.txt, which one test reads) is mounted read-only.
+# the host's Debian unicode-data (LineBreak.txt, which one test reads) and tools/ (the Dagster
+# matrix's planner, which tests/test_dagster_matrix.py loads) are mounted read-only.
 #
 # Every suite runs even when one fails; the exit status is 1 when any failed. TAG_SUFFIX is
 # appended to the test images' tags (machines shared by several checkouts keep theirs apart).
@@ -50,6 +51,7 @@ for entry in "$@"; do
         "$engine" run --rm --network=none \
             --volume "$PWD/tests:/project/tests:ro" \
             --volume "$PWD/fake_temp:/project/fake_temp:ro" \
+            --volume "$PWD/tools:/project/tools:ro" \
             --volume "$PWD/pyproject.toml:/project/pyproject.toml:ro" \
             --volume /usr/share/unicode:/usr/share/unicode:ro \
             "$image" sh -c '

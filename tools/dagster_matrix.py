@@ -24,9 +24,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -49,6 +51,11 @@ CORE_TESTS = ["tests/test_dagster.py", "tests/test_pipes.py", "tests/test_harden
 COMPONENT_TESTS = ["tests/test_component*.py"]
 # Installed versions the table reports for each line.
 REPORTED = ["dagster", "dagster-pipes", "dagster-dg-cli", "dagster-docker"]
+# The steps running now, and whether a signal asked the matrix to stop: a stopped matrix ends
+# its children too, and still prints the table of what it did.
+RUNNING: set[subprocess.Popen[bytes]] = set()
+STOPPING = threading.Event()
+STOPPED_BY: list[int] = []
 PYTEST_SUMMARY = re.compile(r"^=*\s*(\d+ (passed|failed|error|errors|skipped)\b.*?)\s*=*$")
 
 
@@ -178,13 +185,19 @@ def run_line(line: Line, uv: str, python: str, venvs: Path, logs: Path) -> Line:
     with log_path.open("w") as log, tempfile.TemporaryDirectory(prefix="ferris-matrix-") as scratch:
 
         def step(command: list[str], env: dict[str, str] | None = None) -> int:
+            if STOPPING.is_set():
+                return 1
             log.write("$ " + " ".join(command) + "\n")
             log.flush()
             process = subprocess.Popen(
                 command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
             )
+            RUNNING.add(process)
+            if STOPPING.is_set():
+                process.terminate()
             # wait4: the CPU time of this step and all it waited for, whatever else runs.
             _, status, usage = os.wait4(process.pid, 0)
+            RUNNING.discard(process)
             process.returncode = os.waitstatus_to_exitcode(status)
             line.cpu_seconds += usage.ru_utime + usage.ru_stime
             return process.returncode
@@ -194,7 +207,7 @@ def run_line(line: Line, uv: str, python: str, venvs: Path, logs: Path) -> Line:
                   *line.requirements, "-e", line.project]) == 0
         )  # fmt: skip
         if not built:
-            line.summary = "install failed"
+            line.summary = "stopped" if STOPPING.is_set() else "install failed"
         else:
             line.versions = installed_versions(venv / "bin" / "python")
             # Each line has its own temporary directories and Hypothesis database: two lines
@@ -207,6 +220,9 @@ def run_line(line: Line, uv: str, python: str, venvs: Path, logs: Path) -> Line:
             )  # fmt: skip
             line.ok = status == 0
             line.summary = last_pytest_summary(log_path) or f"pytest exited {status}"
+            if STOPPING.is_set():
+                line.ok = False
+                line.summary = "stopped: " + line.summary
     line.seconds = time.monotonic() - start
     return line
 
@@ -233,6 +249,14 @@ def table(lines: list[Line]) -> str:
     return "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
 
 
+def stop(signum: int, frame: object) -> None:
+    """SIGTERM or SIGINT: end the running steps; the lines not started yet do not start."""
+    STOPPED_BY.append(signum)
+    STOPPING.set()
+    for process in list(RUNNING):
+        process.terminate()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uv", required=True, help="the uv executable that makes the venvs")
@@ -240,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="lines run at once (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "dagster-matrix")
     parser.add_argument("--venvs", type=Path, default=ROOT / ".venv-matrix")
-    parser.add_argument("--only", help="run only the lines whose name contains this")
+    parser.add_argument("--only", help="run only these lines (comma-separated names)")
     options = parser.parse_args(argv)
 
     protocol = requirement_floor(COMMAND_PROTOCOL, None)
@@ -248,7 +272,14 @@ def main(argv: list[str] | None = None) -> int:
     versions = released_versions("dagster", sys.executable)
     lines = plan(versions, lowest_admitted_minor(protocol), extra)
     if options.only:
-        lines = [line for line in lines if options.only in line.name]
+        wanted = set(options.only.split(","))
+        unknown = wanted - {line.name for line in lines}
+        if unknown:
+            names = ", ".join(line.name for line in lines)
+            raise SystemExit(
+                f"dagster-matrix: no line {', '.join(sorted(unknown))}; lines: {names}"
+            )
+        lines = [line for line in lines if line.name in wanted]
     print(
         f"dagster-matrix: {protocol} -> core lines from "
         f"{'.'.join(map(str, lowest_admitted_minor(protocol)))}; extra [{COMPONENT_EXTRA}] "
@@ -258,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     options.venvs.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     # The component lines are the longest: start them first so the pool ends evenly.
     ordered = sorted(lines, key=lambda line: not line.name.startswith("component"))
     with concurrent.futures.ThreadPoolExecutor(max_workers=options.jobs) as pool:
@@ -296,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         + "\n"
     )  # fmt: skip
     print(report, end="")
+    if STOPPING.is_set():
+        print("dagster-matrix: stopped by a signal", file=sys.stderr)
+        return 128 + STOPPED_BY[0]
     failed = [line.name for line in lines if not line.ok]
     if failed:
         print(

@@ -40,7 +40,7 @@ test: $(VENV)/.installed-test $(LINEBREAK_TXT)
 	$(BIN)/python -m pytest -q
 
 test-dagster-1.8: $(VENV18)/.installed
-	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py
+	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening*.py
 
 # Every Dagster minor ferris-says admits, each at its newest patch (found at run time), and the
 # component tests on every minor the `dagster` extra admits: tools/dagster_matrix.py says how.

@@ -36,45 +36,75 @@ matrix = load_tool()
 releases = st.lists(
     st.tuples(st.integers(1, 2), st.integers(0, 20), st.integers(0, 30)), min_size=1, max_size=40
 ).map(lambda parts: [Version(f"{a}.{b}.{c}") for a, b, c in parts])
-minors = st.tuples(st.integers(1, 2), st.integers(0, 20))
+floors = st.tuples(st.integers(1, 2), st.integers(0, 20), st.integers(0, 30)).map(
+    lambda parts: Version("{}.{}.{}".format(*parts))
+)
 
 
-@given(releases, minors, minors)
-def test_a_core_line_per_minor_from_the_floor_and_a_component_line_per_admitted_one(
-    versions: list[Version], first: tuple[int, int], extra_floor: tuple[int, int]
+def minor_of(version: Version) -> tuple[int, int]:
+    return version.major, version.minor
+
+
+@given(releases, floors, floors)
+def test_a_line_per_minor_from_the_floor_and_per_floor(
+    versions: list[Version], first: Version, extra_floor: Version
 ) -> None:
-    extra = Requirement(f"dagster>={extra_floor[0]}.{extra_floor[1]}")
-    lines = matrix.plan(versions, first, extra)
-    existing = {(v.major, v.minor) for v in versions}
-    core = [line for line in lines if line.name.startswith("core-")]
-    component = [line for line in lines if line.name.startswith("component-")]
-    assert [line.minor for line in core] == sorted(m for m in existing if m >= first)
-    assert {line.minor for line in component} == {
-        m for m in existing if m >= first and m >= extra_floor
+    protocol = Requirement(f"dagster-pipes>={first}")
+    extra = Requirement(f"dagster>={extra_floor}")
+    lines = matrix.plan(versions, protocol, extra)
+    newest = {minor_of(v): max(w for w in versions if minor_of(w) == minor_of(v)) for v in versions}
+    in_range = sorted(m for m in newest if m >= minor_of(first))
+    names = [line.name for line in lines]
+    assert len(names) == len(set(names))
+    # A core line per minor at its newest patch ...
+    core = [line for line in lines if line.requirements[0].endswith(".*") and "core" in line.name]
+    assert [line.minor for line in core] == in_range
+    # ... a component line per minor the extra admits ...
+    component = [
+        line
+        for line in lines
+        if line.name.startswith("component-") and line.requirements[0].endswith(".*")
+    ]
+    admitted = {
+        m
+        for m in in_range
+        if any(extra.specifier.contains(v) for v in versions if minor_of(v) == m)
     }
+    assert {line.minor for line in component} == admitted
+    # ... and the floors exactly, unless the floor is that minor's newest patch.
+    expect_core_floor = minor_of(first) in newest and newest[minor_of(first)] != first
+    assert (f"core-{first}" in names) == expect_core_floor
+    expect_extra_floor = (
+        minor_of(extra_floor) in in_range and newest[minor_of(extra_floor)] != extra_floor
+    )
+    assert (f"component-{extra_floor}" in names) == expect_extra_floor
     for line in lines:
         major, minor = line.minor
-        assert line.requirements[0] == f"dagster=={major}.{minor}.*"
+        pattern = (
+            "*" if line.requirements[0].endswith(".*") else line.requirements[0].split(".")[-1]
+        )
+        assert line.requirements[0] == f"dagster=={major}.{minor}.{pattern}"
         assert {"pytest", "hypothesis"} <= set(line.requirements)
         assert ("six" in line.requirements) == (line.minor == (1, 8))
-    for line in component:
-        major, minor = line.minor
-        assert f"dagster-dg-cli=={major}.{minor}.*" in line.requirements
-        assert f"dagster-docker==0.{minor + 16}.*" in line.requirements
-        assert line.project == ".[dagster]"
-        assert line.tests == ["tests/test_component*.py"]
+        if line.name.startswith("component-"):
+            assert f"dagster-dg-cli=={major}.{minor}.{pattern}" in line.requirements
+            assert f"dagster-docker==0.{minor + 16}.{pattern}" in line.requirements
+            assert line.project == ".[dagster]"
+            assert line.tests == ["tests/test_component*.py"]
+        else:
+            assert line.tests[:2] == ["tests/test_dagster.py", "tests/test_pipes.py"]
 
 
 def test_the_floors_come_from_ferris_says_own_metadata() -> None:
     protocol = matrix.requirement_floor("dagster-pipes", None)
-    assert matrix.lowest_admitted_minor(protocol) == (1, 8)
+    assert matrix.lower_bound(protocol) == Version("1.8.4")
     extra = matrix.requirement_floor("dagster", "dagster")
-    assert extra.specifier.contains("1.11.0") and not extra.specifier.contains("1.10.21")
+    assert matrix.lower_bound(extra).release[:2] == (1, 11)
 
 
 def test_a_requirement_without_a_floor_is_refused() -> None:
     with pytest.raises(SystemExit, match="no lower bound"):
-        matrix.lowest_admitted_minor(Requirement("dagster-pipes<2"))
+        matrix.lower_bound(Requirement("dagster-pipes<2"))
 
 
 @pytest.mark.parametrize(

@@ -90,12 +90,11 @@ def requirement_floor(name: str, extra: str | None) -> Requirement:
     raise SystemExit(f"dagster-matrix: {DISTRIBUTION} declares no requirement on {name}")
 
 
-def lowest_admitted_minor(requirement: Requirement) -> tuple[int, int]:
+def lower_bound(requirement: Requirement) -> Version:
     floors = [Version(spec.version) for spec in requirement.specifier if ">" in spec.operator]
     if not floors:
         raise SystemExit(f"dagster-matrix: {requirement} has no lower bound to start from")
-    floor = max(floors)
-    return floor.major, floor.minor
+    return max(floors)
 
 
 def released_versions(package: str, pip_python: str) -> list[Version]:
@@ -120,36 +119,44 @@ def released_versions(package: str, pip_python: str) -> list[Version]:
     raise SystemExit(f"dagster-matrix: pip could not list {package}'s versions:\n{done.stderr}")
 
 
-def plan(versions: list[Version], first: tuple[int, int], extra: Requirement) -> list[Line]:
-    """A core line per minor from `first`, and a component line per minor the extra admits."""
-    minors = sorted({(v.major, v.minor) for v in versions if (v.major, v.minor) >= first})
+def core_line(name: str, minor: tuple[int, int], dagster: str) -> Line:
+    undeclared = UNDECLARED_BEFORE.get(minor, [])
+    return Line(name, minor, [dagster, *undeclared, *TEST_TOOLS], CORE_TESTS)
+
+
+def component_line(name: str, minor: tuple[int, int], pattern: str) -> Line:
+    """Dagster, dagster-dg-cli and dagster-docker at the same `pattern` (`*` or a patch)."""
+    major, dagster_minor = minor
+    library = f"0.{dagster_minor + LIBRARY_MINOR_OFFSET}.{pattern}"
+    release = f"{major}.{dagster_minor}.{pattern}"
+    requirements = [f"dagster=={release}", f"dagster-dg-cli=={release}"]
+    requirements += [f"dagster-docker=={library}", *UNDECLARED_BEFORE.get(minor, [])]
+    return Line(name, minor, [*requirements, *TEST_TOOLS], COMPONENT_TESTS, f".[{COMPONENT_EXTRA}]")
+
+
+def plan(versions: list[Version], protocol: Requirement, extra: Requirement) -> list[Line]:
+    """Lines for every minor from the protocol's floor on, and for both floors themselves.
+
+    Per minor: a core line at its newest patch, and a component line when the extra admits
+    the minor. The exact floor releases (dagster-pipes' for the command, the extra's for the
+    component) get lines of their own, unless a minor's newest patch is the floor already.
+    """
+    first, extra_floor = lower_bound(protocol), lower_bound(extra)
+    minors = sorted(
+        {(v.major, v.minor) for v in versions if (v.major, v.minor) >= (first.major, first.minor)}
+    )
     lines = []
-    for major, minor in minors:
-        dagster = f"dagster=={major}.{minor}.*"
-        undeclared = UNDECLARED_BEFORE.get((major, minor), [])
-        lines.append(
-            Line(
-                f"core-{major}.{minor}",
-                (major, minor),
-                [dagster, *undeclared, *TEST_TOOLS],
-                CORE_TESTS,
-            )
-        )
-        of_minor = [v for v in versions if (v.major, v.minor) == (major, minor)]
+    for minor in minors:
+        of_minor = [v for v in versions if (v.major, v.minor) == minor]
+        newest = max(of_minor)
+        name = f"{minor[0]}.{minor[1]}"
+        if minor == (first.major, first.minor) and first != newest:
+            lines.append(core_line(f"core-{first}", minor, f"dagster=={first}"))
+        lines.append(core_line(f"core-{name}", minor, f"dagster=={name}.*"))
+        if minor == (extra_floor.major, extra_floor.minor) and extra_floor != newest:
+            lines.append(component_line(f"component-{extra_floor}", minor, str(extra_floor.micro)))
         if any(extra.specifier.contains(v) for v in of_minor):
-            companions = [
-                f"dagster-dg-cli=={major}.{minor}.*",
-                f"dagster-docker==0.{minor + LIBRARY_MINOR_OFFSET}.*",
-            ]
-            lines.append(
-                Line(
-                    f"component-{major}.{minor}",
-                    (major, minor),
-                    [dagster, *companions, *undeclared, *TEST_TOOLS],
-                    COMPONENT_TESTS,
-                    f".[{COMPONENT_EXTRA}]",
-                )
-            )
+            lines.append(component_line(f"component-{name}", minor, "*"))
     return lines
 
 
@@ -270,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     protocol = requirement_floor(COMMAND_PROTOCOL, None)
     extra = requirement_floor("dagster", COMPONENT_EXTRA)
     versions = released_versions("dagster", sys.executable)
-    lines = plan(versions, lowest_admitted_minor(protocol), extra)
+    lines = plan(versions, protocol, extra)
     if options.only:
         wanted = set(options.only.split(","))
         unknown = wanted - {line.name for line in lines}
@@ -282,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = [line for line in lines if line.name in wanted]
     print(
         f"dagster-matrix: {protocol} -> core lines from "
-        f"{'.'.join(map(str, lowest_admitted_minor(protocol)))}; extra [{COMPONENT_EXTRA}] "
+        f"{lower_bound(protocol)}; extra [{COMPONENT_EXTRA}] "
         f"{extra.specifier} -> component lines; {len(lines)} lines, {options.jobs} at a time",
         file=sys.stderr,
     )

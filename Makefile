@@ -46,7 +46,8 @@ test-dagster-1.8: $(VENV18)/.installed
 # component tests on every minor the `dagster` extra admits: tools/dagster_matrix.py says how.
 # uv makes the virtualenvs (.venv-matrix/) from its wheel cache; the table lands in
 # build/dagster-matrix/table.md.
-MATRIX_JOBS ?= 2
+# Three lines at a time on 2 cores: the component lines wait on `dg` most of their time.
+MATRIX_JOBS ?= 3
 $(VENV)/.installed-uv: $(VENV)/.installed-packaging
 	$(BIN)/python -m pip install $(PIP_FLAGS) uv
 	touch $@

@@ -9,7 +9,7 @@ BIN18 := $(VENV18)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 
 .PHONY: demo demo-next-steps test docs docs-check docs-serve test-docs-slow test-dagster-1.8 bench lint dagster-demo dagster dg-check e2e clean \
-	image test-container test-pythons container-tools test-stores
+	image test-container test-pythons container-tools test-stores test-dagster-matrix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -101,7 +101,21 @@ test-docs-slow: $(VENV)/.installed-test $(VENV)/.installed-docs $(DOCS_TOOLS)
 	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q tests/test_docs_examples.py
 
 test-dagster-1.8: $(VENV18)/.installed
-	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py
+	$(BIN18)/python -m pytest -q tests/test_dagster.py tests/test_pipes.py tests/test_hardening.py \
+		tests/test_hardening_sources.py tests/test_hardening_signals.py
+
+# Every Dagster minor ferris-says admits, each at its newest patch (found at run time), and the
+# component tests on every minor the `dagster` extra admits: tools/dagster_matrix.py says how.
+# uv makes the virtualenvs (.venv-matrix/) from its wheel cache; the table lands in
+# build/dagster-matrix/table.md.
+# Three lines at a time on 2 cores: the component lines wait on `dg` most of their time.
+MATRIX_JOBS ?= 3
+$(VENV)/.installed-uv: $(VENV)/.installed-packaging
+	$(BIN)/python -m pip install $(PIP_FLAGS) uv
+	touch $@
+
+test-dagster-matrix: $(VENV)/.installed-uv
+	nice $(BIN)/python tools/dagster_matrix.py --uv $(BIN)/uv --python $(PYTHON) --jobs $(MATRIX_JOBS)
 
 # The example is a Dagster components project (dagster_example/pyproject.toml, [tool.dg]); its
 # code location is the module ferris_example.definitions, imported from dagster_example/.
@@ -170,8 +184,10 @@ lint: $(VENV)/.installed-lint
 IMAGE ?= ferris-says:latest
 BASE_IMAGE ?= python:3.12-slim
 LOCAL_BASE_SUITE ?= bookworm
-# Debian releases for `make test-pythons`: bullseye has Python 3.9, bookworm 3.11, trixie 3.13.
-PYTHON_SUITES ?= bullseye bookworm trixie
+# Debian releases for `make test-pythons`: bullseye has Python 3.9, bookworm 3.11, trixie 3.13,
+# forky (testing) 3.14. forky ships python3.15 too (`forky/python3.15` tests it), but every
+# dagster-pipes release so far declares Requires-Python <3.15: pip will not install ferris-says.
+PYTHON_SUITES ?= bullseye bookworm trixie forky
 ifeq ($(origin ENGINE),undefined)
 ENGINE := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
 	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
@@ -221,10 +237,10 @@ test-container: image $(VENVDOCKER)/.installed-hypothesis
 	FERRIS_SAYS_IMAGE=$(IMAGE) sh containers/with-podman-service.sh \
 		$(BINDOCKER)/python -m pytest -q tests/test_container.py
 
-# The test suite on Debian bullseye (Python 3.9), bookworm (3.11) and trixie (3.13), each in a
-# container, against the installed wheel.
+# The test suite on Debian bullseye (Python 3.9), bookworm (3.11), trixie (3.13) and forky
+# (3.14), each in a container, against the installed wheel.
 test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
-	PYTHON=$(BIN)/python sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
+	PYTHON=$(BIN)/python TAG_SUFFIX=$(TAG_SUFFIX) sh containers/pythons.sh $(ENGINE) $(PYTHON_SUITES)
 
 # ---- blob stores -----------------------------------------------------------------------------
 # --pipes-store against real servers on loopback: dagster-aws, dagster-gcp (with dataproc, which
@@ -254,5 +270,5 @@ test-stores: $(VENVSTORES)/.installed $(AZURITE_DIR)/.installed
 		$(BINSTORES)/python -m pytest -q tests/test_stores.py
 
 clean:
-	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) $(VENVSTORES) build *.egg-info .pytest_cache .hypothesis .mypy_cache \
+	rm -rf $(VENV) $(VENV18) $(VENVUI) $(VENVDOCKER) $(VENVSTORES) .venv-matrix build *.egg-info .pytest_cache .hypothesis .mypy_cache \
 		fake_temp/messages.json

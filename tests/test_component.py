@@ -21,6 +21,7 @@ import dagster as dg
 import pytest
 from command import CLEAN_ENV, FERRIS, sha256
 from dagster_events import check_evaluations, data_version
+from dg_json import listed_asset_keys, listed_components
 from pytest import MonkeyPatch
 
 from ferris_says.dagster import FerrisSaysComponent
@@ -471,7 +472,7 @@ def test_dg_check_defs_and_list_defs_on_the_example(dagster_home: Path) -> None:
     listed = dg_command(["list", "defs", "--json"], EXAMPLE, dagster_home)
     assert listed.returncode == 0, listed.stderr
     defs = json.loads(listed.stdout)
-    assert {asset["asset_key"] for asset in defs["assets"]} == {"ferris", "ferris_from_yaml"}
+    assert listed_asset_keys(defs) == {"ferris", "ferris_from_yaml"}
     assert {check["key"] for check in defs["asset_checks"]} == {
         f"{asset}:{name}" for asset in ("ferris", "ferris_from_yaml") for name in CHECKS
     }
@@ -480,7 +481,7 @@ def test_dg_check_defs_and_list_defs_on_the_example(dagster_home: Path) -> None:
 def test_dg_lists_the_component(dagster_home: Path) -> None:
     listed = dg_command(["list", "components", "--json"], EXAMPLE, dagster_home)
     assert listed.returncode == 0, listed.stderr
-    items = json.loads(listed.stdout)["items"]
+    items = listed_components(json.loads(listed.stdout))
     [ours] = [item for item in items if item["key"] == TYPE]
     assert ours["summary"].startswith("Ferris the crab says your words")
 

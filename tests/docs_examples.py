@@ -275,7 +275,13 @@ def checkout_snapshot(root: Path = REPO) -> dict[str, tuple[int, int]]:
     seen: dict[str, tuple[int, int]] = {}
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [
-            name for name in subfolders if name not in NOT_WATCHED and not name.startswith(".venv")
+            name
+            for name in subfolders
+            if name not in NOT_WATCHED
+            # virtualenvs, and the metadata an editable install rewrites (the matrix installs
+            # into one line's venv while another line tests)
+            and not name.startswith(".venv")
+            and not name.endswith(".egg-info")
         ]
         for name in names:
             path = os.path.join(folder, name)

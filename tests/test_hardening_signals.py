@@ -73,9 +73,10 @@ def check_status(done_code: int, err: bytes, signum: int, methods: list[str]) ->
         assert lines == []
         return
     if done_code == -signum:
-        # Python still starting (SIGPIPE not yet ignored) or importing the package, before
-        # any handler: nothing was sent.
-        assert methods == [], methods
+        # Before any handler (Python still starting, SIGPIPE not yet ignored, the package
+        # importing): nothing was sent. Or after the run, once the handlers are restored on
+        # the way out: everything was sent, `closed` last (whole_lines checks it).
+        assert methods == [] or methods[-1] == "closed", methods
         return
     assert done_code == 128 + signum, (done_code, err)
     assert len(lines) == 1 and lines[0] == f"ferris-says: error: interrupted by {name}", err

@@ -11,7 +11,9 @@
 # the host's Debian unicode-data (LineBreak.txt, which one test reads) is mounted read-only, and
 # tools/ (the table generators the table tests run, the Dagster matrix's planner). tests/test_project.py checks the source
 # tree itself (the wheel it builds, the changelog) and runs on the host only.
-# The .cow tests compare with Debian's Perl cowsay, which lives on the host: they stay there.
+# The .cow tests compare with Debian's Perl cowsay, which lives on the host: they stay there,
+# as do the tests of the host's tools (the docs' examples and the Makefile, man, localedef with
+# Debian's locale sources); Debian's .cow files are mounted for test_looks.py.
 #
 # Every suite runs even when one fails; the exit status is 1 when any failed. TAG_SUFFIX is
 # appended to the test images' tags (machines shared by several checkouts keep theirs apart).
@@ -56,12 +58,16 @@ for entry in "$@"; do
             --volume "$PWD/fake_temp:/project/fake_temp:ro" \
             --volume "$PWD/pyproject.toml:/project/pyproject.toml:ro" \
             --volume /usr/share/unicode:/usr/share/unicode:ro \
+            --volume /usr/share/cowsay:/usr/share/cowsay:ro \
             "$image" sh -c '
                 cp -R /project /tmp/project && cd /tmp/project &&
                 exec /opt/venv/bin/python -m pytest -q -rs -p no:cacheprovider \
                     --ignore=tests/test_dagster.py --ignore-glob="tests/test_component*.py" \
                     --ignore=tests/test_container.py --ignore=tests/test_project.py \
-                    --ignore=tests/test_cowsay_oracle.py --ignore=tests/test_cowfile.py' ||
+                    --ignore=tests/test_cowsay_oracle.py --ignore=tests/test_cowfile.py \
+                    --ignore=tests/test_hardening_component.py \
+                    --ignore=tests/test_docs_examples.py --ignore=tests/test_front_door.py \
+                    --ignore=tests/test_manpage.py --ignore=tests/test_hardening_locale.py' ||
             status=$?
     fi
     seconds=$(($(date +%s) - start))

@@ -285,7 +285,10 @@ def test_stdout_as_the_messages_file_is_refused_before_anything_is_written(
     elif how in ("symlink", "hardlink"):
         out = cwd / "out.txt"
         out.write_bytes(before)
-        (messages.symlink_to if how == "symlink" else messages.hardlink_to)(out)
+        if how == "symlink":
+            messages.symlink_to(out)
+        else:
+            os.link(out, messages)  # Path.hardlink_to is Python 3.10+
     else:
         messages.write_bytes(before)
     mode = "ab" if how != ">" else "wb"
@@ -342,7 +345,7 @@ def test_the_messages_file_equal_to_the_context_is_refused(
     if how == "symlink":
         (cwd / "link.json").symlink_to(context)
     if how == "hardlink":
-        (cwd / "hard.json").hardlink_to(context)
+        os.link(context, cwd / "hard.json")
     env = {"DAGSTER_PIPES_MESSAGES": encode({"path": messages})}
     if context_via == "path":
         env["DAGSTER_PIPES_CONTEXT"] = encode({"path": str(context)})

@@ -217,6 +217,7 @@ def run(
 
     ``bootstrap``: the Pipes params and store given on the command line, if any; ``look`` (a
     looks.Look) carries cowsay's options: think, eyes, tongue, mode, random."""
+    out_of_memory = False
     try:
         speak(words, files, width, character, color, asset_key, verbose, bootstrap, look)
     except BrokenPipeError:
@@ -235,8 +236,15 @@ def run(
     except OSError as error:
         return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
     except MemoryError as error:
-        return _fail(error, "out of memory", EXIT_RUNTIME_ERROR, color, verbose)
+        if verbose:
+            streams.report_traceback(error)
+        # The line is written after this clause, once `error` and the frames it holds (what
+        # filled the memory) are gone: writing it needs a little memory too.
+        out_of_memory = True
     except Exception as error:
         message = f"unexpected {type(error).__name__}: {error}"
         return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)
+    if out_of_memory:
+        streams.report_error("out of memory", color)
+        return EXIT_RUNTIME_ERROR
     return EXIT_OK

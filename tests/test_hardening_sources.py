@@ -461,7 +461,9 @@ def test_json_python_cannot_read_is_its_stages_error(
         env, _ = messages_env(cwd, {"path": str(cwd / "c.json")})
     done = run(["hi"], cwd, env, timeout=60)
     if done.returncode == 0:
-        assert what == "deep" and depth < 1000  # Python's json reads that deep
+        # How deep Python's json reads follows the interpreter's recursion limit, which differs
+        # between versions (3.13 reads 1000 deep): a few thousand at most.
+        assert what == "deep" and depth < 5000
         return
     fails(done, 1, "DAGSTER_PIPES_CONTEXT")
     whole_messages(cwd / "m.jsonl" if inline else cwd / "messages.jsonl")

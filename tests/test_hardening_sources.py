@@ -461,9 +461,9 @@ def test_json_python_cannot_read_is_its_stages_error(
         env, _ = messages_env(cwd, {"path": str(cwd / "c.json")})
     done = run(["hi"], cwd, env, timeout=60)
     if done.returncode == 0:
-        # How deep Python's json reads follows the interpreter's recursion limit, which differs
-        # between versions (3.13 reads 1000 deep): a few thousand at most.
-        assert what == "deep" and depth < 5000
+        # How deep Python's json reads depends on the version (3.11 stops before 1000, 3.13 and
+        # 3.14 read 1000 deep, 3.14 bounds it by the stack): read whole, or the stage's line.
+        assert what == "deep"
         return
     fails(done, 1, "DAGSTER_PIPES_CONTEXT")
     whole_messages(cwd / "m.jsonl" if inline else cwd / "messages.jsonl")

@@ -20,16 +20,10 @@ import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
+from e2e_ui import CHROMIUM_ARGS  # the flags this machine's Chromium needs, as make e2e uses them
+
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "pages"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 30_000
 
 

@@ -38,11 +38,15 @@ def utf8_argument(arg: str) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def _arguments(argv: list[str] | None) -> list[str]:
+    """The given arguments, or the process's own read as UTF-8."""
+    return [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
-    args = [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
     try:
-        return _main(args)
+        return _main(_arguments(argv))
     except FerrisInterrupted as interrupted:  # a signal between two steps, or while reporting
         report_error(str(interrupted))
         return interrupted.exit_code
@@ -70,8 +74,7 @@ THINK_OPTION = "--think"
 
 def think_main(argv: list[str] | None = None) -> int:
     """Console-script entry point of `ferris-thinks`."""
-    args = [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
-    return main([THINK_OPTION, *args])
+    return main([THINK_OPTION, *_arguments(argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

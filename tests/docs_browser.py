@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
-from e2e_ui import CHROMIUM_ARGS  # the flags this machine's Chromium needs, as make e2e uses them
+from e2e_ui import open_chromium  # Chromium as make e2e starts it
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "pages"
@@ -49,14 +49,7 @@ def check_site(site: Path, screens: Path) -> list[str]:
     screens.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="ferris-docs-") as profile:
-            context = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=chromium,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 900},
-                timeout=60_000,
-            )
+            context = open_chromium(pw, profile, chromium)
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             errors: list[str] = []

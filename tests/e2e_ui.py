@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from types import FrameType
 
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Page, Playwright
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "dagster_example")
@@ -74,6 +74,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def open_chromium(pw: Playwright, profile: str, chromium: str) -> BrowserContext:
+    """Debian's Chromium, headless, with a throw-away profile (the docs' check uses it too)."""
+    return pw.chromium.launch_persistent_context(
+        profile,
+        executable_path=chromium,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+        timeout=60_000,
+    )
+
 
 SERVER_START_TIMEOUT = 120  # s, webserver answering and code location loaded
 MATERIALIZE_TIMEOUT = 300  # s, the dagster CLI run
@@ -384,14 +397,7 @@ def browse(base: str, out: str, bubbles: dict[str, str], docs_screenshot: str | 
 
     profile_dir = tempfile.TemporaryDirectory(prefix="ferris-e2e-chromium-")
     with sync_playwright() as pw, profile_dir as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=chromium,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-            timeout=60_000,
-        )
+        context = open_chromium(pw, profile, chromium)
         try:
             context.set_default_timeout(BROWSER_TIMEOUT_MS)
             context.set_default_navigation_timeout(60_000)

@@ -205,9 +205,13 @@ class Parser:
 
     def term(self) -> Expression:
         value = self.atom()
+        repeats = 0  # each `x N` wraps the term once more: bounded like parentheses
         while True:
             self.skip_space()
             if self.peek("x") and not _IDENTIFIER.match(self.source, self.pos + 1):
+                if repeats >= MAX_NESTING:
+                    raise self.fail(f"more than {MAX_NESTING} repetitions (x N) in a row")
+                repeats += 1
                 at = self.pos
                 self.pos += 1
                 self.skip_space()

@@ -228,7 +228,9 @@ def wears(name: str, look: Look) -> bool:
 def pick_random(look: Look) -> str:
     """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
     seed = os.environ.get(SEED_VARIABLE)
-    chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+    # Seeded by the variable's bytes, whatever they are: for UTF-8 text, the same choices as
+    # seeding by the text (random.seed encodes a str to UTF-8 first).
+    chooser = random.SystemRandom() if seed is None else random.Random(os.fsencode(seed))
     candidates = [name for name in all_names() if wears(name, look)]
     if not candidates:
         raise FerrisUsageError(

@@ -275,6 +275,23 @@ def test_parentheses_nest_boundedly_not_to_the_stack() -> None:
         parse_cow(deep, "deep.cow")
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    operators=st.lists(
+        st.sampled_from([" x 1", " x 2", " x 0", " . 'y'", "(", ")"]), min_size=1, max_size=40
+    ).map("".join),
+    repeats=st.integers(0, 3000),
+)
+def test_chained_repetitions_are_bounded_not_to_the_stack(operators: str, repeats: int) -> None:
+    # `"a" x 1 x 1 ...` nests one Repeat in the next, however the chain is mixed with other
+    # operators; a long one is the file's error, never Python's RecursionError.
+    source = f"$the_cow = 'a'{operators}{' x 1' * repeats};\n"
+    try:
+        parse_cow(source, "chain.cow").draw("\\", "oo", "  ")
+    except CowFileError as error:
+        assert re.fullmatch(r"chain\.cow:[0-9]+: [^\n]+", str(error)), str(error)
+
+
 perlish = st.lists(
     st.sampled_from(list("$@\\{}[]()<>;=.x'\"#`-: \nEOCthe_cow eyes chop 19") + ["EOC", "<<"]),
     max_size=60,

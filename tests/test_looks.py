@@ -6,6 +6,8 @@ characters (Ferris, Clippy, the cowsay package's), the option conflicts and the 
 
 from __future__ import annotations
 
+import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -325,3 +327,23 @@ def test_plain_words_load_none_of_the_cowsay_parity_modules(tmp_path: Path) -> N
         [sys.executable, "-c", code], capture_output=True, env=CLEAN_ENV, cwd=tmp_path, timeout=60
     )
     assert done.returncode == 0, done.stderr.decode()
+
+
+# ---- --random's seed ---------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.binary(max_size=64).filter(lambda raw: b"\0" not in raw))
+def test_any_seed_bytes_pick_a_character_again_and_again(seed: bytes) -> None:
+    # The variable holds bytes, UTF-8 or not (a surrogate escape each, as Python reads it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(looks.SEED_VARIABLE, os.fsdecode(seed))
+        first = looks.pick_random(looks.Look(random=True))
+        assert first == looks.pick_random(looks.Look(random=True))
+    try:
+        text = seed.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    # UTF-8 seeds pick what seeding with the text itself picks, as before.
+    candidates = [name for name in looks.all_names() if looks.wears(name, looks.Look(random=True))]
+    assert first == random.Random(text).choice(candidates)

@@ -6,6 +6,7 @@ words): click costs more to import than Python does to start, so plain words nev
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ import click
 from ferris_says import __version__, failures, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
+from ferris_says.environment import COMPLETE as COMPLETE_VAR
 from ferris_says.errors import EXIT_OK, FerrisInterrupted, FerrisOutputError
 from ferris_says.pipes import CONTEXT_ARG, MESSAGES_ARG, STORE_OPTION, STORE_VAR, STORES
 from ferris_says.request import Request
@@ -110,10 +112,16 @@ class FerrisCommand(click.Command):
         **extra: Any,
     ) -> int:
         extra.setdefault("windows_expand_args", False)  # words are words, not globs
+        instruction = os.environ.get(COMPLETE_VAR)
         try:
-            code = super().main(
-                args, prog_name or PROG, complete_var, standalone_mode=False, **extra
-            )
+            if instruction:  # the shell's completion request, checked before click answers it
+                from ferris_says import completion
+
+                code = completion.answer(self, instruction)
+            else:
+                code = super().main(
+                    args, prog_name or PROG, complete_var, standalone_mode=False, **extra
+                )
             code = code if isinstance(code, int) else EXIT_OK
         except OSError as error:  # click's own echo of --help or --version: stdout failed
             code = failures.report(stdout_error(error))

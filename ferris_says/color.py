@@ -18,11 +18,6 @@ RUST_ORANGE = "#F74C00"
 COLOR_CHOICES = ("auto", "always", "never")
 
 
-def _env_set(name: str) -> bool:
-    """A NO_COLOR-style variable is on when present and not empty."""
-    return os.environ.get(name, "") != ""
-
-
 def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
     """Whether to colour, and why (for --verbose).
 
@@ -35,9 +30,10 @@ def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
         return True, "--color always"
     if color == "never":
         return False, "--color never"
-    if _env_set(environment.NO_COLOR):
+    # A NO_COLOR-style variable is on when present and not empty.
+    if os.environ.get(environment.NO_COLOR, "") != "":
         return False, f"{environment.NO_COLOR} is set"
-    if _env_set(environment.FORCE_COLOR):
+    if os.environ.get(environment.FORCE_COLOR, "") != "":
         return True, f"{environment.FORCE_COLOR} is set"
     if not is_terminal:
         return False, "not a terminal"

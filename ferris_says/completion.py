@@ -70,8 +70,10 @@ def answer(command: click.Command, instruction: str) -> int:
 def completion_args(numbered: bool) -> tuple[list[str], str]:
     """(the complete words after the command's name, the word being completed), from the
     variables the shell's completion function sets."""
-    words = split_arg_string(_required(environment.COMP_WORDS))
-    current = _required(environment.COMP_CWORD)
+    words = split_arg_string(
+        _required(os.environ.get(environment.COMP_WORDS), environment.COMP_WORDS)
+    )
+    current = _required(os.environ.get(environment.COMP_CWORD), environment.COMP_CWORD)
     if not numbered:  # fish: the word itself, also last in COMP_WORDS
         incomplete = (split_arg_string(current) or [""])[0]
         args = words[1:]
@@ -88,8 +90,8 @@ def completion_args(numbered: bool) -> tuple[list[str], str]:
     return words[1:number], words[number] if number < len(words) else ""
 
 
-def _required(name: str) -> str:
-    value = os.environ.get(name)
+def _required(value: str | None, name: str) -> str:
+    """The value of the variable ``name``, which the shell's completion function sets."""
     if value is None:
         raise FerrisUsageError(
             f"not set, while {environment.COMPLETE} asks to complete a command line (the"

@@ -17,6 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ferris_says import failures
+from ferris_says.errors import FerrisError
+from ferris_says.streams import show_path
 
 USAGE = "python -m ferris_says.show_messages [FILE]"
 DEFAULT_PATH = "fake_temp/messages.json"
@@ -121,9 +123,8 @@ def show(path: str, console: Console) -> int:
                     continue
                 method, body, style = describe(message)
                 table.add_row(str(number), method, body, style=style or None)
-    except OSError as error:
-        Console(stderr=True).print(f"[red]error:[/] {path}: {error.strerror or error}")
-        return 1
+    except OSError as error:  # said by main, as every failure is (failures.report)
+        raise FerrisError(f"cannot read {show_path(path)}: {error.strerror or error}") from None
     if count == 0:
         console.print(f"{path}: no messages")
         return 0

@@ -83,16 +83,20 @@ def render_text(context: dg.ResolutionContext, raw: str, name: str) -> str:
     try:
         rendered = environment.from_string(raw).render(**context.scope)
     except _RendersNothing:
-        rendered = ""
+        whole = raw.count("{{") == 1 and raw.strip().startswith("{{") and raw.strip().endswith("}}")
+        if whole:
+            raise renders_nothing(name, raw) from None
+        raise FerrisUsageError(
+            f"{name} {quoted(raw)}: a part of it resolves to nothing (an unset variable?)"
+        ) from None
     except jinja2.TemplateSyntaxError as error:
         raise FerrisUsageError(
             f"{name} {quoted(raw)} is not a valid template: {quoted(error.message or '')}"
             f" (line {error.lineno})"
         ) from None
-    except Exception as error:  # the template's own expression failed: say which, bounded
+    except Exception as error:  # the template's own expression failed: say why, bounded
         raise FerrisUsageError(
-            f"{name} {quoted(raw)}: its template fails ({type(error).__name__}:"
-            f" {quoted(str(error))})"
+            f"{name} {quoted(raw)}: its template fails: {quoted(str(error))}"
         ) from None
     if not rendered:
         raise renders_nothing(name, raw)
@@ -100,10 +104,7 @@ def render_text(context: dg.ResolutionContext, raw: str, name: str) -> str:
 
 
 def renders_nothing(name: str, raw: str) -> FerrisUsageError:
-    return FerrisUsageError(
-        f"{name} {quoted(raw)} resolves to nothing (an unset variable?); leave {name} out to"
-        " leave it unset"
-    )
+    return FerrisUsageError(f"{name} {quoted(raw)} resolves to nothing (an unset variable?)")
 
 
 def native(context: dg.ResolutionContext, raw: Any, name: str) -> Any:

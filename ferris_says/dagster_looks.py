@@ -125,7 +125,8 @@ class LookAttributes(dg.Model):
 
     @field_validator(*LOOK_CHECKS)
     @classmethod
-    def _checked(cls, value: Any, info: ValidationInfo) -> Any:
+    def _look_checked(cls, value: Any, info: ValidationInfo) -> Any:
+        # Named apart from the component's own validator, which would otherwise replace it.
         return as_value_error(LOOK_CHECKS[str(info.field_name)], value)
 
     @model_validator(mode="after")

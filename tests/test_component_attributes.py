@@ -27,6 +27,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from pydantic import ValidationError
 from test_component import Project, error_chain
 from test_hardening_component import yaml_string
 
@@ -108,40 +109,41 @@ def yaml_value(value: object) -> str:
 class Row:
     """How a hostile value goes into one attribute, and what loading it means.
 
-    ``place``: the YAML of the attribute around the value. ``base``: other attributes it needs
-    to be tried at all (a tongue needs a character that has one). ``runs``: whether a loaded
-    component can be materialized here (``image`` needs a container engine: for it, the
-    command is built and not run, as tests/test_component.py does).
+    ``shape``: the value itself, an item of a list, or a value of a mapping. ``text``: whether
+    the attribute is text (a NUL is refused there whatever builds the component). ``base``:
+    other attributes it needs to be tried at all (a tongue needs a character that has one).
+    ``runs``: whether a loaded component can be materialized here (``image`` needs a
+    container engine: for it, the command is built and not run, as tests/test_component.py
+    does).
     """
 
-    place: Callable[[str], str] = lambda value: value
+    shape: str = "value"
+    text: bool = True
     base: str = ""
     runs: bool = True
 
+    def yaml(self, value: str) -> str:
+        return {"value": value, "item": f"[{value}]", "mapping": f"{{team: {value}}}"}[self.shape]
 
-def item(value: str) -> str:
-    return f"[{value}]"
-
-
-def tag(value: str) -> str:
-    return f"{{team: {value}}}"
+    def python(self, value: str) -> object:
+        return {"value": value, "item": [value], "mapping": {"team": value}}[self.shape]
 
 
 ATTRIBUTES: dict[str, Row] = {
     "words": Row(),
     "asset_key": Row(),
-    "width": Row(),
+    "width": Row(text=False),
     "character": Row(),
-    "think": Row(),
+    "think": Row(text=False),
     "mode": Row(),
     "eyes": Row(),
     "tongue": Row(base=f"character: {COW_WITH_A_TONGUE}\n"),
     "description": Row(),
     "group_name": Row(),
-    "tags": Row(place=tag),
-    "kinds": Row(place=item),
-    "owners": Row(place=item),
-    "partition_keys": Row(place=item),
+    "tags": Row(shape="mapping"),
+    "kinds": Row(shape="item"),
+    "owners": Row(shape="item"),
+    "partition_keys": Row(shape="item"),
     "image": Row(runs=False),
 }
 
@@ -186,7 +188,7 @@ def write_case(project: Project, attribute: str, index: int, name: str, value: o
     if attribute != "asset_key":
         base += f"asset_key: {key}\n"
     # The attribute under test comes first: line 3 of defs.yaml (after type: and attributes:).
-    path = project.add(f"case_{index}", f"{attribute}: {row.place(yaml_value(value))}\n{base}")
+    path = project.add(f"case_{index}", f"{attribute}: {row.yaml(yaml_value(value))}\n{base}")
     return Case(name, key, path, 3)
 
 
@@ -272,3 +274,16 @@ def test_the_table_covers_the_model_and_nothing_else() -> None:
         "ATTRIBUTES and FerrisSaysComponent's attributes differ: "
         f"{sorted(set(ATTRIBUTES) ^ set(MODEL_ATTRIBUTES))}"
     )
+
+
+@pytest.mark.parametrize("attribute", MODEL_ATTRIBUTES)
+def test_a_component_built_in_python_is_checked_by_the_same_checkers(attribute: str) -> None:
+    row = ATTRIBUTES[attribute]
+    if not row.text:
+        pytest.skip(f"{attribute} is no text: pydantic's own type checks it")
+    given = {"words": "hi", attribute: row.python("a\0b")}
+    with pytest.raises(ValidationError) as info:
+        FerrisSaysComponent(**given)
+    [error] = info.value.errors()
+    assert error["loc"] == (attribute,), error  # the attribute's own validator, by name
+    assert "holds a NUL character (at character 1)" in error["msg"], error

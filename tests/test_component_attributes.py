@@ -24,6 +24,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -281,7 +282,7 @@ def test_a_component_built_in_python_is_checked_by_the_same_checkers(attribute: 
     row = ATTRIBUTES[attribute]
     if not row.text:
         pytest.skip(f"{attribute} is no text: pydantic's own type checks it")
-    given = {"words": "hi", attribute: row.python("a\0b")}
+    given: dict[str, Any] = {"words": "hi", attribute: row.python("a\0b")}
     with pytest.raises(ValidationError) as info:
         FerrisSaysComponent(**given)
     [error] = info.value.errors()

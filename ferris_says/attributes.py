@@ -24,6 +24,7 @@ __all__ = [
     "MODES",
     "PATH_MAX_BYTES",
     "WORDS_MAX_BYTES",
+    "at_most_bytes",
     "check_asset_key",
     "check_character",
     "check_eyes",
@@ -115,16 +116,20 @@ def text(value: object, name: str) -> str:
     )
 
 
+def at_most_bytes(value: str, name: str, limit: int, what: str) -> str:
+    """``value`` if its UTF-8 is at most ``limit`` bytes, else a usage error saying ``what``
+    takes no more."""
+    size = len(value.encode("utf-8"))
+    if size > limit:
+        raise FerrisUsageError(
+            f"{name} is {size} bytes of UTF-8: longer than {what} ({limit} bytes at most)"
+        )
+    return value
+
+
 def check_words(value: object) -> str:
     """Words that fit in one command-line argument (how the component passes them)."""
-    words = text(value, "words")
-    size = len(words.encode("utf-8"))
-    if size > WORDS_MAX_BYTES:
-        raise FerrisUsageError(
-            f"words are {size} bytes of UTF-8; at most {WORDS_MAX_BYTES} fit in one"
-            " command-line argument"
-        )
-    return words
+    return at_most_bytes(text(value, "words"), "words", WORDS_MAX_BYTES, "a command-line argument")
 
 
 def check_width(value: object) -> int:
@@ -154,14 +159,7 @@ def check_asset_key(value: object) -> str:
 
 def check_character(value: object) -> str:
     """A name or a .cow file's path that could exist: text, and no longer than a path."""
-    character = text(value, "character")
-    size = len(character.encode("utf-8"))
-    if size > PATH_MAX_BYTES:
-        raise FerrisUsageError(
-            f"character {quoted(character)} is {size} bytes of UTF-8: longer than any path"
-            f" ({PATH_MAX_BYTES} bytes at most)"
-        )
-    return character
+    return at_most_bytes(text(value, "character"), "character", PATH_MAX_BYTES, "any path")
 
 
 def check_mode(value: object) -> str:

@@ -22,18 +22,14 @@ from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_component import Project, dg_command, error_chain
+from test_component import pytestmark as DAGSTER_WARNINGS
 from test_hardening import dagster_env, one_error_line
 from test_hardening_component import yaml_string
 
 from ferris_says import looks
 from ferris_says.component_checks import TEMPLATE_MARKERS
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-    pytest.mark.filterwarnings("ignore:.*is in beta.*"),
-]
+pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 COW = "/usr/share/cowsay/cows/default.cow"  # has $eyes and $tongue (Debian's cowsay)
 #: Each attribute, its command-line option, and what else it needs to be drawn at all.

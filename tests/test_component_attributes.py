@@ -30,16 +30,12 @@ import dagster as dg
 import pytest
 from pydantic import ValidationError
 from test_component import Project, error_chain
+from test_component import pytestmark as DAGSTER_WARNINGS
 from test_hardening_component import yaml_string
 
 from ferris_says.dagster import FerrisSaysComponent
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-    pytest.mark.filterwarnings("ignore:.*is in beta.*"),
-]
+pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 UNSET_VARIABLE = "FERRIS_SAYS_TEST_UNSET"
 COW_WITH_A_TONGUE = "/usr/share/cowsay/cows/default.cow"  # Debian's cowsay (make test)

@@ -2,12 +2,13 @@
 
 The attributes are read from the component's model, so a new one fails here until it has a row
 in ATTRIBUTES (how a value goes into it, and what loading it means). Each value is written into
-a real defs.yaml and loaded by Dagster's own loader (load_from_defs_folder, as `dg` does); the
-outcome must be one of:
+a real defs.yaml and loaded by Dagster's own component loading (ComponentTree, as `dg` loads);
+the outcome must be one of:
 
 - refused at load, naming ``defs.yaml:LINE`` and ``attributes.X`` (Dagster's resolver error, or
   its model's validation), bounded, with no Python traceback and no raw Python message;
-- or loaded, and then materialized by a real ``dg.materialize`` running the real command.
+- or loaded, and then, with the other values that loaded, built by load_from_defs_folder and
+  materialized by a real ``dg.materialize`` running the real command.
 
 Never a load that passes and a run that fails. The command's own options and variables are
 crossed with the same kind of table in their own test module; HOSTILE is shaped to be joined
@@ -218,7 +219,7 @@ def test_every_hostile_value_is_refused_at_load_or_materializes(
         value = make(scratch)
         case = write_case(trial, attribute, index, name, value)
         try:
-            trial.load()
+            trial.components()  # Dagster's loading, short of building the definitions
         except Exception as error:
             limit = YAML_READER_LIMITS.get(name)
             if limit is not None and limit in error_chain(error):
@@ -239,7 +240,8 @@ def materialize_all(
     attribute: str,
     accepted: list[tuple[Case, object]],
 ) -> None:
-    """The accepted values, side by side in one project, each materialized for real."""
+    """The accepted values, side by side in one project loaded as `dg` loads it (definitions
+    built: what fails only there fails the test, unnamed), each materialized for real."""
     project = Project(root, monkeypatch)
     cases = {
         write_case(project, attribute, index, case.name, value).key: case.name
@@ -248,22 +250,29 @@ def materialize_all(
     defs = project.load()
     components = project.components()
     assert sorted(c.asset_key for c in components) == sorted(cases)
+    if not ATTRIBUTES[attribute].runs:
+        for component in components:
+            assert component.arguments()[-2:] == ["--", component.words], cases[component.asset_key]
+        return
+    # One run for the unpartitioned assets (a step each), one per partition for the others.
+    runs: dict[str | None, list[FerrisSaysComponent]] = {}
     for component in components:
-        name = cases[component.asset_key]
-        if not ATTRIBUTES[attribute].runs:
-            assert component.arguments()[-2:] == ["--", component.words], name
-            continue
-        assets_def = defs.resolve_assets_def(component.key)
-        partitions: list[str | None] = (
-            [*component.partition_keys] if component.partition_keys else [None]
-        )
+        partitions: list[str | None] = [*(component.partition_keys or [])] or [None]
         for partition in partitions:
-            result = dg.materialize(
-                [assets_def], instance=instance, partition_key=partition, raise_on_error=False
-            )
-            assert result.success, (attribute, name)
+            runs.setdefault(partition, []).append(component)
+    for partition, members in runs.items():
+        assets = [defs.resolve_assets_def(component.key) for component in members]
+        result = dg.materialize(
+            assets, instance=instance, partition_key=partition, raise_on_error=False
+        )
+        names = [cases[component.asset_key] for component in members]
+        assert result.success, (attribute, partition, names)
+        for component, assets_def in zip(members, assets):
             [materialization] = result.asset_materializations_for_node(assets_def.node_def.name)
-            assert materialization.asset_key == component.key, (attribute, name)
+            assert materialization.asset_key == component.key, (
+                attribute,
+                cases[component.asset_key],
+            )
 
 
 def test_the_table_covers_the_model_and_nothing_else() -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ferris_says import __version__, failures, looks
+from ferris_says import __version__, attributes, failures, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
 from ferris_says.environment import COMPLETE as COMPLETE_VAR
@@ -24,7 +24,6 @@ from ferris_says.request import Request
 from ferris_says.speak import run
 from ferris_says.streams import (
     PROG,
-    check_utf8_argument,
     stdout_error,
     write_stdout,
 )
@@ -157,6 +156,14 @@ class WidthRange(click.IntRange):
         return super().convert(value, param, ctx)
 
 
+class ModeChoice(click.Choice):  # type: ignore[type-arg]  # click 8.2 made Choice generic
+    """cowsay's modes, listed in --help and completed as choices, checked by the checker the
+    component and the Pipes extras use (so the same value is refused in the same words)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return attributes.check_mode(value)
+
+
 def complete_file_names(
     _ctx: click.Context, _param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
@@ -245,7 +252,7 @@ def mode_flags(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--mode",
-    type=click.Choice(list(looks.MODES)),
+    type=ModeChoice(list(looks.MODES)),
     multiple=True,  # so that two different ones are refused, not the last one taken
     help="cowsay's faces; the mode's eyes (and tongue) win over -e and -T, as in cowsay.",
 )
@@ -332,9 +339,6 @@ def cli(
     verbose: bool,
     **mode_letters: bool,
 ) -> None:
-    for option in (eyes, tongue, character):
-        if option is not None:
-            check_utf8_argument(option)
     chosen = [*mode, *(name for name in looks.MODES if mode_letters.get(f"mode_{name}"))]
     request = Request(
         words=words,

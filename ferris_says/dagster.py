@@ -11,20 +11,26 @@ Python 3.9 syntax on purpose: the extra admits Dagster 1.11 and 1.12, which stil
 import json
 import re
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import dagster as dg
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from ferris_says import attributes
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER
 from ferris_says.component_checks import (
     check_asset_key,
-    check_words,
-    no_nul_or_surrogate,
+    check_group_name,
+    check_kinds,
+    check_owners,
+    check_partition_keys,
+    check_tags,
+    checked,
 )
 from ferris_says.component_checks import op_name as _op_name
-from ferris_says.dagster_looks import LookAttributes, check_character
+from ferris_says.dagster_looks import LookAttributes, as_value_error, check_character
+from ferris_says.errors import FerrisUsageError
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
 __all__ = ["FerrisSaysComponent"]
@@ -34,64 +40,9 @@ CHECK_NAMES = (CHECK_SAID_SOMETHING, CHECK_THREE_WORDS)
 
 DEFAULT_ASSET_KEY = "ferris"
 
-# Jinja's markers: words holding none of them are never rendered, so they reach ferris-says as
-# written (see _resolve_words).
-_TEMPLATE_MARKERS = ("{{", "{%", "{#")
-
-
-def _resolve_words(context: dg.ResolutionContext, raw: Any) -> Any:
-    """The words as written in YAML, templates rendered as text.
-
-    Dagster resolves every YAML string with jinja2's NativeTemplate, whose ``native_concat``
-    passes the rendered text to ``ast.literal_eval``: a string that reads as a Python literal
-    becomes that value, so the blog's ``'Say, say, say'`` would lose its quotes, ``42`` would
-    become an int and ``None`` nothing at all. Words are text: this resolver (registered with
-    ``inject_before_resolve=False``, so Dagster hands it the raw string) returns them unchanged,
-    and renders them with plain jinja2 (text in, text out) only when they hold a template
-    marker, with the same scope Dagster offers (``{{ env.WORDS }}`` and the like).
-    """
-    if not isinstance(raw, str) or not any(marker in raw for marker in _TEMPLATE_MARKERS):
-        return check_words(raw)  # here, the error names the YAML file, line and attribute
-    no_nul_or_surrogate(raw, "words")  # before Jinja, which would fail on them less clearly
-    import jinja2  # a dependency of dagster; only templated words need it
-
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return check_words(environment.from_string(raw).render(**context.scope))
-
-
-def _resolve_asset_key(context: dg.ResolutionContext, asset_key: Any) -> Any:
-    # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
-    return check_asset_key(asset_key)
-
-
 # What --width takes: the crate's usize. The bounds sit on the int itself, not on the field,
 # because Dagster's YAML model also admits a string there (a template) for every field.
 Width = Annotated[int, Field(ge=0, le=MAX_WIDTH)]
-
-
-def _resolve_width(context: dg.ResolutionContext, raw: Any) -> Any:
-    # Given the raw value (inject_before_resolve=False), so that a template that renders to
-    # nothing ("{{ env.UNSET }}") is an error here, not a silent "no wrapping".
-    width = context.resolve_value(raw) if isinstance(raw, str) else raw
-    if isinstance(raw, str) and (width is None or width == ""):
-        raise ValueError(
-            f"width {raw!r} resolves to nothing (an unset variable?); leave width out for no"
-            " re-wrapping"
-        )
-    if isinstance(width, str):  # still a string once Dagster resolved it: no number
-        raise ValueError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {width!r}")
-    return width
-
-
-def _resolve_character(context: dg.ResolutionContext, name: Any) -> Any:
-    # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
-    return check_character(name) if isinstance(name, str) else name
-
-
-def _resolve_tags(context: dg.ResolutionContext, tags: Any) -> Any:
-    # Tag values are strings to Dagster; `version: 2` in YAML means "2".
-    resolved = context.resolve_value(tags)
-    return {key: str(value) for key, value in resolved.items()} if resolved else resolved
 
 
 def docker_client_class() -> type:
@@ -108,10 +59,35 @@ def docker_client_class() -> type:
     return PipesDockerClient
 
 
-def _resolve_image(context: dg.ResolutionContext, image: Any) -> Any:
-    if isinstance(image, str):
-        docker_client_class()  # fail at load, naming the file and attribute, not at run time
+def check_image(value: object) -> str:
+    """An image reference, and dagster-docker there to run it: checked at load, naming the
+    file and attribute, not at run time."""
+    image = attributes.check_image(value)
+    try:
+        docker_client_class()
+    except ImportError as error:
+        raise FerrisUsageError(str(error)) from None
     return image
+
+
+def check_description(value: object) -> str:
+    return attributes.text(value, "description")
+
+
+#: The checker of each attribute of the component's own (LookAttributes has the cowsay ones).
+CHECKS: dict[str, Callable[[Any], Any]] = {
+    "words": attributes.check_words,
+    "asset_key": check_asset_key,
+    "width": attributes.check_width,
+    "character": check_character,
+    "description": check_description,
+    "group_name": check_group_name,
+    "tags": check_tags,
+    "kinds": check_kinds,
+    "owners": check_owners,
+    "partition_keys": check_partition_keys,
+    "image": check_image,
+}
 
 
 class ScaffoldParams(BaseModel):
@@ -212,10 +188,10 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
 
     words: Annotated[
         str,
-        dg.Resolver(
-            _resolve_words,
+        checked(
+            "words",
+            CHECKS["words"],
             model_field_type=str,
-            inject_before_resolve=False,
             description=(
                 "What Ferris says, exactly as written (quotes kept). A Jinja template only"
                 " when it holds {{, {% or {#, rendered as text."
@@ -225,8 +201,9 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     ]
     asset_key: Annotated[
         str,
-        dg.Resolver(
-            _resolve_asset_key,
+        checked(
+            "asset_key",
+            CHECKS["asset_key"],
             model_field_type=str,
             description="The asset's key; slashes separate the parts of a multi-part key.",
             examples=["ferris", "crabs/ferris"],
@@ -234,10 +211,10 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     ] = DEFAULT_ASSET_KEY
     width: Annotated[
         Optional[Width],
-        dg.Resolver(
-            _resolve_width,
+        checked(
+            "width",
+            CHECKS["width"],
             model_field_type=Optional[Width],
-            inject_before_resolve=False,
             description=(
                 "Wrap the words at this many columns, as the crate's say(text, width). Unset: no"
                 " re-wrapping (the words' UTF-8 byte length, like the original command)."
@@ -247,8 +224,9 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     ] = None
     character: Annotated[
         Optional[str],
-        dg.Resolver(
-            _resolve_character,
+        checked(
+            "character",
+            CHECKS["character"],
             model_field_type=Optional[str],
             description=(
                 f"Who says it: {DEFAULT_CHARACTER} (unset), clippy, a cowsay character"
@@ -257,35 +235,74 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             examples=["clippy", "tux"],
         ),
     ] = None
-    description: Optional[str] = Field(default=None, description="The asset's description.")
-    group_name: Optional[str] = Field(default=None, description="The asset's group.")
+    description: Annotated[
+        Optional[str],
+        checked(
+            "description",
+            CHECKS["description"],
+            model_field_type=Optional[str],
+            description="The asset's description.",
+            examples=["Ferris greets the team"],
+        ),
+    ] = None
+    group_name: Annotated[
+        Optional[str],
+        checked(
+            "group_name",
+            CHECKS["group_name"],
+            model_field_type=Optional[str],
+            description="The asset's group.",
+            examples=["crabs"],
+        ),
+    ] = None
     tags: Annotated[
         Optional[dict[str, str]],
-        dg.Resolver(
-            _resolve_tags,
+        checked(
+            "tags",
+            CHECKS["tags"],
             model_field_type=Optional[dict[str, Any]],
             description="The asset's tags.",
             examples=[{"team": "crabs"}],
         ),
     ] = None
-    kinds: Optional[list[str]] = Field(
-        default=None, description="The asset's kinds, shown in Dagster's UI (at most three)."
-    )
-    owners: Optional[list[str]] = Field(
-        default=None, description="The asset's owners: emails or team:name."
-    )
-    partition_keys: Optional[list[str]] = Field(
-        default=None,
-        description=(
-            "Static partitions of the asset. Each partition's data version covers its key, and"
-            " the materialization carries it as partition_key metadata."
+    kinds: Annotated[
+        Optional[list[str]],
+        checked(
+            "kinds",
+            CHECKS["kinds"],
+            model_field_type=Optional[list[str]],
+            description="The asset's kinds, shown in Dagster's UI (at most three).",
+            examples=[["python"]],
         ),
-        examples=[["north", "south"]],
-    )
+    ] = None
+    owners: Annotated[
+        Optional[list[str]],
+        checked(
+            "owners",
+            CHECKS["owners"],
+            model_field_type=Optional[list[str]],
+            description="The asset's owners: emails or team:name.",
+            examples=[["team:crabs"]],
+        ),
+    ] = None
+    partition_keys: Annotated[
+        Optional[list[str]],
+        checked(
+            "partition_keys",
+            CHECKS["partition_keys"],
+            model_field_type=Optional[list[str]],
+            description=(
+                "Static partitions of the asset. Each partition's data version covers its key,"
+                " and the materialization carries it as partition_key metadata."
+            ),
+            examples=[["north", "south"]],
+        ),
+    ] = None
     image: Annotated[
         Optional[str],
-        dg.Resolver(
-            _resolve_image,
+        checked(
+            "image",
+            CHECKS["image"],
             model_field_type=Optional[str],
             description=(
                 "Run this container image (ENTRYPOINT ferris-says) through dagster-docker's"
@@ -295,21 +312,11 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
         ),
     ] = None
 
-    @field_validator("character")
+    @field_validator(*CHECKS)
     @classmethod
-    def _known_character(cls, name: Optional[str]) -> Optional[str]:
+    def _checked(cls, value: Any, info: ValidationInfo) -> Any:
         # Built in Python (FerrisSaysComponent(...)), no YAML resolver has checked it.
-        return check_character(name)
-
-    @field_validator("words")
-    @classmethod
-    def _words_fit_an_argument(cls, words: str) -> str:
-        return check_words(words)
-
-    @field_validator("asset_key")
-    @classmethod
-    def _asset_key_runs(cls, asset_key: str) -> str:
-        return check_asset_key(asset_key)
+        return as_value_error(CHECKS[str(info.field_name)], value)
 
     # ---- what runs -------------------------------------------------------------------------
 

@@ -1,83 +1,91 @@
 """FerrisSaysComponent's cowsay attributes: think, mode, eyes, tongue (see ferris_says.looks).
 
 A mixin of the component's model, kept apart so that the component module stays about running
-the command. Each attribute is checked at load: an unknown mode, or eyes and tongues a
-character has no place for, fail naming the YAML file and the attribute, as Dagster reports a
-failed validation.
+the command. Each attribute goes through the checker the command line and the Pipes extras use
+(``ferris_says.attributes``), at load: an unknown mode, eyes with a NUL, a template that renders
+to nothing, or eyes and tongues a character has no place for, fail naming the YAML file, line
+and attribute, as Dagster reports a resolver's error (``ferris_says.component_checks``).
 
 Python 3.9 syntax on purpose, like ferris_says.dagster.
 """
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import dagster as dg
-from pydantic import field_validator, model_validator
+from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
 
-from ferris_says import looks
+from ferris_says import attributes, looks
+from ferris_says.component_checks import checked, located, render_text, resolved
 from ferris_says.errors import FerrisUsageError
 
 
-def check_character(name: Optional[str]) -> Optional[str]:
-    """``name`` if ferris-says can draw it (a name, or a .cow file it can read), else a
-    ValueError saying why (the names it knows, or the .cow file's line at fault)."""
-    if name is not None:
-        try:
-            looks.check_character(name)
-        except FerrisUsageError as error:
-            raise ValueError(str(error)) from None
-    return name
+def check_character(name: object) -> str:
+    """``name`` if ferris-says can draw it (a name, or a .cow file it can read), else a usage
+    error saying why (the names it knows, or the .cow file's line at fault)."""
+    character = attributes.check_character(name)
+    looks.check_character(character)
+    return character
 
 
-def check_mode(mode: Optional[str]) -> Optional[str]:
-    if mode is not None and mode not in looks.MODES:
-        raise ValueError(f"unknown mode {mode!r} (choose from: {', '.join(looks.MODES)})")
-    return mode
+def as_value_error(check: Callable[[Any], Any], value: Any) -> Any:
+    """``check(value)`` for pydantic's validators (a component built in Python, which no YAML
+    resolver has seen): they report a ValueError, with the checker's words."""
+    if value is None:
+        return None
+    try:
+        return check(value)
+    except FerrisUsageError as error:
+        raise ValueError(str(error)) from None
 
 
-def _resolve_think(context: dg.ResolutionContext, think: Any) -> Any:
-    # Still a string once Dagster resolved it (`think: maybe`): say so at the attribute.
-    if not isinstance(think, bool):
-        raise ValueError(f"think must be true or false, not {think!r}")
-    return think
+#: The checker of each cowsay attribute.
+LOOK_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "think": attributes.check_think,
+    "mode": attributes.check_mode,
+    "eyes": attributes.check_eyes,
+    "tongue": attributes.check_tongue,
+}
 
 
 def _face_resolver(field: str, description: str, examples: list[str]) -> Any:
-    """A resolver for ``mode``, ``eyes`` or ``tongue`` that sees the whole model, so that it
-    can check the value against the character, and fail naming the YAML file, line and
-    attribute (pydantic's own validators see no YAML)."""
+    """A resolver for ``mode``, ``eyes`` or ``tongue``: the attribute's checker, then whether
+    the character (if it can be drawn: else its own attribute says why) has a place for it."""
 
-    def resolve(context: dg.ResolutionContext, model: Any) -> Any:
+    def resolve(context: dg.ResolutionContext, model: BaseModel) -> Any:
         at = context.at_path(field)
-        value = getattr(model, field)
-        if isinstance(value, str):
-            value = at.resolve_value(value)
-        character = getattr(model, "character", None)
-        if isinstance(character, str):
-            character = context.at_path("character").resolve_value(character)
-        try:
-            if field == "mode":
-                check_mode(value)
-            if value is not None and _drawable(character):
+        raw = getattr(model, field)
+        if raw is None:
+            return None
+        value = resolved(at, raw, field, model)
+
+        def fits() -> Any:
+            LOOK_CHECKS[field](value)
+            character = _drawable_character(context, model)
+            if character is not False:
                 looks.draw(looks.Look(character=character, **{field: value}))
-        except (ValueError, FerrisUsageError) as error:
-            fault = [f"ValueError: {error}\n"]
-            raise at.build_resolve_fn_exc(fault, field_name=field, model=model) from None
-        return value
+            return value
+
+        return located(at, field, model, fits)
 
     return dg.Resolver.from_model(
         resolve, model_field_type=Optional[str], description=description, examples=examples
     )
 
 
-def _drawable(character: Any) -> bool:
-    """Whether `character` is one ferris-says can draw (else its own attribute says why)."""
-    if character is None:
-        return True
+def _drawable_character(context: dg.ResolutionContext, model: BaseModel) -> Any:
+    """The model's character as its own resolver reads it (None: ferris), or False when it
+    cannot be drawn (its own attribute says why)."""
+    raw = getattr(model, "character", None)
+    if raw is None:
+        return None
     try:
-        check_character(character)
-    except (ValueError, TypeError):
+        return check_character(
+            render_text(context.at_path("character"), raw, "character")
+            if isinstance(raw, str)
+            else raw
+        )
+    except FerrisUsageError:
         return False
-    return True
 
 
 class LookAttributes(dg.Model):
@@ -85,11 +93,13 @@ class LookAttributes(dg.Model):
 
     think: Annotated[
         bool,
-        dg.Resolver(
-            _resolve_think,
+        checked(
+            "think",
+            attributes.check_think,
             model_field_type=bool,
             description="Think instead of saying: cowthink's ( ) bubble and o tail.",
             examples=[True],
+            as_text=False,
         ),
     ] = False
     mode: Annotated[
@@ -113,19 +123,17 @@ class LookAttributes(dg.Model):
         ),
     ] = None
 
-    @field_validator("mode")
+    @field_validator(*LOOK_CHECKS)
     @classmethod
-    def _known_mode(cls, mode: Optional[str]) -> Optional[str]:
-        return check_mode(mode)
+    def _look_checked(cls, value: Any, info: ValidationInfo) -> Any:
+        # Named apart from the component's own validator, which would otherwise replace it.
+        return as_value_error(LOOK_CHECKS[str(info.field_name)], value)
 
     @model_validator(mode="after")
     def _face_fits_character(self) -> Any:
         # Eyes on a drawn-in face, or a tongue where there is none: refused at load.
         if self.eyes is not None or self.tongue is not None or self.mode is not None:
-            try:
-                looks.draw(self.look())
-            except FerrisUsageError as error:
-                raise ValueError(str(error)) from None
+            as_value_error(looks.draw, self.look())
         return self
 
     def look(self) -> looks.Look:
@@ -139,12 +147,13 @@ class LookAttributes(dg.Model):
 
     def look_arguments(self) -> list[str]:
         """The command's options for these attributes; ``--option=value``, so that a value
-        starting with ``-`` stays a value."""
+        starting with ``-`` stays a value. Of eyes and a tongue, only the two characters that
+        are drawn are passed: the rest could outgrow a command-line argument."""
         args = ["--think"] if self.think else []
         for option, value in (
             ("--mode", self.mode),
-            ("--eyes", self.eyes),
-            ("--tongue", self.tongue),
+            ("--eyes", None if self.eyes is None else self.eyes[: looks.FACE_CHARS]),
+            ("--tongue", None if self.tongue is None else self.tongue[: looks.FACE_CHARS]),
         ):
             if value is not None:
                 args.append(f"{option}={value}")

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ferris_says import characters, environment, faces
+from ferris_says import attributes, characters, environment, faces
+from ferris_says.attributes import MODES as MODES  # where --mode's names are checked
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.errors import FerrisUsageError
@@ -28,17 +29,6 @@ from ferris_says.errors import FerrisUsageError
 if TYPE_CHECKING:
     from ferris_says.request import Request
 
-#: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
-MODES: dict[str, tuple[str, str | None]] = {
-    "borg": ("==", None),
-    "dead": ("xx", "U "),
-    "greedy": ("$$", None),
-    "paranoid": ("@@", None),
-    "stoned": ("**", "U "),
-    "tired": ("--", None),
-    "wired": ("OO", None),
-    "youthful": ("..", None),
-}
 #: cowsay's one-letter mode flags that ferris-says takes (-w is --width here: wired is
 #: --mode wired only).
 MODE_LETTERS = {
@@ -103,22 +93,27 @@ def look_of(request: Request) -> Look:
 
 def choose_mode(mode: str | None, flags: Iterable[str]) -> str | None:
     """One mode from --mode and the one-letter flags; two different ones are a usage error."""
-    chosen = {name for name in flags}
+    chosen = {attributes.check_mode(name) for name in flags}
     if mode is not None:
-        chosen.add(mode)
-    for name in chosen:
-        if name not in MODES:
-            raise FerrisUsageError(f"unknown mode {name!r} (choose from: {', '.join(MODES)})")
+        chosen.add(attributes.check_mode(mode))
     if len(chosen) > 1:
         raise FerrisUsageError(f"choose one mode, not {' and '.join(sorted(chosen))}")
     return next(iter(chosen), None)
 
 
 def checked_look(look: Look) -> Look:
-    """`look` if its options go together, else a one-line usage error."""
+    """`look` if each of its values is one ferris-says takes (the attributes' checkers, which
+    every surface shares) and its options go together, else a one-line usage error."""
+    for value, check in (
+        (look.character, attributes.check_character),
+        (look.mode, attributes.check_mode),
+        (look.eyes, attributes.check_eyes),
+        (look.tongue, attributes.check_tongue),
+    ):
+        if value is not None:
+            check(value)
     if look.random and look.character is not None:
         raise FerrisUsageError("give --random or --character, not both")
-    choose_mode(look.mode, ())
     return look
 
 
@@ -199,6 +194,7 @@ def check_known(name: str) -> None:
 
 def check_character(value: str) -> None:
     """Raise the usage error --character would give for `value`, without drawing."""
+    attributes.check_character(value)
     if cow_file_for(value) is None:
         check_known(value)
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_component import Project, dg_command, error_chain, materialize
 
-from ferris_says.component_checks import WORDS_MAX_BYTES
+from ferris_says.attributes import WORDS_MAX_BYTES
 from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster import FerrisSaysComponent
 

@@ -215,7 +215,12 @@ class Parser:
                 if match is None:
                     raise self.outside(self.pos)
                 self.pos = match.end()
-                value = Repeat(value, int(match.group()), self.line_at(at))
+                count = int(match.group())
+                # `"a" x 2 x 3` is ("a" x 2) x 3: one Repeat, so no chain of them is deep.
+                if isinstance(value, Repeat):
+                    value = Repeat(value.value, value.count * count, value.line)
+                else:
+                    value = Repeat(value, count, self.line_at(at))
             else:
                 return value
 

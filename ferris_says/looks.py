@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ferris_says import characters, faces
+from ferris_says import characters, faces, inputs
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
-from ferris_says.errors import FerrisUsageError
+from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisUsageError, shown
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
 MODES: dict[str, tuple[str, str | None]] = {
@@ -111,9 +111,10 @@ def checked_look(look: Look) -> Look:
 
 
 def cowpath_dirs() -> list[str]:
-    """COWPATH's directories (colon-separated, like cowsay's); empty entries are skipped."""
-    value = os.environ.get(COWPATH_VARIABLE, "")
-    return [entry for entry in value.split(os.pathsep) if entry]
+    """COWPATH's directories (colon-separated, like cowsay's), read as UTF-8 bytes whatever the
+    locale; empty entries, and entries no directory can be named (a NUL), are skipped."""
+    value = inputs.environ(COWPATH_VARIABLE) or ""
+    return [entry for entry in value.split(os.pathsep) if entry and "\0" not in entry]
 
 
 def cowpath_names() -> list[str]:
@@ -124,16 +125,22 @@ def cowpath_names() -> list[str]:
     seen: set[str] = set()
     for directory in cowpath_dirs():
         try:
-            entries = sorted(os.listdir(directory))
+            entries = sorted(inputs.listdir(directory))
         except OSError:
             continue
         for entry in entries:
             name = entry[: -len(COW_SUFFIX)]
             wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
-            if wanted and os.path.isfile(os.path.join(directory, entry)):
+            if wanted and inputs.is_file(os.path.join(directory, entry)):
                 seen.add(name)
                 names.append(name)
     return names
+
+
+def listed(name: str) -> str:
+    """A name as --list-characters prints it: as it is, or escaped on one line (a newline,
+    a byte that is not UTF-8) when printing it raw would break the list."""
+    return name if name.isprintable() else shown(name, PATH_SHOWN)
 
 
 def all_names() -> list[str]:
@@ -154,7 +161,7 @@ def cowpath_file(name: str) -> str | None:
     for directory in cowpath_dirs():
         for candidate in (name, name + COW_SUFFIX):
             path = os.path.join(directory, candidate)
-            if os.path.isfile(path):
+            if inputs.is_file(path):
                 return path
     return None
 
@@ -167,7 +174,10 @@ def cow_file_for(value: str) -> CowFile | None:
     if value in characters.BUILTIN_CHARACTERS:
         return None
     path = cowpath_file(value)
-    return None if path is None else load_cow_file(path)
+    if path is None:
+        return None
+    return load_cow_file(path, f"character {shown(value, VALUE_SHOWN)} (COWPATH file"
+                         f" {shown(path, PATH_SHOWN)})")
 
 
 def check_known(name: str) -> None:
@@ -212,7 +222,8 @@ def wears(name: str, look: Look) -> bool:
 
 def pick_random(look: Look) -> str:
     """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
-    seed = os.environ.get(SEED_VARIABLE)
+    # The seed is the variable's bytes: the same pick under any locale, any bytes a seed.
+    seed = inputs.environ_bytes(SEED_VARIABLE)
     chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
     candidates = [name for name in all_names() if wears(name, look)]
     if not candidates:
@@ -257,14 +268,19 @@ def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
         value = extras.get(key)
         if value is None or getattr(base, key) is not None:
             continue
+        where = f'Dagster extras "{key}"'
         if not isinstance(value, str):
-            raise FerrisUsageError(f'Dagster extras "{key}" must be a string, got {value!r:.60}')
+            raise FerrisUsageError(f"{where} must be a string, got {shown(value, VALUE_SHOWN)}")
+        if key == "character":  # a name or a path: a surrogate escape is a byte of it
+            inputs.checked_name(value, where, FerrisUsageError)
+        else:  # text to draw: "\ud800" is none
+            inputs.checked_text(value, where)
         changes[key] = value
     think = extras.get("think")
     if think is not None:
         if not isinstance(think, bool):
             raise FerrisUsageError(
-                f'Dagster extras "think" must be true or false, got {think!r:.60}'
+                f'Dagster extras "think" must be true or false, got {shown(think, VALUE_SHOWN)}'
             )
         changes["think"] = base.think or think
     if "character" in changes and base.random:

@@ -202,7 +202,7 @@ def test_stdin_that_is_not_utf8_is_a_runtime_error() -> None:
     assert proc.returncode == 1
     assert proc.stdout == b""
     line = one_error_line(proc.stderr.decode())
-    assert "stdin is not valid UTF-8" in line and "0xe9" in line
+    assert "stdin: is not valid UTF-8" in line and "0xe9" in line
     result = invoke(["-"], input=b"\xff")
     assert result.exit_code == 1
     one_error_line(result.stderr)
@@ -310,8 +310,8 @@ def test_files_with_a_character(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make, fragment",
     [
-        (lambda d: d / "missing.txt", "No such file or directory"),
-        (lambda d: (d / "adir").mkdir() or d / "adir", "it is a directory"),
+        (lambda d: d / "missing.txt", "does not exist"),
+        (lambda d: (d / "adir").mkdir() or d / "adir", "is a directory"),
         (
             lambda d: (d / "latin1.txt").write_bytes(b"caf\xe9") and d / "latin1.txt",
             "is not valid UTF-8 (byte 0xe9 at offset 3)",
@@ -590,7 +590,7 @@ def test_errors_naming_non_ascii_paths_survive_an_ascii_stderr() -> None:
     proc = run_cmd(["-f", "ないファイル.txt"], PYTHONIOENCODING="ascii", LC_ALL="C")
     assert proc.returncode == 1
     line = one_error_line(proc.stderr.decode("ascii"))
-    assert "No such file or directory" in line
+    assert "does not exist" in line
 
 
 # --- version, help, python -m ---------------------------------------------------------------

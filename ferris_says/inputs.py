@@ -18,6 +18,7 @@ component call the same checks.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -84,6 +85,8 @@ CONTEXT = Surface(
 MESSAGES = Surface(
     MESSAGES_MAX_BYTES, f"a messages file may be {MESSAGES_MAX_BYTES // MiB} MiB", FerrisError
 )
+#: The messages file a run appends to (opened with ``append=True``): never one of its inputs.
+MESSAGES_TARGET = Surface(0, "", FerrisError)
 
 
 # ---- names ----------------------------------------------------------------------------------
@@ -173,10 +176,8 @@ class RunFiles:
             self._read.setdefault((st.st_dev, st.st_ino), what)
 
     def add_fd(self, fd: int, what: str) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # closed: nothing to read there
             self.add(os.fstat(fd), what)
-        except (OSError, ValueError):
-            pass  # closed: nothing to read there
 
     def reader_of(self, st: os.stat_result) -> str | None:
         """How the input ``st`` is names it, when the run reads that file."""
@@ -350,7 +351,8 @@ def open_failure(path: str, exc: OSError, append: bool) -> str:
         if append:
             parent = os.path.dirname(os.path.abspath(path))
             return f"directory {shown(parent, PATH_SHOWN)} does not exist"
-        return "is a dangling symbolic link" if os.path.islink(name_bytes(path)) else "does not exist"
+        dangling = os.path.islink(name_bytes(path))
+        return "is a dangling symbolic link" if dangling else "does not exist"
     if code == errno.EISDIR:
         return "is a directory"
     if code == errno.ENOTDIR:
@@ -415,11 +417,13 @@ def read_stream(buffer: BinaryIO, fileno: int | None, limit: int) -> bytes:
             chunk = buffer.read(min(READ_CHUNK, limit - total))
         except BlockingIOError:
             chunk = None
-        if chunk is None:
+        if chunk is None and fileno is not None:
             import select  # only for a non-blocking stdin
 
             select.select([fileno], [], [])
             continue
+        if chunk is None:
+            raise OSError(errno.EAGAIN, "a non-blocking stream with no descriptor to wait on")
         if not chunk:
             break
         chunks.append(chunk)

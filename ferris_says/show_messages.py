@@ -93,7 +93,8 @@ def describe(message: object) -> tuple[str, RenderableType, str]:
     method = message.get("method")
     params: object = message.get("params") or {}  # JSON: checked before use
     if not isinstance(params, dict):
-        return _short(method), Text(f"params is not an object: {_short(params)}", style="red"), "red"
+        flagged = Text(f"params is not an object: {_short(params)}", style="red")
+        return _short(method), flagged, "red"
     if method == "opened":
         extras = params.get("extras")
         return method, Text("session opened" + (f", extras {_short(extras)}" if extras else "")), ""

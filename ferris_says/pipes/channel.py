@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
 from ferris_says import inputs
-from ferris_says.errors import FerrisError
 from ferris_says.pipes import MESSAGES_VAR
 from ferris_says.pipes.metadata import cap
 from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream, show
@@ -176,7 +175,7 @@ class GuardedChannel(PipesMessageWriterChannel):
     ) -> None:
         self._inner = inner
         self._guard = guard
-        limit = line_limit or getattr(inner, "line_limit", FILE_LINE_MAX_BYTES)
+        limit = int(line_limit or getattr(inner, "line_limit", FILE_LINE_MAX_BYTES))
         # Under a file size limit (`ulimit -f`) a longer line could never be written whole.
         self.line_limit = min(limit, file_size_limit() or limit)
 
@@ -192,8 +191,8 @@ class GuardedChannel(PipesMessageWriterChannel):
 def open_append(path: str, where: str) -> int:
     """An O_APPEND descriptor on the messages file, opened by the input gate (a directory, a
     FIFO nobody reads or a missing directory refused at once, by name)."""
-    surface = inputs.Surface(0, "", FerrisError)
-    return inputs.open_file(path, surface, f"{where}: messages file {show(path)}", append=True).fd
+    where = f"{where}: messages file {show(path)}"
+    return inputs.open_file(path, inputs.MESSAGES_TARGET, where, append=True).fd
 
 
 class FerrisMessageWriter(PipesDefaultMessageWriter):

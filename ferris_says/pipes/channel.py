@@ -175,7 +175,9 @@ class GuardedChannel(PipesMessageWriterChannel):
     ) -> None:
         self._inner = inner
         self._guard = guard
-        limit = int(line_limit or getattr(inner, "line_limit", FILE_LINE_MAX_BYTES))
+        limit: int = getattr(inner, "line_limit", FILE_LINE_MAX_BYTES)
+        if line_limit is not None:
+            limit = line_limit
         # Under a file size limit (`ulimit -f`) a longer line could never be written whole.
         self.line_limit = min(limit, file_size_limit() or limit)
 

@@ -71,19 +71,23 @@ class Surface:
 #: --files PATH and stdin: the words.
 WORDS = Surface(
     WORDS_MAX_BYTES,
-    f"the words may be {WORDS_MAX_BYTES // MiB} MiB in all",
+    f"the words may be at most {WORDS_MAX_BYTES // MiB} MiB in all",
     FerrisError,
     streams=True,
 )
 #: A .cow file: --character PATH, a COWPATH name, the extras' or the component's character.
-COW = Surface(COW_MAX_BYTES, f"a .cow file may be {COW_MAX_BYTES // MiB} MiB", FerrisUsageError)
+COW = Surface(
+    COW_MAX_BYTES, f"a .cow file may be at most {COW_MAX_BYTES // MiB} MiB", FerrisUsageError
+)
 #: The Pipes context file: {"path": ...}, fake_temp/context.json, a volume's context.
 CONTEXT = Surface(
-    CONTEXT_MAX_BYTES, f"a context may be {CONTEXT_MAX_BYTES // MiB} MiB", FerrisError
+    CONTEXT_MAX_BYTES, f"a context may be at most {CONTEXT_MAX_BYTES // MiB} MiB", FerrisError
 )
 #: The messages file `python -m ferris_says.show_messages FILE` shows.
 MESSAGES = Surface(
-    MESSAGES_MAX_BYTES, f"a messages file may be {MESSAGES_MAX_BYTES // MiB} MiB", FerrisError
+    MESSAGES_MAX_BYTES,
+    f"a messages file may be at most {MESSAGES_MAX_BYTES // MiB} MiB",
+    FerrisError,
 )
 #: The messages file a run appends to (opened with ``append=True``): never one of its inputs.
 MESSAGES_TARGET = Surface(0, "", FerrisError)
@@ -364,7 +368,7 @@ def open_failure(path: str, exc: OSError, append: bool) -> str:
             mode = 0
         if append and stat.S_ISFIFO(mode):
             return "is a FIFO that nobody reads"
-        if mode:
+        if mode and not append:
             return f"is {kind(mode)}, not a regular file"
     return f"cannot be opened ({exc.strerror or exc})"
 

@@ -18,12 +18,15 @@ import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ferris_says import characters, faces, inputs
+from ferris_says import characters, environment, faces, inputs
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisUsageError, shown
+
+if TYPE_CHECKING:
+    from ferris_says.request import Request
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
 MODES: dict[str, tuple[str, str | None]] = {
@@ -56,8 +59,8 @@ FACE_CHARS = 2
 SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"
 #: `-r` is reproducible with this variable set (any text seeds Python's random).
-SEED_VARIABLE = "FERRIS_SAYS_SEED"
-COWPATH_VARIABLE = "COWPATH"
+SEED_VARIABLE = environment.SEED
+COWPATH_VARIABLE = environment.COWPATH
 COW_SUFFIX = ".cow"
 #: The Pipes extras (besides "words") a Dagster run can set the look with.
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
@@ -84,6 +87,18 @@ class Drawing:
     think: bool
     mascot: str
     borders: Borders
+
+
+def look_of(request: Request) -> Look:
+    """The look ``request`` asks for (its character, think, eyes, tongue, mode, random)."""
+    return Look(
+        character=request.character,
+        think=request.think,
+        eyes=request.eyes,
+        tongue=request.tongue,
+        mode=request.mode,
+        random=request.random,
+    )
 
 
 def choose_mode(mode: str | None, flags: Iterable[str]) -> str | None:

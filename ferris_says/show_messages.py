@@ -22,10 +22,9 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from ferris_says import inputs
-from ferris_says.errors import PATH_SHOWN, FerrisError, shown
+from ferris_says import failures, inputs
+from ferris_says.errors import PATH_SHOWN, shown
 from ferris_says.pipes.sources import json_stage_error
-from ferris_says.streams import write_line
 
 USAGE = "python -m ferris_says.show_messages [FILE]"
 DEFAULT_PATH = "fake_temp/messages.json"
@@ -148,11 +147,7 @@ def show(path: str, console: Console) -> int:
     table.add_column("#", justify="right", style="dim")
     table.add_column("method", style="magenta", no_wrap=True)
     table.add_column("what it says")
-    try:
-        data = inputs.read_file(path, inputs.MESSAGES, where)
-    except FerrisError as error:
-        write_line("show_messages: error: ", str(error))
-        return 1
+    data = inputs.read_file(path, inputs.MESSAGES, where)  # a FerrisError is the one line
     count = 0
     for number, raw in enumerate(data.splitlines(), 1):
         line = raw.decode("utf-8", "replace")
@@ -183,11 +178,17 @@ def console() -> Console:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m ferris_says.show_messages [FILE]``: any failure is one line and status 1
+    (`failures.report`, as for the command)."""
     args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("-h", "--help"):
-        print((__doc__ or USAGE).strip())  # `python -OO` strips docstrings
-        return 0
-    return show(inputs.from_bytes(os.fsencode(args[0])) if args else DEFAULT_PATH, console())
+    try:
+        if args and args[0] in ("-h", "--help"):
+            print((__doc__ or USAGE).strip())  # `python -OO` strips docstrings
+            return 0
+        path = inputs.from_bytes(os.fsencode(args[0])) if args else DEFAULT_PATH
+        return show(path, console())
+    except (Exception, KeyboardInterrupt) as error:
+        return failures.report(error)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,14 @@ def run(
     )
 
 
+def bytes_env(env: dict[str, str], **extra: bytes) -> dict[bytes, bytes]:
+    """``env`` with variables whose values are bytes (not UTF-8, as POSIX allows)."""
+    return {
+        **{os.fsencode(k): os.fsencode(v) for k, v in env.items()},
+        **{k.encode(): v for k, v in extra.items()},
+    }
+
+
 def read_messages(path: Path | str) -> list[dict[str, Any]]:
     """Every line whole JSON (a half-written line fails here), the last one ending in \\n."""
     data = Path(path).read_bytes()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from command import CLEAN_ENV, FERRIS, encode, fails, run, whole_messages
+from command import CLEAN_ENV, FERRIS, bytes_env, encode, fails, run, whole_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +82,7 @@ def test_any_seed_bytes_pick_a_character(
         subprocess.run(
             [os.fsencode(FERRIS), b"-r", b"hi"],
             cwd=cwd,
-            env={**CLEAN_ENV, "FERRIS_SAYS_SEED": seed},  # type: ignore[dict-item]  # bytes
+            env=bytes_env(CLEAN_ENV, FERRIS_SAYS_SEED=seed),
             capture_output=True,
             timeout=60,
         )

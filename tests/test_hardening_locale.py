@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS, encode, read_messages
+from command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,7 +59,7 @@ def environment(locpath: Path, locale: str, utf8: str | None, io: str | None) ->
 
 
 def run_bytes(
-    args: list[bytes], cwd: Path, env: dict[str, str], stdin: bytes = b""
+    args: list[bytes], cwd: Path, env: Mapping[str, str] | Mapping[bytes, bytes], stdin: bytes = b""
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [os.fsencode(FERRIS), *args],
@@ -224,7 +225,7 @@ def seeded_pick(env: dict[str, str], seed: bytes, cwd: Path) -> bytes:
     done = subprocess.run(
         [os.fsencode(FERRIS), b"-r", b"hi"],
         cwd=cwd,
-        env={**env, "FERRIS_SAYS_SEED": seed},  # type: ignore[dict-item]  # bytes: POSIX takes them
+        env=bytes_env(env, FERRIS_SAYS_SEED=seed),
         capture_output=True,
         timeout=60,
     )
@@ -254,7 +255,7 @@ def test_names_from_every_surface_are_their_utf8_bytes_in_every_locale(
     cows = cwd / f"cows-{name}"
     cows.mkdir()
     (cows / f"{name}.cow").write_text(COW_SOURCE.format(name=name), encoding="utf-8")
-    env_bytes: dict[str, object] = {**env, "COWPATH": os.fsencode(cows)}
+    env_bytes = bytes_env(env, COWPATH=os.fsencode(cows))
     drawn = f" \\ {name}\n".encode()
     if surface == "--character PATH":
         done = run_bytes([b"-c", os.fsencode(cows / f"{name}.cow"), b"hi"], cwd, env)
@@ -262,7 +263,7 @@ def test_names_from_every_surface_are_their_utf8_bytes_in_every_locale(
         assert done.stdout.endswith(drawn)
     elif surface in ("COWPATH name", "--list-characters"):
         args = [b"-c", raw, b"hi"] if surface == "COWPATH name" else [b"--list-characters"]
-        done = run_bytes(args, cwd, env_bytes)  # type: ignore[arg-type]  # bytes values
+        done = run_bytes(args, cwd, env_bytes)
         assert done.returncode == 0, done.stderr
         if surface == "COWPATH name":
             assert done.stdout.endswith(drawn)

@@ -21,7 +21,7 @@ import sys
 from typing import Any, NamedTuple, Optional
 
 from ferris_says import inputs
-from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisError, shown
+from ferris_says.errors import JSON_SHOWN, PATH_SHOWN, VALUE_SHOWN, FerrisError, shown
 from ferris_says.inputs import CONTEXT_MAX_BYTES, carries_data, kind
 
 __all__ = ["CONTEXT_MAX_BYTES", "carries_data", "kind"]
@@ -31,7 +31,8 @@ CONTEXT_FILE = "the context file"
 
 
 def fail(where: str, what: str) -> FerrisError:
-    return FerrisError(f"{where}: {what}")
+    """The error of ``what`` went wrong with ``where`` (a variable, an argument, a file)."""
+    return FerrisError(what, where=where)
 
 
 def show(path: str) -> str:
@@ -182,3 +183,44 @@ def messages_stream(name: str, where: str) -> Any:
         return stream  # an embedder's in-memory stream
     inputs.check_target(fd, f"{where}: {name}")
     return stream
+
+
+# ---- JSON values in errors, and the context's defaults (params and the stores share them) ----
+
+# What a hand-written context (like the blog's ``{"asset_keys": ["ferris"]}``) may leave out.
+CONTEXT_DEFAULTS: dict[str, Any] = {
+    "asset_keys": None,
+    "code_version_by_asset_key": None,
+    "provenance_by_asset_key": None,
+    "partition_key": None,
+    "partition_key_range": None,
+    "partition_time_window": None,
+    "run_id": "",
+    "job_name": None,
+    "retry_number": 0,
+    "extras": {},
+}
+
+
+def json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def short(value: object, limit: int = JSON_SHOWN) -> str:
+    """A JSON value as an error quotes it: its JSON text, escaped and bounded like any quoted
+    value (a value nested too deeply to serialise is named by its kind)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError, TypeError):
+        text = f"a JSON {json_kind(value)}"
+    return text if len(text) <= limit and text.isprintable() else shown(text, limit)

@@ -40,6 +40,7 @@ __all__ = [
     "THE_COW",
     "CowFile",
     "CowFileError",
+    "cow_named",
     "load_cow_file",
     "parse_cow",
 ]
@@ -52,15 +53,18 @@ def parse_cow(source: str, where: str) -> CowFile:
     return Parser(source, where).program()
 
 
+def cow_named(path: str) -> str:
+    """How a clash with the run's files names a .cow file."""
+    return f"the .cow file {shown(path, PATH_SHOWN)}"
+
+
 def load_cow_file(path: str, where: str | None = None) -> CowFile:
     """Read and parse the .cow file at `path` through the input gate: a regular file of at most
     COW_MAX_BYTES, "too large" before a byte of it is decoded. Read errors name it as `where`
     (default ``character 'PATH'``), parse errors as ``PATH:LINE``."""
     parse_where = path
     where = where if where is not None else f"character {shown(path, PATH_SHOWN)}"
-    data = inputs.read_file(
-        path, inputs.COW, where, register=f"the .cow file {shown(path, PATH_SHOWN)}"
-    )
+    data = inputs.read_file(path, inputs.COW, where, register=cow_named(path))
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -170,10 +170,13 @@ def checked_text(text: str, where: str, error: type[FerrisError] = FerrisUsageEr
 
 
 class RunFiles:
-    """The files this run reads, by ``(st_dev, st_ino)``, each with how errors name it."""
+    """The files this run reads, by ``(st_dev, st_ino)``, each with how errors name it; and the
+    ones opened ahead of their reading (`prepare`), so that a file the run writes can be
+    checked against all of them before its first line."""
 
     def __init__(self) -> None:
         self._read: dict[tuple[int, int], str] = {}
+        self._prepared: dict[tuple[str, int], Opened | FerrisError] = {}
 
     def add(self, st: os.stat_result, what: str) -> None:
         if carries_data(st.st_mode):
@@ -187,12 +190,40 @@ class RunFiles:
         """How the input ``st`` is names it, when the run reads that file."""
         return self._read.get((st.st_dev, st.st_ino))
 
+    def prepare(self, path: str, surface: Surface, where: str, register: str = "") -> None:
+        """Open ``path`` now, to be read later by `read_file`: its failure too is kept for
+        then, so it is reported where the reading is (under Dagster, after ``opened``)."""
+        key = (path, id(surface))
+        if key in self._prepared:
+            return
+        try:
+            self._prepared[key] = open_file(path, surface, where, register=register)
+        except FerrisError as error:
+            self._prepared[key] = error
+
+    def take(self, path: str, surface: Surface) -> Opened | None:
+        """The file `prepare` opened for this surface (its failure raised now), or None."""
+        prepared = self._prepared.pop((path, id(surface)), None)
+        if isinstance(prepared, FerrisError):
+            raise prepared
+        return prepared
+
     def clear(self) -> None:
+        """A new run: nothing read yet; files opened ahead and never read are closed."""
+        for prepared in self._prepared.values():
+            if isinstance(prepared, Opened):
+                prepared.close()
+        self._prepared.clear()
         self._read.clear()
 
 
-#: This run's. A run starts with `RUN_FILES.clear()`.
+#: This run's. `speak` clears it when a run starts.
 RUN_FILES = RunFiles()
+
+
+def prepare(path: str, surface: Surface, where: str, register: str = "") -> None:
+    """Open ``path`` ahead of its reading (see `RunFiles.prepare`)."""
+    RUN_FILES.prepare(path, surface, where, register)
 
 
 def carries_data(mode: int) -> bool:
@@ -242,9 +273,10 @@ class Opened:
     def fail(self, reason: str) -> FerrisError:
         return self.surface.error(f"{self.where}: {reason}")
 
-    def read(self, budget: int | None = None) -> bytes:
-        """Every byte, at most ``budget`` (default: the surface's cap) or "too large"; closes."""
-        limit = self.surface.max_bytes if budget is None else budget
+    def read(self, budget: int | None = None, before: int = 0) -> bytes:
+        """Every byte, at most ``budget`` (default: the surface's cap less ``before``, what the
+        surface read already) or "too large"; closes."""
+        limit = self.surface.max_bytes - before if budget is None else budget
         try:
             if stat.S_ISFIFO(self.stat.st_mode) and named_fifo(self.fd):
                 wait_for_writer(self.fd, self)
@@ -257,11 +289,8 @@ class Opened:
         finally:
             self.close()
         if len(data) > limit:
-            raise self.fail(too_large(len(data), self.surface))
+            raise self.fail(too_large(before + len(data), self.surface))
         return data
-
-    def read_text(self, budget: int | None = None) -> str:
-        return decoded(self.read(budget), self.where, self.surface.error)
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -436,10 +465,17 @@ def read_stream(buffer: BinaryIO, fileno: int | None, limit: int) -> bytes:
 
 
 def read_file(
-    path: str, surface: Surface, where: str, budget: int | None = None, register: str = ""
+    path: str,
+    surface: Surface,
+    where: str,
+    budget: int | None = None,
+    register: str = "",
+    before: int = 0,
 ) -> bytes:
-    """``path``'s bytes, through `open_file`: the one way a file is read."""
-    return open_file(path, surface, where, register=register).read(budget)
+    """``path``'s bytes, through `open_file` (or the file `prepare` opened): the one way a file
+    is read. ``before``: bytes the surface read already (the words of earlier files)."""
+    opened = RUN_FILES.take(path, surface) or open_file(path, surface, where, register=register)
+    return opened.read(budget, before)
 
 
 def read_stdin(budget: int = WORDS_MAX_BYTES, where: str = "stdin") -> bytes:

@@ -14,6 +14,7 @@ the same name draw differently from one machine to the next).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ferris_says import characters, environment, faces, inputs
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
-from ferris_says.cowfile import CowFile, load_cow_file
+from ferris_says.cowfile import CowFile, cow_named, load_cow_file
 from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisUsageError, shown
 
 if TYPE_CHECKING:
@@ -132,6 +133,21 @@ def cowpath_dirs() -> list[str]:
     return [entry for entry in value.split(os.pathsep) if entry and "\0" not in entry]
 
 
+def cowpath_names_in(directory: str) -> list[str]:
+    """The names of the .cow files in one directory, sorted; none when it cannot be read."""
+    try:
+        entries = sorted(inputs.listdir(directory))
+    except OSError:
+        return []
+    return [
+        entry[: -len(COW_SUFFIX)]
+        for entry in entries
+        if entry.endswith(COW_SUFFIX)
+        and len(entry) > len(COW_SUFFIX)
+        and inputs.is_file(os.path.join(directory, entry))
+    ]
+
+
 def cowpath_names() -> list[str]:
     """The names of the .cow files in COWPATH, directory by directory, each sorted; a name
     already found in an earlier directory is not listed again. A missing directory is skipped
@@ -139,14 +155,8 @@ def cowpath_names() -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for directory in cowpath_dirs():
-        try:
-            entries = sorted(inputs.listdir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry[: -len(COW_SUFFIX)]
-            wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
-            if wanted and inputs.is_file(os.path.join(directory, entry)):
+        for name in cowpath_names_in(directory):
+            if name not in seen:
                 seen.add(name)
                 names.append(name)
     return names
@@ -181,18 +191,41 @@ def cowpath_file(name: str) -> str | None:
     return None
 
 
-def cow_file_for(value: str) -> CowFile | None:
-    """The parsed .cow file `value` names (a path, or a COWPATH name), or None for a
-    character of our own or of the cowsay package."""
+def cow_source(value: str) -> tuple[str, str] | None:
+    """(path, how errors name it) of the .cow file `value` names (a path, or a COWPATH name),
+    or None for a character of our own or of the cowsay package."""
     if is_path(value):
-        return load_cow_file(value)
+        return value, f"character {shown(value, PATH_SHOWN)}"
     if value in characters.BUILTIN_CHARACTERS:
         return None
     path = cowpath_file(value)
     if path is None:
         return None
-    return load_cow_file(path, f"character {shown(value, VALUE_SHOWN)} (COWPATH file"
-                         f" {shown(path, PATH_SHOWN)})")
+    return path, f"character {shown(value, VALUE_SHOWN)} (COWPATH file {shown(path, PATH_SHOWN)})"
+
+
+def cow_file_for(value: str) -> CowFile | None:
+    """The parsed .cow file `value` names (a path, or a COWPATH name), or None for a
+    character of our own or of the cowsay package."""
+    source = cow_source(value)
+    return None if source is None else load_cow_file(*source)
+
+
+def prepare(look: Look) -> None:
+    """Open the .cow file `look` will draw before the run writes anything (a Dagster session's
+    `opened`), so that the messages can be told apart from it; a failure waits for `draw`.
+    With --random every COWPATH file is a candidate, and each is one of the run's files."""
+    if look.random:
+        for directory in cowpath_dirs():
+            for name in cowpath_names_in(directory):
+                path = os.path.join(directory, name + COW_SUFFIX)
+                with contextlib.suppress(OSError, UnicodeEncodeError):
+                    inputs.RUN_FILES.add(os.stat(inputs.name_bytes(path)), cow_named(path))
+        return
+    source = None if look.character is None else cow_source(look.character)
+    if source is not None:
+        path, where = source
+        inputs.prepare(path, inputs.COW, where, register=cow_named(path))
 
 
 def check_known(name: str) -> None:

@@ -1,9 +1,10 @@
 """The standard streams, as the command uses them.
 
 stdout gets UTF-8 bytes whatever the locale, in pieces, through short writes and non-blocking
-descriptors; stderr is best effort (a closed or full stderr never changes the exit status);
-stdin and files are read whole and must be UTF-8. Every failure becomes a FerrisError that names
-the stream or path.
+descriptors. stderr gets whole lines, each written by `write_line`: escaped, one line, at most
+STDERR_LINE bytes once encoded, best effort (a closed or full stderr never changes the exit
+status). Every failure becomes a FerrisError that names the stream. (stdin and files are read by
+the input gate, `ferris_says.inputs`.)
 """
 
 from __future__ import annotations
@@ -59,18 +60,6 @@ def stderr_is_terminal() -> bool:
     return is_terminal(sys.stderr)
 
 
-def write_stderr(text: str) -> None:
-    """Best effort: a closed or full stderr must not turn into an error of its own."""
-    stream = sys.stderr
-    if stream is None:
-        return
-    try:
-        _write_text(stream, text)
-        stream.flush()
-    except (OSError, ValueError):
-        silence(stream)  # so that Python's final flush does not fail (exit 120) either
-
-
 # What a terminal shows as bold red, the colour of `error:` (rich's "bold red").
 BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
 
@@ -113,21 +102,6 @@ def write_line(head: str, text: str) -> None:
 def write_trace(message: str) -> None:
     """A -v line: ``ferris-says: <message>``, one bounded line with nothing a terminal acts on."""
     write_line(f"{PROG}: ", message)
-
-
-def one_line(message: str) -> str:
-    """The message as one bounded line (`shown`): the name speak.py still calls."""
-    return shown(message, STDERR_LINE, quote=False) or "unknown error"
-
-
-def _write_text(stream: TextIO, text: str) -> None:
-    """``text`` to a text stream; characters its encoding cannot hold (PYTHONIOENCODING=ascii,
-    a Latin-1 locale) are backslash-escaped rather than losing the line."""
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
 def report_error(message: str, color: str = "auto") -> None:
@@ -255,22 +229,10 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def show_path(path: str) -> str:
-    return shown(path, PATH_SHOWN)
-
-
-def read_file(path: str) -> str:
-    """--files PATH's text: the input gate's, until speak.py calls it itself."""
-    from ferris_says import inputs
-
-    where = f"--files {show_path(path)}"
-    return inputs.decoded(inputs.read_file(path, inputs.WORDS, where), where)
-
-
-def read_stdin() -> str:
-    from ferris_says import inputs
-
-    return inputs.decoded(inputs.read_stdin(), "stdin")
+def show_path(path: str | bytes) -> str:
+    """A path as errors quote it; bytes (an OSError's filename) read as UTF-8."""
+    text = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else path
+    return shown(text, PATH_SHOWN)
 
 
 def check_utf8_argument(word: str) -> None:

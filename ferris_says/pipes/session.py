@@ -17,7 +17,7 @@ import threading
 from traceback import TracebackException
 from typing import TYPE_CHECKING, Any, Optional
 
-from dagster_pipes import DagsterPipesError, PipesContext, PipesException
+from dagster_pipes import DagsterPipesError, PipesContext, PipesContextLoader, PipesException
 
 from ferris_says.errors import (
     FerrisError,
@@ -39,14 +39,13 @@ from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
 from ferris_says.pipes.params import FerrisParamsLoader, context_origin, transports
 from ferris_says.pipes.sources import fail, short
 from ferris_says.pipes.stores import raise_deferred_failure
+from ferris_says.request import DEFAULT_REQUEST, Request
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType, TracebackType
 
-    from dagster_pipes import PipesParams
-
-    from ferris_says.request import Request
+    from dagster_pipes import PipesContextData, PipesParams
 
     SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
@@ -88,6 +87,35 @@ def _pipes_exception(tb: TracebackException, depth: int) -> PipesException:
         cause=_pipes_exception(cause, depth + 1) if cause and deeper else None,
         context=_pipes_exception(context, depth + 1) if context and deeper else None,
     )
+
+
+class InputsBeforeMessages(PipesContextLoader):
+    """The context loader, then the .cow file the run's extras name opened (`looks.prepare`).
+
+    dagster-pipes' PipesContext loads the context, then opens the message writer, then writes
+    ``opened``: opened here, the extras' .cow file is among the run's files
+    (`inputs.RUN_FILES`) before the messages target is opened, which may be none of them.
+    """
+
+    def __init__(self, inner: PipesContextLoader, request: Request | None) -> None:
+        self._inner = inner
+        self._request = request
+
+    @contextlib.contextmanager
+    def load_context(self, params: PipesParams) -> Iterator[PipesContextData]:
+        with self._inner.load_context(params) as data:
+            extras = data.get("extras") if isinstance(data, dict) else None
+            if isinstance(extras, dict) and extras:
+                from ferris_says import looks
+
+                # A bad extra is reported by `draw`, after `opened`, as without this step.
+                with contextlib.suppress(FerrisError):
+                    request = self._request or DEFAULT_REQUEST
+                    looks.prepare(looks.look_with_extras(looks.look_of(request), extras))
+            yield data
+
+    def __getattr__(self, name: str) -> Any:  # `failure` of a blob store's loader, ...
+        return getattr(self._inner, name)
 
 
 def pipes_error(exc: BaseException) -> FerrisError:
@@ -161,7 +189,7 @@ class FerrisPipesSession:
             # MagicMock + warning on stderr when the variables are absent (we fall back).
             self.context = PipesContext(
                 params_loader,  # hands over the params it already decoded and checked
-                context_loader,
+                InputsBeforeMessages(context_loader, request),
                 message_writer,
             )
         except BaseException as exc:

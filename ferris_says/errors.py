@@ -92,6 +92,8 @@ VALUE_SHOWN = 256
 PATH_SHOWN = 1024
 #: A JSON value quoted from Dagster's params or context.
 JSON_SHOWN = 120
+#: The start of a value an error only recalls (a variable's base64 that is not base64).
+SNIPPET_SHOWN = 40
 #: A line on stderr (an error, a -v trace), its newline included.
 STDERR_LINE = 4096
 #: Items of a quoted list shown in an error (then "... (N in all)").
@@ -168,11 +170,6 @@ def _escaped_char(ch: str, mark: str) -> str:
     if ch == mark or ch == "\\":
         return "\\" + ch
     return repr(ch)[1:-1] if not ch.isprintable() else ch
-
-
-def quoted(value: object, limit: int = VALUE_SHOWN) -> str:
-    """``shown(value, limit)``: the name the modules not yet moved to ``shown`` call."""
-    return shown(value, limit)
 
 
 def token(value: object) -> str:

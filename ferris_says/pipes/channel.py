@@ -22,7 +22,7 @@ from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
 from ferris_says import inputs
 from ferris_says.pipes import MESSAGES_VAR
-from ferris_says.pipes.metadata import cap
+from ferris_says.pipes.metadata import Cap, capped
 from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream, show
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def fitted(message: PipesMessage, limit: int) -> PipesMessage:
         keep = _water_level(sizes, limit - others)
         for (holder, key), size in zip(leaves, sizes):
             if size > keep:
-                holder[key] = _cut(holder[key], keep)
+                holder[key] = capped(holder[key], Cap(keep - 2, escaped=True))  # its quotes
     while line_size(message) > limit:
         longest = max(_lists(message), key=len, default=None)
         if not longest:
@@ -138,13 +138,6 @@ def _water_level(sizes: list[int], room: int) -> int:
         else:
             high = middle - 1
     return low
-
-
-def _cut(text: str, size: int) -> str:
-    """``text`` cut to a JSON string of about ``size`` bytes, saying how long it was."""
-    note = f"... [cut: {len(text)} characters]"
-    kept, _, _ = cap(text, max(size - len(note) - 2, 0), escaped=True)
-    return kept + note
 
 
 def _strings(value: Any) -> Iterator[tuple[Any, Any]]:

@@ -130,12 +130,20 @@ def said_text(words: str, limit: Cap = FILE_CAP) -> str:
     return said
 
 
+def capped(text: str, limit: Cap) -> str:
+    """``text`` within ``limit``, or cut to it with ``… [cut: N bytes]`` (N: its UTF-8 bytes),
+    the note included in the limit."""
+    if not cap(text, *limit)[2]:
+        return text
+    note = f"… [cut: {utf8_length(text)} bytes]"
+    room = limit.limit - (sum(map(escaped_size, note)) if limit.escaped else len(utf8(note)))
+    return cap(text, max(room, 0), limit.escaped)[0] + note
+
+
 def label_text(text: str, values: Cap = FILE_CAP) -> str:
     """A short text value for messages whose long values are capped at ``values``: cut at
     LABEL_FILE_CAP (LABEL_STDIO_CAP on stdio), saying how long it was."""
-    limit = LABEL_STDIO_CAP if values.escaped else LABEL_FILE_CAP
-    shown, total, cut = cap(text, *limit)
-    return f"{shown}… [cut: {total} bytes]" if cut else text
+    return capped(text, LABEL_STDIO_CAP if values.escaped else LABEL_FILE_CAP)
 
 
 def _shown(limit: Cap) -> str:

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any, Optional
 from dagster_pipes import DagsterPipesError, PipesContext, PipesContextLoader, PipesException
 
 from ferris_says.errors import (
+    PATH_SHOWN,
+    VALUE_SHOWN,
     FerrisError,
     FerrisInterrupted,
     FerrisUsageError,
     ending_signals,
-    quoted,
     quoted_list,
+    shown,
     token,
 )
 from ferris_says.pipes import (
@@ -55,14 +57,10 @@ HANDLED_SIGNALS = (int(signal.SIGINT), *ending_signals())
 #: `closed` carries the exception within these bounds, so that Dagster never stores megabytes
 #: of it: the message (as the error line shows it), the innermost frames, two links of its
 #: chain of causes.
-CLOSED_MESSAGE_MAX_CHARS = 4096
+CLOSED_MESSAGE_SHOWN = 4096
 CLOSED_FRAMES_MAX = 20
-CLOSED_FRAME_MAX_CHARS = 1024
+CLOSED_FRAME_SHOWN = 1024
 CLOSED_CHAIN_MAX = 2
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def bounded_exception(exc: BaseException) -> PipesException:
@@ -81,8 +79,13 @@ def _pipes_exception(tb: TracebackException, depth: int) -> PipesException:
     deeper = depth < CLOSED_CHAIN_MAX
     cause, context = tb.__cause__, tb.__context__
     return PipesException(
-        message=_cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
-        stack=[_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
+        message=shown(
+            "".join(tb.format_exception_only()), CLOSED_MESSAGE_SHOWN, quote=False, escape=False
+        ),
+        stack=[
+            shown(line, CLOSED_FRAME_SHOWN, quote=False, escape=False)
+            for line in tb.stack.format()
+        ],
         name=name,
         cause=_pipes_exception(cause, depth + 1) if cause and deeper else None,
         context=_pipes_exception(context, depth + 1) if context and deeper else None,
@@ -127,17 +130,17 @@ def pipes_error(exc: BaseException) -> FerrisError:
 def describe_params(params: PipesParams) -> str:
     if "bucket" in params:
         inside = params.get("key") or params.get("key_prefix")
-        bucket = quoted(params["bucket"], 1024)
-        return f"bucket {bucket}" + (f", {quoted(inside, 1024)}" if inside else "")
+        bucket = shown(params["bucket"], PATH_SHOWN)
+        return f"bucket {bucket}" + (f", {shown(inside, PATH_SHOWN)}" if inside else "")
     if "path" in params:
-        return f"file {quoted(params['path'], 1024)}"
+        return f"file {shown(params['path'], PATH_SHOWN)}"
     if "data" in params:
         return "inline data (PipesEnvContextInjector)"
     for key in ("stdio", "buffered_stdio"):
         if key in params:
             buffered = ", buffered until the end" if key == "buffered_stdio" else ""
             return f"{params[key]}{buffered}"
-    return quoted(params)
+    return shown(params, VALUE_SHOWN)
 
 
 class FerrisPipesSession:
@@ -343,11 +346,12 @@ class FerrisPipesSession:
         if picked is not None:
             if not keys:
                 raise FerrisError(
-                    f"--asset-key {quoted(picked)}: this Dagster step targets no assets (an op)"
+                    f"--asset-key {shown(picked, VALUE_SHOWN)}:"
+                    " this Dagster step targets no assets (an op)"
                 )
             if picked not in keys:
                 raise FerrisError(
-                    f"--asset-key {quoted(picked)} is not among this step's asset keys:"
+                    f"--asset-key {shown(picked, VALUE_SHOWN)} is not among this step's asset keys:"
                     f" {quoted_list(keys)}"
                 )
             return picked

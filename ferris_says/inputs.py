@@ -271,7 +271,7 @@ class Opened:
         self.surface = surface
 
     def fail(self, reason: str) -> FerrisError:
-        return self.surface.error(f"{self.where}: {reason}")
+        return self.surface.error(reason, where=self.where)
 
     def read(self, budget: int | None = None, before: int = 0) -> bytes:
         """Every byte, at most ``budget`` (default: the surface's cap less ``before``, what the
@@ -308,7 +308,7 @@ def decoded(data: bytes, where: str, error: type[FerrisError] = FerrisError) -> 
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(
-            f"{where}: is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", where=where
         ) from None
 
 
@@ -341,7 +341,7 @@ def open_file(
     try:
         fd = os.open(name_bytes(path), APPEND_FLAGS if append else READ_FLAGS, 0o666)
     except OSError as exc:
-        raise surface.error(f"{where}: {open_failure(path, exc, append)}") from None
+        raise surface.error(open_failure(path, exc, append), where=where) from None
     try:
         st = os.fstat(fd)
         opened = Opened(fd, st, where, surface)
@@ -496,9 +496,9 @@ def read_stdin(budget: int = WORDS_MAX_BYTES, where: str = "stdin") -> bytes:
         else:
             data = read_stream(buffer, fileno, budget + 1)
     except OSError as exc:
-        raise FerrisError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+        raise FerrisError(f"cannot be read ({exc.strerror or exc})", where=where) from None
     except MemoryError:
-        raise FerrisError(f"{where}: cannot be read: out of memory") from None
+        raise FerrisError("cannot be read: out of memory", where=where) from None
     if len(data) > budget:
-        raise FerrisError(f"{where}: {too_large(len(data), WORDS)}")
+        raise FerrisError(too_large(len(data), WORDS), where=where)
     return data

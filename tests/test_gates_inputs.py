@@ -267,3 +267,128 @@ def test_any_cowpath_names_are_listed_one_a_line(
         assert line.isprintable(), line
     error_free = run(["-c", "ferris", "hi"], cwd, {"COWPATH": os.fsdecode(cows)})
     assert error_free.returncode == 0
+
+
+# ---- one opener: no module opens a file by itself ------------------------------------------------
+
+PACKAGE = Path(__file__).resolve().parent.parent / "ferris_says"
+#: Where a file may be opened other than through `inputs.open_file`: the gate itself; stdout's
+#: silencing (/dev/null over a failed stream); the volumes writer, which creates new files
+#: (O_CREAT | O_EXCL) in a directory it holds open.
+OPENERS_ALLOWED = {
+    "inputs.py": None,
+    "streams.py": {"os.open"},
+    "pipes/stores/volumes.py": {"os.open"},
+}
+#: Calls that open or read a file by its name.
+OPENING_CALLS = {
+    "open",
+    "os.open",
+    "io.open",
+    "read_bytes",
+    "read_text",
+    "os.listdir",
+    "os.scandir",
+}
+
+
+def opening_calls(path: Path) -> list[tuple[int, str]]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name):
+            name = func.id
+        elif isinstance(func, ast.Attribute):  # os.open, io.open, a Path's read_bytes, ...
+            owner = func.value.id if isinstance(func.value, ast.Name) else ""
+            name = f"{owner}.{func.attr}" if owner in ("os", "io") else func.attr
+            if name == "open":
+                continue  # a method of ours (a session's, a writer's open), not a file's
+        else:
+            continue
+        if name in OPENING_CALLS:
+            found.append((node.lineno, name))
+    return found
+
+
+def test_every_file_is_opened_by_the_gate() -> None:
+    """Files were opened in five places (`streams.read_file`, `cowfile.load_cow_file`,
+    `sources.read_context_file`, `channel.open_append`, show_messages' `open`): now by
+    `inputs.open_file` alone, so a new surface cannot open a FIFO or read /dev/zero by
+    mistake. A module that opens a file by itself fails here, naming the line."""
+    strays = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = path.relative_to(PACKAGE).as_posix()
+        allowed = OPENERS_ALLOWED.get(module, set())
+        for line, call in opening_calls(path):
+            if allowed is not None and call not in allowed:
+                strays.append(f"{module}:{line} {call}(...)")
+    assert strays == [], strays
+
+
+# ---- what --files reads, and what it refuses at once ---------------------------------------------
+
+FILES_KINDS = {
+    "regular file": (0, b"a file"),
+    "process substitution": (0, b"piped"),
+    "fifo with a writer": (0, b"from a writer"),
+    "/dev/null": (0, b""),
+    "/dev/zero": (1, b"is too large"),
+    "directory": (1, b"is a directory"),
+    "socket": (1, b"is a socket, not a regular file"),
+    "missing": (1, b"does not exist"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FILES_KINDS))
+def test_files_reads_what_cat_reads_and_refuses_the_rest_at_once(tmp_path: Path, kind: str) -> None:
+    import socket
+    import threading
+
+    path = tmp_path / "input"
+    writer = None
+    if kind == "regular file":
+        path.write_text("a file")
+    elif kind == "fifo with a writer":
+        os.mkfifo(path)
+
+        def write() -> None:
+            with open(path, "w") as handle:
+                handle.write("from a writer")
+
+        writer = threading.Thread(target=write)
+        writer.start()
+    elif kind.startswith("/dev/"):
+        path = Path(kind)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+    if kind == "process substitution":
+        done = subprocess.run(
+            ["bash", "-c", f'exec "{FERRIS}" --files <(printf piped)'],
+            cwd=tmp_path,
+            env=CLEAN_ENV,
+            capture_output=True,
+            timeout=60,
+        )
+    else:
+        done = run(["--files", str(path)], tmp_path, timeout=60)
+    if writer is not None:
+        writer.join()
+    code, said = FILES_KINDS[kind]
+    if code == 0:
+        assert done.returncode == 0, done.stderr
+        assert said in done.stdout
+    else:
+        fails(done, code, "--files", said.decode())
+
+
+def test_files_waits_for_a_fifo_writer_10_s_at_most(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "nobody.fifo")
+    done = run(["--files", "nobody.fifo"], tmp_path, timeout=60)
+    fails(done, 1, "--files 'nobody.fifo'", "nothing was written to within 10 s")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dagster_pipes import PipesContextLoader, PipesEnvVarParamsLoader, PipesMessageWriter
 
+from ferris_says import inputs
 from ferris_says.errors import (
     PATH_SHOWN,
     SNIPPET_SHOWN,
@@ -281,7 +282,7 @@ def chosen_store(request: Request | None) -> tuple[str | None, str]:
     """(store, where the choice came from): --pipes-store first, then FERRIS_SAYS_PIPES_STORE."""
     if request is not None and request.pipes_store is not None:
         return request.pipes_store, STORE_OPTION
-    value = os.environ.get(STORE_VAR, "").strip()
+    value = (inputs.environ(STORE_VAR) or "").strip()  # its bytes as UTF-8, as every name
     if not value:
         return None, STORE_VAR
     if value.lower() not in STORES:

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
 from ferris_says import inputs
+from ferris_says.errors import PATH_SHOWN, shown
 from ferris_says.pipes import MESSAGES_VAR
 from ferris_says.pipes.metadata import Cap, capped
-from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream, show
+from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -81,7 +82,8 @@ class AppendChannel(PipesMessageWriterChannel):
                 take_back(self._fd, written)
             raise fail(
                 self.where,
-                f"cannot write to messages file {show(self.path)} ({exc.strerror or exc})",
+                f"cannot write to messages file {shown(self.path, PATH_SHOWN)}"
+                f" ({exc.strerror or exc})",
             ) from exc
 
 
@@ -186,7 +188,7 @@ class GuardedChannel(PipesMessageWriterChannel):
 def open_append(path: str, where: str) -> int:
     """An O_APPEND descriptor on the messages file, opened by the input gate (a directory, a
     FIFO nobody reads or a missing directory refused at once, by name)."""
-    where = f"{where}: messages file {show(path)}"
+    where = f"{where}: messages file {shown(path, PATH_SHOWN)}"
     return inputs.open_file(path, inputs.MESSAGES_TARGET, where, append=True).fd
 
 

@@ -35,10 +35,6 @@ def fail(where: str, what: str) -> FerrisError:
     return FerrisError(what, where=where)
 
 
-def show(path: str) -> str:
-    return shown(path, PATH_SHOWN)
-
-
 class FileId(NamedTuple):
     device: int
     inode: int
@@ -143,13 +139,13 @@ def check_messages_file(fd: int, path: str, where: str, context: Optional[FileId
     if same_file(ident, context):  # read by a loader other than the gate's
         raise fail(
             where,
-            f"messages file {show(path)} is {CONTEXT_FILE}: the messages would be appended"
-            " to the context",
+            f"messages file {shown(path, PATH_SHOWN)} is {CONTEXT_FILE}: the messages would be"
+            " appended to the context",
         )
-    inputs.check_target(fd, f"{where}: messages file {show(path)}")
+    inputs.check_target(fd, f"{where}: messages file {shown(path, PATH_SHOWN)}")
     if not carries_data(ident.mode):
         return
-    check_not_stdio(ident, f"{where}: messages file {show(path)}")
+    check_not_stdio(ident, f"{where}: messages file {shown(path, PATH_SHOWN)}")
 
 
 def check_not_stdio(ident: FileId, where: str) -> None:

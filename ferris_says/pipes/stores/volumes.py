@@ -35,8 +35,9 @@ from dagster_pipes import (
 )
 
 from ferris_says import inputs
+from ferris_says.errors import PATH_SHOWN, shown
 from ferris_says.pipes.channel import file_size_limit
-from ferris_says.pipes.sources import parse_json, read_context_file, show
+from ferris_says.pipes.sources import parse_json, read_context_file
 
 TITLE = "Unity Catalog volume directory"
 BUCKET_WORD = None  # the params hold a path, not a bucket
@@ -76,7 +77,7 @@ class VolumeContextLoader(PipesContextLoader):
 
     @contextlib.contextmanager
     def load_context(self, params: Any) -> Iterator[Any]:
-        where = f"{TITLE} context file {show(params['path'])}"
+        where = f"{TITLE} context file {shown(params['path'], PATH_SHOWN)}"
         data, _ = read_context_file(params["path"], where, sys.stdout)
         yield parse_json(data, where)
 

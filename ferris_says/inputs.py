@@ -176,7 +176,7 @@ class RunFiles:
 
     def __init__(self) -> None:
         self._read: dict[tuple[int, int], str] = {}
-        self._prepared: dict[tuple[str, int], Opened | FerrisError] = {}
+        self._prepared: dict[tuple[str, int], Opened] = {}
 
     def add(self, st: os.stat_result, what: str) -> None:
         if carries_data(st.st_mode):
@@ -191,28 +191,31 @@ class RunFiles:
         return self._read.get((st.st_dev, st.st_ino))
 
     def prepare(self, path: str, surface: Surface, where: str, register: str = "") -> None:
-        """Open ``path`` now, to be read later by `read_file`: its failure too is kept for
-        then, so it is reported where the reading is (under Dagster, after ``opened``)."""
+        """Open ``path`` now, so that it is among the run's files before anything is written;
+        `read_file` reads it later, where it always was read. A regular file is closed again
+        (a thousand --files must not hold a thousand descriptors) and opened anew then; a FIFO
+        stays open, as its writer may be waiting for a reader. A file that cannot be opened is
+        left for `read_file` to report, where the reading is (under Dagster, after `opened`)."""
         key = (path, id(surface))
         if key in self._prepared:
             return
         try:
-            self._prepared[key] = open_file(path, surface, where, register=register)
-        except FerrisError as error:
-            self._prepared[key] = error
+            opened = open_file(path, surface, where, register=register)
+        except FerrisError:
+            return
+        if stat.S_ISREG(opened.stat.st_mode):
+            opened.close()
+        else:
+            self._prepared[key] = opened
 
     def take(self, path: str, surface: Surface) -> Opened | None:
-        """The file `prepare` opened for this surface (its failure raised now), or None."""
-        prepared = self._prepared.pop((path, id(surface)), None)
-        if isinstance(prepared, FerrisError):
-            raise prepared
-        return prepared
+        """The FIFO or device `prepare` kept open for this surface, or None."""
+        return self._prepared.pop((path, id(surface)), None)
 
     def clear(self) -> None:
         """A new run: nothing read yet; files opened ahead and never read are closed."""
         for prepared in self._prepared.values():
-            if isinstance(prepared, Opened):
-                prepared.close()
+            prepared.close()
         self._prepared.clear()
         self._read.clear()
 

@@ -90,16 +90,22 @@ def forget_inputs() -> None:
 def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[str]:
     """What to say, one text per picture, following fsays (and never hanging).
 
-    --files: each file's whole content, one picture each, read before anything is written.
-    `-` as the only word: stdin. Words: joined with one space. No words: Dagster's extras
-    when a session has them; under Dagster and nothing there, a usage error (Dagster's stdin
-    is inherited and nobody writes to it); otherwise stdin, unless it is a terminal.
-    Files and stdin come through the input gate: at most `inputs.WORDS_MAX_BYTES` in all.
+    Words: joined with one space. --files: each file's whole content, one picture each, read
+    before anything is written. `-` as the only word: stdin. No words: Dagster's extras when a
+    session has them; under Dagster and nothing there, a usage error (Dagster's stdin is
+    inherited and nobody writes to it); otherwise stdin, unless it is a terminal. Files and
+    stdin come through the input gate: at most `inputs.WORDS_MAX_BYTES` in all.
     """
     verbose = request.verbose
-    if request.files:
-        from ferris_says import inputs
+    words = list(request.words)
+    if words and words != ["-"]:
+        for word in words:
+            streams.check_utf8_argument(word)
+        trace(verbose, f"words: from the command line ({len(words)} argument(s))")
+        return [" ".join(words)]
+    from ferris_says import inputs  # the words come from files or stdin: the gate's path
 
+    if request.files:
         texts = []
         read = 0
         for path in request.files:
@@ -110,16 +116,10 @@ def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[s
             trace(verbose, f"words: from file {streams.show_path(path)} ({_byte_count(text)})")
             texts.append(text)
         return texts
-    words = list(request.words)
     if words == ["-"]:
-        text = read_stdin()
+        text = inputs.decoded(inputs.read_stdin(), "stdin")
         trace(verbose, f"words: from stdin, as `-` asks ({_byte_count(text)})")
         return [text]
-    if words:
-        for word in words:
-            streams.check_utf8_argument(word)
-        trace(verbose, f"words: from the command line ({len(words)} argument(s))")
-        return [" ".join(words)]
     if session is not None and session.extras_words is not None:
         trace(verbose, 'words: from the Dagster run\'s extras={"words": ...}')
         return [session.extras_words]
@@ -131,15 +131,9 @@ def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[s
         raise FerrisUsageError("nothing to say: no WORDS, and stdin is closed")
     if streams.stdin_is_terminal():
         raise FerrisUsageError(NOTHING_TO_SAY)
-    text = read_stdin()
+    text = inputs.decoded(inputs.read_stdin(), "stdin")
     trace(verbose, f"words: from stdin, which is not a terminal ({_byte_count(text)})")
     return [text]
-
-
-def read_stdin() -> str:
-    from ferris_says import inputs  # reading stdin: the inputs' path
-
-    return inputs.decoded(inputs.read_stdin(), "stdin")
 
 
 def speak(request: Request) -> None:

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ferris_says.speak
-from ferris_says import __version__, say, streams
+from ferris_says import __version__, inputs, say, streams
 from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
 from ferris_says.command import cli
@@ -425,7 +425,7 @@ def test_unknown_character_fails_before_stdin_is_read(monkeypatch: pytest.Monkey
     def no_reading() -> NoReturn:
         raise AssertionError("stdin read before the character was checked")
 
-    monkeypatch.setattr(ferris_says.speak, "read_stdin", no_reading)
+    monkeypatch.setattr(inputs, "read_stdin", no_reading)
     result = invoke(["--character", "nobody"])
     assert result.exit_code == 2
     assert "unknown character 'nobody'" in one_error_line(result.stderr)
@@ -796,7 +796,7 @@ def test_fake_temp_session_without_extras_still_reads_piped_stdin(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
-    monkeypatch.setattr(ferris_says.speak, "read_stdin", lambda: "piped")
+    monkeypatch.setattr(inputs, "read_stdin", lambda: b"piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
     assert gather_texts(Request(), as_session(session)) == ["piped"]
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)

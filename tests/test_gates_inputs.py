@@ -331,6 +331,13 @@ def test_every_file_is_opened_by_the_gate() -> None:
 
 # ---- what --files reads, and what it refuses at once ---------------------------------------------
 
+def limited_memory() -> None:
+    import resource
+
+    limit = 1024 * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 FILES_KINDS = {
     "regular file": (0, b"a file"),
     "process substitution": (0, b"piped"),
@@ -376,8 +383,8 @@ def test_files_reads_what_cat_reads_and_refuses_the_rest_at_once(tmp_path: Path,
             capture_output=True,
             timeout=60,
         )
-    else:
-        done = run(["--files", str(path)], tmp_path, timeout=60)
+    else:  # a bounded address space: on a reader without a cap, /dev/zero fails, never swaps
+        done = run(["--files", str(path)], tmp_path, timeout=60, preexec_fn=limited_memory)
     if writer is not None:
         writer.join()
     code, said = FILES_KINDS[kind]

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from command import CLEAN_ENV, RAW_CONTROLS, encode, error_line, run
 from hostile import hostile_text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 RUNS = settings(
@@ -199,6 +199,8 @@ def test_every_message_line_on_stdio_is_under_8_kib(
 
 
 @RUNS
+@example(columns="0", term="xterm-256color", force=None, color="always", lines=None)  # the issue's
+@example(columns="0", term="dumb", force="1", color="auto", lines=None)
 @given(
     columns=st.sampled_from(["0", "-1", "1", "abc", "", "100000", "99999999999999999999"]),
     term=st.sampled_from(["dumb", "xterm-256color", "unknown", "", "vt100"]),

@@ -212,7 +212,7 @@ non_ascii_names = st.text(
     st.characters(
         min_codepoint=0xA1,
         max_codepoint=0x33FF,
-        exclude_categories=["Cs", "Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Mc"],
+        exclude_categories=["Cs", "Cc", "Cf", "Cn", "Co", "Zs", "Zl", "Zp", "Mn", "Me", "Mc"],
     ),
     min_size=1,
     max_size=6,

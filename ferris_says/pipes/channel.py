@@ -89,6 +89,8 @@ class AppendChannel(PipesMessageWriterChannel):
 
 #: A string cut to fit a line keeps at least this many bytes of JSON.
 KEPT_MIN_BYTES = 32
+#: The key that says how many entries of an object were cut to fit a line.
+CUT_ENTRIES = "…"
 
 
 def file_size_limit() -> int | None:
@@ -110,7 +112,8 @@ def line_size(message: object) -> int:
 def fitted(message: PipesMessage, limit: int) -> PipesMessage:
     """``message``, or a copy whose longest strings are cut (each saying how long it was) so
     that its line is at most ``limit`` bytes; then its longest lists lose their first items
-    (a traceback keeps its innermost frames)."""
+    (a traceback keeps its innermost frames); then, never for ours, its largest objects their
+    last entries (``"…": "N entries cut"``)."""
     if line_size(message) <= limit:
         return message
     message = copy.deepcopy(message)
@@ -125,8 +128,16 @@ def fitted(message: PipesMessage, limit: int) -> PipesMessage:
     while line_size(message) > limit:
         longest = max(_lists(message), key=len, default=None)
         if not longest:
-            break  # nothing more to cut: the structure itself (never ours) is too large
+            break
         del longest[: max(1, len(longest) // 2)]
+    while line_size(message) > limit:
+        largest = max(_objects(message), key=len, default=None)
+        if largest is None or len(largest) <= 1:
+            break  # the message's own three keys, each cut: within any limit of a line
+        names = list(largest)
+        for name in names[len(names) // 2 :]:
+            del largest[name]
+        largest[CUT_ENTRIES] = f"{len(names) - len(names) // 2} entries cut"
     return message
 
 
@@ -150,6 +161,19 @@ def _strings(value: Any) -> Iterator[tuple[Any, Any]]:
             yield value, key
         elif isinstance(item, (dict, list)):
             yield from _strings(item)
+
+
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """The objects inside the message, not the message itself."""
+    for item in value.values():
+        if isinstance(item, dict):
+            yield item
+            yield from _objects(item)
+        elif isinstance(item, list):
+            for inner in item:
+                if isinstance(inner, dict):
+                    yield inner
+                    yield from _objects(inner)
 
 
 def _lists(value: Any) -> Iterator[list[Any]]:

@@ -4,7 +4,7 @@ The command line (``-c``, ``--mode``, ``-e``, ``-T``), Dagster's Pipes extras (`
 ``mode``, ``eyes``, ``tongue``) and FerrisSaysComponent's ``defs.yaml`` attributes all hand their
 values to these functions, so a value one of them refuses, the others refuse in the same words.
 Each checker takes the value as it came (any type), returns what ferris-says uses, and raises
-`FerrisUsageError` with one bounded line otherwise: values are shown through `errors.quoted`,
+`FerrisUsageError` with one bounded line otherwise: values are shown through `errors.shown`,
 never as Python's own message (``embedded null byte``) or a repr of the whole value.
 
 Plain Python on purpose: no click, no dagster. Whether a character can be *drawn* (a name that
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ferris_says.bubble import MAX_WIDTH
-from ferris_says.errors import FerrisUsageError, quoted
+from ferris_says.errors import VALUE_SHOWN, FerrisUsageError, shown
 
 __all__ = [
     "IMAGE_MAX_CHARS",
@@ -75,7 +75,7 @@ def kind(value: object) -> str:
     """What a value of the wrong type is, in a few words: text is quoted (bounded), anything
     else is named by its type only (the repr of a huge number or a deep list is no message)."""
     if isinstance(value, str):
-        return f"the text {quoted(value)}"
+        return f"the text {shown(value, VALUE_SHOWN)}"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -140,8 +140,8 @@ def check_width(value: object) -> int:
             return int(digits)
     elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_WIDTH:
         return value
-    shown = quoted(value) if isinstance(value, str) else kind(value)
-    raise FerrisUsageError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {shown}")
+    what = shown(value, VALUE_SHOWN) if isinstance(value, str) else kind(value)
+    raise FerrisUsageError(f"width must be a whole number from 0 to {MAX_WIDTH}, not {what}")
 
 
 def check_asset_key(value: object) -> str:
@@ -149,11 +149,12 @@ def check_asset_key(value: object) -> str:
     key = text(value, "asset_key")
     if not all(key.split("/")):
         raise FerrisUsageError(
-            f"asset_key {quoted(key)} has an empty part (slashes separate the parts of a key:"
+            f"asset_key {shown(key, VALUE_SHOWN)} has an empty part (slashes separate the parts"
+            " of a key:"
             " 'crabs/ferris')"
         )
     if not key.isprintable():
-        raise FerrisUsageError(f"asset_key {quoted(key)} holds a control character")
+        raise FerrisUsageError(f"asset_key {shown(key, VALUE_SHOWN)} holds a control character")
     return key
 
 
@@ -166,7 +167,9 @@ def check_mode(value: object) -> str:
     """One of cowsay's modes."""
     mode = text(value, "mode")
     if mode not in MODES:
-        raise FerrisUsageError(f"unknown mode {quoted(mode)} (choose from: {', '.join(MODES)})")
+        raise FerrisUsageError(
+            f"unknown mode {shown(mode, VALUE_SHOWN)} (choose from: {', '.join(MODES)})"
+        )
     return mode
 
 
@@ -206,7 +209,7 @@ def check_image(value: object) -> str:
     match = _IMAGE_REFERENCE.fullmatch(image) if len(image) <= IMAGE_MAX_CHARS else None
     if match is None or len(match.group("name")) > IMAGE_NAME_MAX_CHARS:
         raise FerrisUsageError(
-            f"image {quoted(image)} is not a container image reference"
+            f"image {shown(image, VALUE_SHOWN)} is not a container image reference"
             " ([REGISTRY/]NAME[:TAG][@DIGEST], lowercase, e.g. ferris-says:latest)"
         )
     return image

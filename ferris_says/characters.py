@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 
-from ferris_says.errors import FerrisError, FerrisUsageError
+from ferris_says.errors import VALUE_SHOWN, FerrisError, FerrisUsageError, shown, token
 
 # The crate's `MASCOT` (ferris-says 0.3.2, src/lib.rs), default feature set.
 FERRIS = (
@@ -73,10 +73,11 @@ def _unknown_message(name: str, choices: list[str]) -> str:
 
     folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
-    message = f"unknown character {name!r}"
+    message = f"unknown character {shown(name, VALUE_SHOWN)}"
     if close:
-        message += "; did you mean " + " or ".join(repr(folded[c]) for c in close) + "?"
-    return message + " (choose from: " + ", ".join(choices) + ")"
+        message += "; did you mean " + " or ".join(shown(folded[c], VALUE_SHOWN) for c in close)
+        message += "?"
+    return message + " (choose from: " + ", ".join(token(choice) for choice in choices) + ")"
 
 
 def _cowsay_characters() -> dict[str, str]:

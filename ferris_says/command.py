@@ -177,7 +177,7 @@ def list_characters(ctx: click.Context, _param: click.Parameter, value: bool) ->
     if not value or ctx.resilient_parsing:
         return
     names = looks.all_names()
-    write_stdout("".join(f"{name}\n" for name in names))
+    write_stdout("".join(f"{looks.listed(name)}\n" for name in names))
     ctx.exit(EXIT_OK)
 
 

@@ -15,7 +15,7 @@ import os
 from click.shell_completion import get_completion_class, split_arg_string
 
 from ferris_says import environment, streams
-from ferris_says.errors import EXIT_OK, FerrisUsageError, quoted, quoted_list
+from ferris_says.errors import EXIT_OK, VALUE_SHOWN, FerrisUsageError, quoted_list, shown
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
@@ -43,8 +43,8 @@ def answer(command: click.Command, instruction: str) -> int:
     completer = get_completion_class(shell) if shell in NUMBERED_WORD else None
     if completer is None or verb not in VERBS:
         raise FerrisUsageError(
-            f"{quoted(instruction)} is not a completion request: expected SHELL_source or"
-            f" SHELL_complete, SHELL one of {', '.join(shells())}",
+            f"{shown(instruction, VALUE_SHOWN)} is not a completion request: expected"
+            f" SHELL_source or SHELL_complete, SHELL one of {', '.join(shells())}",
             where=environment.COMPLETE,
         )
     comp = completer(command, {}, streams.PROG, environment.COMPLETE)
@@ -63,7 +63,7 @@ def answer(command: click.Command, instruction: str) -> int:
     if left_out:
         note = "completion: left out what is not UTF-8, which no argument may be: "
         note += quoted_list(left_out)
-        streams.write_stderr(f"{streams.PROG}: {streams.one_line(note)}\n")
+        streams.write_trace(note)
     return EXIT_OK
 
 
@@ -82,8 +82,8 @@ def completion_args(numbered: bool) -> tuple[list[str], str]:
         return args, incomplete
     if not (current.isascii() and current.isdigit() and len(current) <= MAX_WORD_DIGITS):
         raise FerrisUsageError(
-            f"{quoted(current)} is not the number of a word (the shell's completion function"
-            " sets it)",
+            f"{shown(current, VALUE_SHOWN)} is not the number of a word (the shell's completion"
+            " function sets it)",
             where=environment.COMP_CWORD,
         )
     number = int(current)

@@ -23,7 +23,7 @@ import dagster as dg
 from pydantic import BaseModel
 
 from ferris_says import attributes
-from ferris_says.errors import FerrisUsageError, quoted
+from ferris_says.errors import VALUE_SHOWN, FerrisUsageError, shown
 
 # What a located action gives back.
 Checked = TypeVar("Checked")
@@ -87,16 +87,19 @@ def render_text(context: dg.ResolutionContext, raw: str, name: str) -> str:
         if whole:
             raise renders_nothing(name, raw) from None
         raise FerrisUsageError(
-            f"{name} {quoted(raw)}: a part of it resolves to nothing (an unset variable?)"
+            f"{name} {shown(raw, VALUE_SHOWN)}: a part of it resolves to nothing"
+            " (an unset variable?)"
         ) from None
     except jinja2.TemplateSyntaxError as error:
         raise FerrisUsageError(
-            f"{name} {quoted(raw)} is not a valid template: {quoted(error.message or '')}"
+            f"{name} {shown(raw, VALUE_SHOWN)} is not a valid template:"
+            f" {shown(error.message or '', VALUE_SHOWN)}"
             f" (line {error.lineno})"
         ) from None
     except Exception as error:  # the template's own expression failed: say why, bounded
         raise FerrisUsageError(
-            f"{name} {quoted(raw)}: its template fails: {quoted(str(error))}"
+            f"{name} {shown(raw, VALUE_SHOWN)}: its template fails:"
+            f" {shown(str(error), VALUE_SHOWN)}"
         ) from None
     if not rendered:
         raise renders_nothing(name, raw)
@@ -104,7 +107,9 @@ def render_text(context: dg.ResolutionContext, raw: str, name: str) -> str:
 
 
 def renders_nothing(name: str, raw: str) -> FerrisUsageError:
-    return FerrisUsageError(f"{name} {quoted(raw)} resolves to nothing (an unset variable?)")
+    return FerrisUsageError(
+        f"{name} {shown(raw, VALUE_SHOWN)} resolves to nothing (an unset variable?)"
+    )
 
 
 def native(context: dg.ResolutionContext, raw: Any, name: str) -> Any:
@@ -154,7 +159,9 @@ def resolved(
         ]
     if isinstance(raw, dict):
         return {
-            key: resolved(context.at_path(key), item, field, model, f"{name}[{quoted(key)}]")
+            key: resolved(
+                context.at_path(key), item, field, model, f"{name}[{shown(key, VALUE_SHOWN)}]"
+            )
             for key, item in raw.items()
         }
     return raw
@@ -205,7 +212,7 @@ def dagster_takes(name: str, value: object) -> Iterator[None]:
     except Exception as error:  # Dagster's own words, its first line, escaped and cut
         reason = str(error).strip().split("\n", 1)[0]
         raise FerrisUsageError(
-            f"{name} {quoted(value)}: Dagster refuses it ({quoted(reason)})"
+            f"{name} {shown(value, VALUE_SHOWN)}: Dagster refuses it ({shown(reason, VALUE_SHOWN)})"
         ) from None
 
 
@@ -248,12 +255,12 @@ def check_tags(value: object) -> dict[str, str]:
     # Tag values are strings to Dagster; `version: 2` in YAML means "2".
     tags = {
         attributes.text(key, "a tag's name"): attributes.text(
-            item if isinstance(item, str) else str(item), f"tags[{quoted(key)}]"
+            item if isinstance(item, str) else str(item), f"tags[{shown(key, VALUE_SHOWN)}]"
         )
         for key, item in value.items()
     }
     for key, item in tags.items():
-        with dagster_takes(f"tags[{quoted(key)}]", item):
+        with dagster_takes(f"tags[{shown(key, VALUE_SHOWN)}]", item):
             dg.AssetSpec("ferris", tags={key: item})
     return tags
 

@@ -21,9 +21,7 @@ one line naming the file and line, a usage error (exit 2). Nothing in a file is 
 
 from __future__ import annotations
 
-import os
-import stat
-
+from ferris_says import inputs
 from ferris_says.cowfile_parser import Parser
 from ferris_says.cowfile_syntax import (
     COW_VARIABLES,
@@ -33,7 +31,7 @@ from ferris_says.cowfile_syntax import (
     CowFile,
     CowFileError,
 )
-from ferris_says.errors import FerrisUsageError
+from ferris_says.errors import PATH_SHOWN, shown
 
 __all__ = [
     "COW_VARIABLES",
@@ -42,6 +40,7 @@ __all__ = [
     "THE_COW",
     "CowFile",
     "CowFileError",
+    "cow_named",
     "load_cow_file",
     "parse_cow",
 ]
@@ -54,21 +53,24 @@ def parse_cow(source: str, where: str) -> CowFile:
     return Parser(source, where).program()
 
 
-def load_cow_file(path: str, shown: str | None = None) -> CowFile:
-    """Read and parse the .cow file at `path` (errors name it as `shown`, default the path)."""
-    where = shown if shown is not None else path
-    try:
-        # Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                raise FerrisUsageError(f"{where}: not a regular file, so not a .cow file")
-            data = stream.read(MAX_COW_CHARS * 4 + 1)
-    except OSError as error:
-        raise FerrisUsageError(f"{where}: cannot read: {error.strerror or error}") from None
+def cow_named(path: str) -> str:
+    """How a clash with the run's files names a .cow file."""
+    return f"the .cow file {shown(path, PATH_SHOWN)}"
+
+
+def load_cow_file(path: str, where: str | None = None) -> CowFile:
+    """Read and parse the .cow file at `path` through the input gate: a regular file of at most
+    COW_MAX_BYTES, "too large" before a byte of it is decoded. Read errors name it as `where`
+    (default ``character 'PATH'``), parse errors as ``PATH:LINE``."""
+    parse_where = path
+    where = where if where is not None else f"character {shown(path, PATH_SHOWN)}"
+    data = inputs.read_file(path, inputs.COW, where, register=cow_named(path))
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CowFileError(where, line, "not valid UTF-8 text") from None
-    return parse_cow(source, where)
+        raise CowFileError(parse_where, line, "not valid UTF-8 text") from None
+    try:
+        return parse_cow(source, parse_where)
+    except RecursionError:  # no construct of the subset nests without a bound; kept as a net
+        raise CowFileError(parse_where, 1, "nested too deeply to read") from None

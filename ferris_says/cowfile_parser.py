@@ -205,13 +205,9 @@ class Parser:
 
     def term(self) -> Expression:
         value = self.atom()
-        repeats = 0  # each `x N` wraps the term once more: bounded like parentheses
         while True:
             self.skip_space()
             if self.peek("x") and not _IDENTIFIER.match(self.source, self.pos + 1):
-                if repeats >= MAX_NESTING:
-                    raise self.fail(f"more than {MAX_NESTING} repetitions (x N) in a row")
-                repeats += 1
                 at = self.pos
                 self.pos += 1
                 self.skip_space()
@@ -219,7 +215,12 @@ class Parser:
                 if match is None:
                     raise self.outside(self.pos)
                 self.pos = match.end()
-                value = Repeat(value, int(match.group()), self.line_at(at))
+                count = int(match.group())
+                # `"a" x 2 x 3` is ("a" x 2) x 3: one Repeat, so no chain of them is deep.
+                if isinstance(value, Repeat):
+                    value = Repeat(value.value, value.count * count, value.line)
+                else:
+                    value = Repeat(value, count, self.line_at(at))
             else:
                 return value
 

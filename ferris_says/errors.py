@@ -78,41 +78,114 @@ class FerrisInterrupted(FerrisError):
         self.exit_code = 128 + signum
 
 
-# ---- quoting input in errors ----------------------------------------------------------------
-# Every value an error line (or Dagster's `closed`) quotes goes through `quoted`: escaped as
-# Python's repr escapes it (control characters, ESC, NUL, lone surrogates, bidi controls: a
-# terminal never receives them raw) and cut to a bounded length, with the length it had; a list
-# shows how many there are and the first few. An error line stays a few KB whatever the input.
+# ---- showing input in lines ------------------------------------------------------------------
+# Every value a line quotes (an error, a -v trace, `closed`, a metadata note, a table cell) goes
+# through `shown`, with a limit named for its place: escaped as Python's repr escapes it (control
+# characters, ESC, NUL, bidi controls: a terminal never receives them raw; a surrogate escape,
+# one byte of a name that is not UTF-8, as that byte: '\xff') and cut so that its UTF-8 is at
+# most the limit, the cut saying how long the value was. The limits are bytes of what is shown:
+# the line is measured once encoded, never in characters that may each take four bytes.
 
-#: Characters of one quoted value shown in an error.
-QUOTE_MAX_CHARS = 256
+#: A value quoted in an error or a trace: a name, an option, a key.
+VALUE_SHOWN = 256
+#: A path, which may be a whole JSON string from Dagster's context.
+PATH_SHOWN = 1024
+#: A JSON value quoted from Dagster's params or context.
+JSON_SHOWN = 120
+#: The start of a value an error only recalls (a variable's base64 that is not base64).
+SNIPPET_SHOWN = 40
+#: A line on stderr (an error, a -v trace), its newline included.
+STDERR_LINE = 4096
 #: Items of a quoted list shown in an error (then "... (N in all)").
 LIST_MAX_ITEMS = 5
 
+#: What a surrogate escape stands for: the bytes U+DC80..U+DCFF carry (os.fsdecode, argv).
+_SURROGATE_ESCAPES = ("\udc80", "\udcff")
 
-def quoted(value: object, limit: int = QUOTE_MAX_CHARS) -> str:
-    """``value`` as an error shows it: ``'text'`` escaped like a path, at most ``limit``
-    characters of it, then ``... (N characters)``."""
+
+def shown(value: object, limit: int, *, quote: bool = True, escape: bool = True) -> str:
+    """``value`` as a line shows it, at most ``limit`` bytes of UTF-8.
+
+    ``quote``: ``'text'`` as repr writes it (escapes included); else one line of text, each
+    whitespace run one space, other unprintable characters escaped. ``escape=False`` keeps the
+    text as it is (a traceback Dagster shows as text) and only cuts it. A cut value ends in
+    ``... (N characters)``, within the limit.
+    """
     text = value if isinstance(value, str) else str(value)
-    if len(text) > limit:
-        return f"{text[:limit]!r}... ({len(text)} characters)"
-    return repr(text)
+    whole = _render(text[: limit + 1], quote, escape)  # a character shows as a byte at least
+    if len(text) <= limit and _size(whole) <= limit:
+        return whole
+    note = f"... ({len(text)} characters)"
+    budget = limit - len(note)
+    if budget < 3:  # no room for any of the text
+        return note[: max(limit, 0)]
+    count = _fitting(text[:budget], budget - (2 if quote and escape else 0), escape)
+    part = _render(text[:count], quote, escape)
+    while count > 0 and _size(part) > budget:  # the quotes repr chose cost a few bytes more
+        count = max(0, count - (_size(part) - budget))
+        part = _render(text[:count], quote, escape)
+    return part + note
+
+
+def _fitting(text: str, budget: int, escape: bool) -> int:
+    """How many characters of ``text`` show within ``budget`` bytes (whitespace runs counted
+    whole: folding them only makes the text shorter)."""
+    used = 0
+    for count, ch in enumerate(text):
+        if ch.isprintable() or not escape:
+            used += _size(ch) if ch > "\x7f" else 1
+        else:
+            used += len(_escaped_char(ch, ""))
+        if used > budget:
+            return count
+    return len(text)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _render(text: str, quote: bool, escape: bool) -> str:
+    if not escape:
+        return text
+    if quote:
+        return _quoted(text)
+    flat = " ".join(text.split())
+    if flat.isprintable():
+        return flat
+    return "".join(ch if ch.isprintable() else _escaped_char(ch, "") for ch in flat)
+
+
+def _quoted(text: str) -> str:
+    written = repr(text)
+    if "\\udc" not in written:
+        return written
+    mark = written[0]  # the quote repr chose
+    return mark + "".join(_escaped_char(ch, mark) for ch in text) + mark
+
+
+def _escaped_char(ch: str, mark: str) -> str:
+    if _SURROGATE_ESCAPES[0] <= ch <= _SURROGATE_ESCAPES[1]:
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    if ch == mark or ch == "\\":
+        return "\\" + ch
+    return repr(ch)[1:-1] if not ch.isprintable() else ch
 
 
 def token(value: object) -> str:
     """A name as a list shows it: bare when it is a plain printable token (``ferris``,
-    ``crabs/ferris``), else ``quoted``."""
+    ``crabs/ferris``), else ``shown``."""
     text = value if isinstance(value, str) else str(value)
-    plain = 0 < len(text) <= QUOTE_MAX_CHARS and text.isprintable()
+    plain = 0 < len(text) <= VALUE_SHOWN and text.isprintable()
     if plain and not any(ch in text for ch in " ,'\"\\"):
         return text
-    return quoted(text)
+    return shown(text, VALUE_SHOWN)
 
 
 def quoted_list(values: list[str], limit: int = LIST_MAX_ITEMS) -> str:
     """``a, b, ...`` (each a ``token``) for at most ``limit`` values, then how many in all."""
-    shown = ", ".join(token(value) for value in values[:limit])
-    return shown if len(values) <= limit else f"{shown}, ... ({len(values)} in all)"
+    listed = ", ".join(token(value) for value in values[:limit])
+    return listed if len(values) <= limit else f"{listed}, ... ({len(values)} in all)"
 
 
 # ---- signals --------------------------------------------------------------------------------

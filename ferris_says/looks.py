@@ -14,17 +14,18 @@ the same name draw differently from one machine to the next).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ferris_says import attributes, characters, environment, faces
+from ferris_says import attributes, characters, environment, faces, inputs
 from ferris_says.attributes import MODES as MODES  # where --mode's names are checked
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
-from ferris_says.cowfile import CowFile, load_cow_file
-from ferris_says.errors import FerrisUsageError
+from ferris_says.cowfile import CowFile, cow_named, load_cow_file
+from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisUsageError, shown
 
 if TYPE_CHECKING:
     from ferris_says.request import Request
@@ -121,9 +122,25 @@ def checked_look(look: Look) -> Look:
 
 
 def cowpath_dirs() -> list[str]:
-    """COWPATH's directories (colon-separated, like cowsay's); empty entries are skipped."""
-    value = os.environ.get(COWPATH_VARIABLE, "")
-    return [entry for entry in value.split(os.pathsep) if entry]
+    """COWPATH's directories (colon-separated, like cowsay's), read as UTF-8 bytes whatever the
+    locale; empty entries, and entries no directory can be named (a NUL), are skipped."""
+    value = inputs.environ(COWPATH_VARIABLE) or ""
+    return [entry for entry in value.split(os.pathsep) if entry and "\0" not in entry]
+
+
+def cowpath_names_in(directory: str) -> list[str]:
+    """The names of the .cow files in one directory, sorted; none when it cannot be read."""
+    try:
+        entries = sorted(inputs.listdir(directory))
+    except OSError:
+        return []
+    return [
+        entry[: -len(COW_SUFFIX)]
+        for entry in entries
+        if entry.endswith(COW_SUFFIX)
+        and len(entry) > len(COW_SUFFIX)
+        and inputs.is_file(os.path.join(directory, entry))
+    ]
 
 
 def cowpath_names() -> list[str]:
@@ -133,17 +150,17 @@ def cowpath_names() -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for directory in cowpath_dirs():
-        try:
-            entries = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry[: -len(COW_SUFFIX)]
-            wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
-            if wanted and os.path.isfile(os.path.join(directory, entry)):
+        for name in cowpath_names_in(directory):
+            if name not in seen:
                 seen.add(name)
                 names.append(name)
     return names
+
+
+def listed(name: str) -> str:
+    """A name as --list-characters prints it: as it is, or escaped on one line (a newline,
+    a byte that is not UTF-8) when printing it raw would break the list."""
+    return name if name.isprintable() else shown(name, PATH_SHOWN)
 
 
 def all_names() -> list[str]:
@@ -164,20 +181,46 @@ def cowpath_file(name: str) -> str | None:
     for directory in cowpath_dirs():
         for candidate in (name, name + COW_SUFFIX):
             path = os.path.join(directory, candidate)
-            if os.path.isfile(path):
+            if inputs.is_file(path):
                 return path
     return None
+
+
+def cow_source(value: str) -> tuple[str, str] | None:
+    """(path, how errors name it) of the .cow file `value` names (a path, or a COWPATH name),
+    or None for a character of our own or of the cowsay package."""
+    if is_path(value):
+        return value, f"character {shown(value, PATH_SHOWN)}"
+    if value in characters.BUILTIN_CHARACTERS:
+        return None
+    path = cowpath_file(value)
+    if path is None:
+        return None
+    return path, f"character {shown(value, VALUE_SHOWN)} (COWPATH file {shown(path, PATH_SHOWN)})"
 
 
 def cow_file_for(value: str) -> CowFile | None:
     """The parsed .cow file `value` names (a path, or a COWPATH name), or None for a
     character of our own or of the cowsay package."""
-    if is_path(value):
-        return load_cow_file(value)
-    if value in characters.BUILTIN_CHARACTERS:
-        return None
-    path = cowpath_file(value)
-    return None if path is None else load_cow_file(path)
+    source = cow_source(value)
+    return None if source is None else load_cow_file(*source)
+
+
+def prepare(look: Look) -> None:
+    """Open the .cow file `look` will draw before the run writes anything (a Dagster session's
+    `opened`), so that the messages can be told apart from it; a failure waits for `draw`.
+    With --random every COWPATH file is a candidate, and each is one of the run's files."""
+    if look.random:
+        for directory in cowpath_dirs():
+            for name in cowpath_names_in(directory):
+                path = os.path.join(directory, name + COW_SUFFIX)
+                with contextlib.suppress(OSError, UnicodeEncodeError):
+                    inputs.RUN_FILES.add(os.stat(inputs.name_bytes(path)), cow_named(path))
+        return
+    source = None if look.character is None else cow_source(look.character)
+    if source is not None:
+        path, where = source
+        inputs.prepare(path, inputs.COW, where, register=cow_named(path))
 
 
 def check_known(name: str) -> None:
@@ -223,10 +266,9 @@ def wears(name: str, look: Look) -> bool:
 
 def pick_random(look: Look) -> str:
     """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
-    seed = os.environ.get(SEED_VARIABLE)
-    # Seeded by the variable's bytes, whatever they are: for UTF-8 text, the same choices as
-    # seeding by the text (random.seed encodes a str to UTF-8 first).
-    chooser = random.SystemRandom() if seed is None else random.Random(os.fsencode(seed))
+    # The seed is the variable's bytes: the same pick under any locale, any bytes a seed.
+    seed = inputs.environ_bytes(SEED_VARIABLE)
+    chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
     candidates = [name for name in all_names() if wears(name, look)]
     if not candidates:
         raise FerrisUsageError(
@@ -270,14 +312,19 @@ def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
         value = extras.get(key)
         if value is None or getattr(base, key) is not None:
             continue
+        where = f'Dagster extras "{key}"'
         if not isinstance(value, str):
-            raise FerrisUsageError(f'Dagster extras "{key}" must be a string, got {value!r:.60}')
+            raise FerrisUsageError(f"{where} must be a string, got {shown(value, VALUE_SHOWN)}")
+        if key == "character":  # a name or a path: a surrogate escape is a byte of it
+            inputs.checked_name(value, where, FerrisUsageError)
+        else:  # text to draw: "\ud800" is none
+            inputs.checked_text(value, where)
         changes[key] = value
     think = extras.get("think")
     if think is not None:
         if not isinstance(think, bool):
             raise FerrisUsageError(
-                f'Dagster extras "think" must be true or false, got {think!r:.60}'
+                f'Dagster extras "think" must be true or false, got {shown(think, VALUE_SHOWN)}'
             )
         changes["think"] = base.think or think
     if "character" in changes and base.random:

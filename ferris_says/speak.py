@@ -7,13 +7,20 @@ too with ``--verbose``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from ferris_says import characters, failures, streams
 from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
 from ferris_says.color import color_decision, paint_mascot
-from ferris_says.errors import EXIT_OK, FerrisOutputError, FerrisUsageError, quoted
-from ferris_says.pipes import pipes_session
+from ferris_says.errors import (
+    EXIT_OK,
+    VALUE_SHOWN,
+    FerrisOutputError,
+    FerrisUsageError,
+    shown,
+)
+from ferris_says.pipes import launched_by_dagster, pipes_session
 from ferris_says.request import DEFAULT_REQUEST, Request
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
@@ -32,39 +39,87 @@ NOTHING_TO_SAY = (
 
 def trace(verbose: bool, message: str) -> None:
     if verbose:  # one bounded line with control characters escaped, as error lines are
-        streams.write_stderr(f"{streams.PROG}: {streams.one_line(message)}\n")
+        streams.write_trace(message)
 
 
 def _byte_count(text: str) -> str:
     return f"{default_width(text)} bytes"
 
 
+def reads_stdin(request: Request) -> bool:
+    """Whether the words may come from stdin: `-` alone, or nothing to say and not launched by
+    Dagster (whose stdin is inherited and nobody writes to)."""
+    if request.files:
+        return False
+    return list(request.words) == ["-"] or (
+        not request.words and not request.pipes_from_command_line and not launched_by_dagster()
+    )
+
+
+def open_inputs(request: Request) -> None:
+    """Open every file the words and the look come from before anything is written: a Dagster
+    session's messages must be none of them (`inputs.RUN_FILES`). Each is read later, where it
+    was read before; a file that cannot be opened fails there too (after `opened`)."""
+    if not (request.files or request.asks_for_a_look or reads_stdin(request)):
+        return  # words on the command line: no file at all
+    from ferris_says import inputs  # the inputs' path starts here
+
+    for path in request.files:
+        inputs.prepare(path, inputs.WORDS, files_where(path))
+    if reads_stdin(request) and sys.stdin is not None:
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            inputs.RUN_FILES.add_fd(sys.stdin.fileno(), "stdin")
+    if request.asks_for_a_look:
+        from ferris_says import looks
+
+        looks.prepare(looks.look_of(request))
+
+
+def files_where(path: str) -> str:
+    return f"--files {streams.show_path(path)}"
+
+
+def forget_inputs() -> None:
+    """A run starts with no file read (an embedder, a test, may run several in one process);
+    the module is loaded only on the paths that read files."""
+    inputs = sys.modules.get("ferris_says.inputs")
+    if inputs is not None:
+        inputs.RUN_FILES.clear()
+
+
 def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[str]:
     """What to say, one text per picture, following fsays (and never hanging).
 
-    --files: each file's whole content, one picture each, read before anything is written.
-    `-` as the only word: stdin. Words: joined with one space. No words: Dagster's extras
-    when a session has them; under Dagster and nothing there, a usage error (Dagster's stdin
-    is inherited and nobody writes to it); otherwise stdin, unless it is a terminal.
+    Words: joined with one space. --files: each file's whole content, one picture each, read
+    before anything is written. `-` as the only word: stdin. No words: Dagster's extras when a
+    session has them; under Dagster and nothing there, a usage error (Dagster's stdin is
+    inherited and nobody writes to it); otherwise stdin, unless it is a terminal. Files and
+    stdin come through the input gate: at most `inputs.WORDS_MAX_BYTES` in all.
     """
     verbose = request.verbose
-    if request.files:
-        texts = []
-        for path in request.files:
-            text = streams.read_file(path)
-            trace(verbose, f"words: from file {streams.show_path(path)} ({_byte_count(text)})")
-            texts.append(text)
-        return texts
     words = list(request.words)
-    if words == ["-"]:
-        text = streams.read_stdin()
-        trace(verbose, f"words: from stdin, as `-` asks ({_byte_count(text)})")
-        return [text]
-    if words:
+    if words and words != ["-"]:
         for word in words:
             streams.check_utf8_argument(word)
         trace(verbose, f"words: from the command line ({len(words)} argument(s))")
         return [" ".join(words)]
+    from ferris_says import inputs  # the words come from files or stdin: the gate's path
+
+    if request.files:
+        texts = []
+        read = 0
+        for path in request.files:
+            where = files_where(path)
+            data = inputs.read_file(path, inputs.WORDS, where, before=read)
+            read += len(data)
+            text = inputs.decoded(data, where)
+            trace(verbose, f"words: from file {streams.show_path(path)} ({_byte_count(text)})")
+            texts.append(text)
+        return texts
+    if words == ["-"]:
+        text = inputs.decoded(inputs.read_stdin(), "stdin")
+        trace(verbose, f"words: from stdin, as `-` asks ({_byte_count(text)})")
+        return [text]
     if session is not None and session.extras_words is not None:
         trace(verbose, 'words: from the Dagster run\'s extras={"words": ...}')
         return [session.extras_words]
@@ -76,7 +131,7 @@ def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[s
         raise FerrisUsageError("nothing to say: no WORDS, and stdin is closed")
     if streams.stdin_is_terminal():
         raise FerrisUsageError(NOTHING_TO_SAY)
-    text = streams.read_stdin()
+    text = inputs.decoded(inputs.read_stdin(), "stdin")
     trace(verbose, f"words: from stdin, which is not a terminal ({_byte_count(text)})")
     return [text]
 
@@ -87,6 +142,8 @@ def speak(request: Request) -> None:
         raise FerrisUsageError("give WORDS or --files, not both")
     verbose, width = request.verbose, request.width
     character = request.character or characters.DEFAULT_CHARACTER
+    forget_inputs()
+    open_inputs(request)
     colored, why = color_decision(request.color, streams.stdout_is_terminal())
     # Traced once the session is open: it refuses a messages file that is stderr first.
     options = (
@@ -104,7 +161,8 @@ def speak(request: Request) -> None:
             if request.asset_key is not None:
                 trace(
                     verbose,
-                    f"--asset-key {quoted(request.asset_key)} ignored: there is no Dagster run",
+                    f"--asset-key {shown(request.asset_key, VALUE_SHOWN)} ignored:"
+                    " there is no Dagster run",
                 )
         else:
             for line in session.describe():

@@ -1,9 +1,10 @@
 """The standard streams, as the command uses them.
 
 stdout gets UTF-8 bytes whatever the locale, in pieces, through short writes and non-blocking
-descriptors; stderr is best effort (a closed or full stderr never changes the exit status);
-stdin and files are read whole and must be UTF-8. Every failure becomes a FerrisError that names
-the stream or path.
+descriptors. stderr gets whole lines, each written by `write_line`: escaped, one line, at most
+STDERR_LINE bytes once encoded, best effort (a closed or full stderr never changes the exit
+status). Every failure becomes a FerrisError that names the stream. (stdin and files are read by
+the input gate, `ferris_says.inputs`.)
 """
 
 from __future__ import annotations
@@ -14,26 +15,18 @@ from collections.abc import Iterable, Iterator
 
 from ferris_says.color import color_decision
 from ferris_says.errors import (
-    QUOTE_MAX_CHARS,
-    FerrisError,
+    PATH_SHOWN,
+    STDERR_LINE,
+    VALUE_SHOWN,
     FerrisOutputError,
     FerrisUsageError,
-    quoted,
+    shown,
 )
-
-#: The longest error line, in characters: whatever an error quotes, the line stays this short.
-ERROR_LINE_MAX_CHARS = 4096
-#: How much of a path an error shows (a path may be a whole JSON string from Dagster's context).
-PATH_QUOTE_MAX_CHARS = 1024
-
-TYPE_CHECKING = False  # `typing` is not loaded on the plain path: its cold start stays as it was
-if TYPE_CHECKING:
-    from typing import Any
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO, TextIO
+    from typing import TextIO
 
 PROG = "ferris-says"
 
@@ -67,72 +60,57 @@ def stderr_is_terminal() -> bool:
     return is_terminal(sys.stderr)
 
 
-def write_stderr(text: str) -> None:
-    """Best effort: a closed or full stderr must not turn into an error of its own."""
+# What a terminal shows as bold red, the colour of `error:` (rich's "bold red").
+BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
+
+
+def line_bytes(head: str, text: str, encoding: str, limit: int = STDERR_LINE) -> bytes:
+    """``head`` + ``text`` + newline as the stream's encoding writes them (characters it cannot
+    hold backslash-escaped), at most ``limit`` bytes: ``text`` is shown on one line, escaped,
+    and cut once encoded, so no locale or encoding makes the line longer than ``limit``."""
+    start = head.encode(encoding, "backslashreplace")
+    budget = limit - len(start) - 1
+    body = shown(text, budget, quote=False)
+    data = body.encode(encoding, "backslashreplace")
+    while len(data) > budget and budget > 0:  # an encoding that escapes makes more bytes
+        budget -= len(data) - budget
+        body = shown(text, max(budget, 0), quote=False)
+        data = body.encode(encoding, "backslashreplace")
+    return start + data + b"\n"
+
+
+def write_line(head: str, text: str) -> None:
+    """One line on stderr, best effort (see `line_bytes`)."""
     stream = sys.stderr
     if stream is None:
         return
     try:
-        _write_text(stream, text)
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        data = line_bytes(head, text, encoding)
+        buffer = getattr(stream, "buffer", None)
         stream.flush()
-    except (OSError, ValueError):
-        silence(stream)  # so that Python's final flush does not fail (exit 120) either
+        if buffer is None:  # an embedder's text-only stream
+            stream.write(data.decode(encoding, "replace"))
+        else:
+            buffer.write(data)
+            buffer.flush()
+        stream.flush()
+    except (OSError, ValueError, LookupError):
+        silence(stream)  # stderr is gone too: the exit status is all that is left
 
 
-def one_line(message: str) -> str:
-    """The message as one bounded line with nothing a terminal would act on: whitespace runs
-    are one space, other unprintable characters (ESC, NUL, lone surrogates) are escaped as
-    repr escapes them, and the whole is cut at ERROR_LINE_MAX_CHARS with the count."""
-    text = str(message)
-    total = len(text)
-    text = " ".join(text[: ERROR_LINE_MAX_CHARS + 1].split()) or "unknown error"
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    if total > ERROR_LINE_MAX_CHARS or len(text) > ERROR_LINE_MAX_CHARS:
-        text = f"{text[:ERROR_LINE_MAX_CHARS]}... (error cut: {total} characters)"
-    return text
-
-
-def _write_text(stream: Any, text: str) -> None:
-    """``text`` to a text stream; characters its encoding cannot hold (PYTHONIOENCODING=ascii,
-    a Latin-1 locale) are backslash-escaped rather than losing the line."""
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+def write_trace(message: str) -> None:
+    """A -v line: ``ferris-says: <message>``, one bounded line with nothing a terminal acts on."""
+    write_line(f"{PROG}: ", message)
 
 
 def report_error(message: str, color: str = "auto") -> None:
-    """`ferris-says: error: <message>` on stderr, one line; `error:` in red on a terminal."""
-    message = one_line(message)
-    stream = sys.stderr
-    if stream is None:
-        return
-    try:
-        colored, _ = color_decision(color, stderr_is_terminal())
-        if colored:
-            from rich.console import Console
-            from rich.text import Text
-
-            console = Console(
-                file=stream,
-                force_terminal=True,
-                no_color=False,
-                highlight=False,
-                markup=False,
-                emoji=False,
-                soft_wrap=True,
-            )
-            line = Text(f"{PROG}: ")
-            line.append("error:", style="bold red")
-            line.append(f" {message}")
-            console.print(line)
-        else:
-            _write_text(stream, f"{PROG}: error: {message}\n")
-        stream.flush()
-    except (OSError, ValueError):
-        silence(stream)  # stderr is gone too: the exit status is all that is left
+    """`ferris-says: error: <message>` on stderr, one line of at most STDERR_LINE bytes;
+    `error:` in bold red when colour is on. Written by us, not by rich: no COLUMNS, TERM or
+    terminal width can change or lose the line."""
+    colored, _ = color_decision(color, stderr_is_terminal())
+    label = f"{BOLD_RED}error:{RESET}" if colored else "error:"
+    write_line(f"{PROG}: {label} ", str(message) or "unknown error")
 
 
 def report_traceback(error: BaseException) -> None:
@@ -251,77 +229,10 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def show_path(path: str | bytes | os.PathLike[str]) -> str:
-    return quoted(os.fsdecode(path), PATH_QUOTE_MAX_CHARS)
-
-
-def path_bytes(path: str | bytes | os.PathLike[str]) -> bytes:
-    """A path's bytes: text is UTF-8 (argv is read as UTF-8 whatever the locale, non-UTF-8
-    bytes kept as surrogate escapes), so the file opened is the one named, under any locale."""
-    if isinstance(path, str):
-        return path.encode("utf-8", "surrogateescape")
-    return os.fsencode(path)
-
-
-def _decode(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FerrisError(
-            f"{where} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
-
-
-OUT_OF_MEMORY = "out of memory before its end (the words must fit in memory)"
-
-
-def read_stdin() -> str:
-    stream = sys.stdin
-    if stream is None:
-        raise FerrisUsageError("nothing to say: stdin is closed")
-    buffer = getattr(stream, "buffer", None)
-    try:
-        if buffer is None:
-            return stream.read()
-        return _decode(_read_all(stream, buffer), "stdin")
-    except OSError as error:
-        raise FerrisError(f"cannot read stdin: {error.strerror or error}") from error
-    except MemoryError:  # `< /dev/zero`: the words must fit in memory
-        raise FerrisError(f"cannot read stdin: {OUT_OF_MEMORY}") from None
-
-
-def _read_all(stream: TextIO, buffer: BinaryIO) -> bytes:
-    """Every byte up to end of file; a non-blocking stdin (read() gives None) is waited on."""
-    chunks = []
-    while True:
-        try:
-            chunk = buffer.read()
-        except BlockingIOError:
-            chunk = None
-        if chunk is None:
-            import select
-
-            select.select([stream.fileno()], [], [])
-            continue
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)  # one chunk (the usual case) is returned as is, not copied
-
-
-def read_file(path: str) -> str:
-    try:
-        with open(path_bytes(path), "rb") as handle:
-            data = handle.read()
-    except IsADirectoryError:
-        raise FerrisError(f"cannot read {show_path(path)}: it is a directory") from None
-    except OSError as error:
-        raise FerrisError(f"cannot read {show_path(path)}: {error.strerror or error}") from None
-    except ValueError:  # a NUL in the name: no file can have it
-        raise FerrisError(f"cannot read {show_path(path)}: a file name holds no NUL") from None
-    except MemoryError:  # `--files /dev/zero`
-        raise FerrisError(f"cannot read {show_path(path)}: {OUT_OF_MEMORY}") from None
-    return _decode(data, show_path(path))
+def show_path(path: str | bytes) -> str:
+    """A path as errors quote it; bytes (an OSError's filename) read as UTF-8."""
+    text = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else path
+    return shown(text, PATH_SHOWN)
 
 
 def check_utf8_argument(word: str) -> None:
@@ -329,7 +240,6 @@ def check_utf8_argument(word: str) -> None:
         word.encode("utf-8")
     except UnicodeEncodeError:
         # POSIX argv bytes that are not UTF-8 arrive as surrogate escapes; clap refuses them too.
-        shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        if len(shown) > QUOTE_MAX_CHARS:
-            shown = f"{shown[:QUOTE_MAX_CHARS]}... ({len(shown)} characters)"
-        raise FerrisUsageError(f"an argument is not valid UTF-8: '{shown}'") from None
+        raise FerrisUsageError(
+            f"an argument is not valid UTF-8: {shown(word, VALUE_SHOWN)}"
+        ) from None

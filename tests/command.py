@@ -80,6 +80,14 @@ def run(
     )
 
 
+def bytes_env(env: dict[str, str], **extra: bytes) -> dict[bytes, bytes]:
+    """``env`` with variables whose values are bytes (not UTF-8, as POSIX allows)."""
+    return {
+        **{os.fsencode(k): os.fsencode(v) for k, v in env.items()},
+        **{k.encode(): v for k, v in extra.items()},
+    }
+
+
 def read_messages(path: Path | str) -> list[dict[str, Any]]:
     """Every line whole JSON (a half-written line fails here), the last one ending in \\n."""
     data = Path(path).read_bytes()
@@ -89,3 +97,53 @@ def read_messages(path: Path | str) -> list[dict[str, Any]]:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---- what every failure looks like ---------------------------------------------------------------
+
+#: An error line is one line of at most a few KB, whatever the input.
+ERROR_LINE_MAX_BYTES = 8 * 1024
+#: `closed` carries a bounded exception.
+CLOSED_MAX_BYTES = 32 * 1024
+
+# Bytes a terminal acts on: C0 controls but newline, DEL, and C1 controls (in UTF-8).
+RAW_CONTROLS = (
+    [bytes([c]) for c in range(0x20) if c != 0x0A]
+    + [b"\x7f"]
+    + [chr(c).encode() for c in range(0x80, 0xA0)]
+)
+
+
+def error_line(stderr: bytes, *fragments: str) -> str:
+    """stderr is exactly one error line, bounded, escaped, naming every fragment."""
+    assert stderr.count(b"\n") == 1 and stderr.endswith(b"\n"), stderr[:2000]
+    assert len(stderr) <= ERROR_LINE_MAX_BYTES, len(stderr)
+    for raw in RAW_CONTROLS:
+        assert raw not in stderr[:-1], (raw, stderr[:2000])
+    line = stderr.decode("utf-8")
+    assert line.startswith("ferris-says: error: "), line
+    assert "Traceback" not in line and "unexpected" not in line, line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line
+
+
+def whole_messages(path: Path) -> list[dict[str, Any]]:
+    """Every line of the messages file whole JSON; `closed` last and once, if `opened` is there."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    assert data == b"" or data.endswith(b"\n"), data[-300:]
+    messages = [json.loads(line) for line in data.splitlines()]
+    methods = [m["method"] for m in messages]
+    if methods:
+        assert methods[0] == "opened" and methods[-1] == "closed", methods
+        assert methods.count("closed") == 1, methods
+        assert len(data.splitlines()[-1]) <= CLOSED_MAX_BYTES, len(data.splitlines()[-1])
+    return messages
+
+
+def fails(done: subprocess.CompletedProcess[bytes], code: int, *fragments: str) -> str:
+    assert done.returncode == code, (done.returncode, done.stderr[:2000])
+    assert done.stdout == b"", done.stdout[:300]
+    return error_line(done.stderr, *fragments)

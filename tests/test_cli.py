@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ferris_says.speak
-from ferris_says import __version__, say, streams
+from ferris_says import __version__, inputs, say, streams
 from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
 from ferris_says.command import cli
@@ -203,7 +203,7 @@ def test_stdin_that_is_not_utf8_is_a_runtime_error() -> None:
     assert proc.returncode == 1
     assert proc.stdout == b""
     line = one_error_line(proc.stderr.decode())
-    assert "stdin is not valid UTF-8" in line and "0xe9" in line
+    assert "stdin: is not valid UTF-8" in line and "0xe9" in line
     result = invoke(["-"], input=b"\xff")
     assert result.exit_code == 1
     one_error_line(result.stderr)
@@ -311,8 +311,8 @@ def test_files_with_a_character(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make, fragment",
     [
-        (lambda d: d / "missing.txt", "No such file or directory"),
-        (lambda d: (d / "adir").mkdir() or d / "adir", "it is a directory"),
+        (lambda d: d / "missing.txt", "does not exist"),
+        (lambda d: (d / "adir").mkdir() or d / "adir", "is a directory"),
         (
             lambda d: (d / "latin1.txt").write_bytes(b"caf\xe9") and d / "latin1.txt",
             "is not valid UTF-8 (byte 0xe9 at offset 3)",
@@ -425,7 +425,7 @@ def test_unknown_character_fails_before_stdin_is_read(monkeypatch: pytest.Monkey
     def no_reading() -> NoReturn:
         raise AssertionError("stdin read before the character was checked")
 
-    monkeypatch.setattr(streams, "read_stdin", no_reading)
+    monkeypatch.setattr(inputs, "read_stdin", no_reading)
     result = invoke(["--character", "nobody"])
     assert result.exit_code == 2
     assert "unknown character 'nobody'" in one_error_line(result.stderr)
@@ -591,7 +591,7 @@ def test_errors_naming_non_ascii_paths_survive_an_ascii_stderr() -> None:
     proc = run_cmd(["-f", "ないファイル.txt"], PYTHONIOENCODING="ascii", LC_ALL="C")
     assert proc.returncode == 1
     line = one_error_line(proc.stderr.decode("ascii"))
-    assert "No such file or directory" in line
+    assert "does not exist" in line
 
 
 # --- version, help, python -m ---------------------------------------------------------------
@@ -796,7 +796,7 @@ def test_fake_temp_session_without_extras_still_reads_piped_stdin(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
-    monkeypatch.setattr(streams, "read_stdin", lambda: "piped")
+    monkeypatch.setattr(inputs, "read_stdin", lambda: b"piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
     assert gather_texts(Request(), as_session(session)) == ["piped"]
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)

@@ -111,7 +111,7 @@ def hostile_cow(folder: Path) -> Path:
         ("mode: sleepy\n", "attributes.mode", "unknown mode 'sleepy'"),
         ("character: nobody\n", "attributes.character", "unknown character 'nobody'"),
         ("character: HOSTILE\n", "attributes.character", "evil.cow:2: "),
-        ("character: ./missing.cow\n", "attributes.character", "cannot read"),
+        ("character: ./missing.cow\n", "attributes.character", "does not exist"),
         ("character: tux\neyes: '^^'\n", "attributes.eyes", "tux has no place for eyes"),
         ("character: cow\nmode: dead\n", "attributes.mode", "cow has no place for eyes"),
         ("tongue: 'U '\n", "attributes.tongue", "ferris has no tongue"),

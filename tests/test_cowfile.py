@@ -346,11 +346,11 @@ def test_unreadable_character_files_are_one_line_exit_2(tmp_path: Path) -> None:
 
     os.mkfifo(tmp_path / "fifo.cow")
     cases = {
-        "./missing.cow": "No such file or directory",
+        "./missing.cow": "does not exist",
         "./latin1.cow": "latin1.cow:1: not valid UTF-8",
         "./big.cow": "larger than",
         "./fifo.cow": "not a regular file",  # refused, not waited on
-        str(tmp_path): "Is a directory",
+        str(tmp_path): "is a directory",
     }
     for path, expected in cases.items():
         done = run_character(path, tmp_path)

@@ -270,15 +270,15 @@ def test_stdin_not_utf8_names_the_byte_and_offset(cwd: Path, args: Sequence[str]
     done = run(args, cwd, input=good + b"\xc3\x28 tail")
     assert done.returncode == 1
     assert done.stdout == b""
-    one_error_line(done.stderr, "stdin is not valid UTF-8", "0xc3", f"offset {len(good)}")
+    one_error_line(done.stderr, "stdin: is not valid UTF-8", "0xc3", f"offset {len(good)}")
 
 
 def test_stdin_not_utf8_under_dagster_reaches_closed(cwd: Path) -> None:
     messages = cwd / "messages.jsonl"
     done = run(["-"], cwd, dagster_env(messages), input=b"\xff")
     assert done.returncode == 1 and done.stdout == b""
-    one_error_line(done.stderr, "stdin is not valid UTF-8")
-    assert "stdin is not valid UTF-8" in closed_reason(read_messages(messages))
+    one_error_line(done.stderr, "stdin: is not valid UTF-8")
+    assert "stdin: is not valid UTF-8" in closed_reason(read_messages(messages))
 
 
 def test_nonblocking_stdin_is_waited_on(cwd: Path) -> None:

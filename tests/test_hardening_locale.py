@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
+from command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,7 +59,7 @@ def environment(locpath: Path, locale: str, utf8: str | None, io: str | None) ->
 
 
 def run_bytes(
-    args: list[bytes], cwd: Path, env: dict[str, str], stdin: bytes = b""
+    args: list[bytes], cwd: Path, env: Mapping[str, str] | Mapping[bytes, bytes], stdin: bytes = b""
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [os.fsencode(FERRIS), *args],
@@ -202,3 +203,81 @@ def test_an_error_with_any_character_is_one_line(
     assert done.returncode == 1
     one_line(done.stderr)
     assert b"\x1b" not in done.stderr
+
+
+# ---- class A: every name a run reads, not only argv, is its UTF-8 bytes ---------------------
+
+# Printable characters beyond ASCII, several outside ISO-8859-1: a locale's decoding changes them.
+non_ascii_names = st.text(
+    st.characters(
+        min_codepoint=0xA1,
+        max_codepoint=0x33FF,
+        exclude_categories=["Cs", "Cc", "Cf", "Cn", "Co", "Zs", "Zl", "Zp", "Mn", "Me", "Mc"],
+    ),
+    min_size=1,
+    max_size=6,
+)
+COW_SOURCE = "$the_cow = <<EOC;\n $thoughts {name}\nEOC\n"
+NAME_SURFACES = ["--character PATH", "COWPATH name", "--list-characters", "context file", "seed"]
+
+
+def seeded_pick(env: dict[str, str], seed: bytes, cwd: Path) -> bytes:
+    done = subprocess.run(
+        [os.fsencode(FERRIS), b"-r", b"hi"],
+        cwd=cwd,
+        env=bytes_env(env, FERRIS_SAYS_SEED=seed),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@RUNS
+@given(
+    name=non_ascii_names, surface=st.sampled_from(NAME_SURFACES), utf8=st.sampled_from(UTF8_MODES)
+)
+def test_names_from_every_surface_are_their_utf8_bytes_in_every_locale(
+    locpath: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    locale: str,
+    name: str,
+    surface: str,
+    utf8: str | None,
+) -> None:
+    """A path in --character, a COWPATH directory and the names in it, a context file named by
+    Dagster's JSON, FERRIS_SAYS_SEED: each is read as the UTF-8 bytes it is, whatever the
+    locale, as argv is (--files already was)."""
+    cwd = tmp_path_factory.mktemp("names")
+    raw = name.encode("utf-8")
+    env = environment(locpath, locale, utf8, None)
+    cows = cwd / f"cows-{name}"
+    cows.mkdir()
+    (cows / f"{name}.cow").write_text(COW_SOURCE.format(name=name), encoding="utf-8")
+    env_bytes = bytes_env(env, COWPATH=os.fsencode(cows))
+    drawn = f" \\ {name}\n".encode()
+    if surface == "--character PATH":
+        done = run_bytes([b"-c", os.fsencode(cows / f"{name}.cow"), b"hi"], cwd, env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.endswith(drawn)
+    elif surface in ("COWPATH name", "--list-characters"):
+        args = [b"-c", raw, b"hi"] if surface == "COWPATH name" else [b"--list-characters"]
+        done = run_bytes(args, cwd, env_bytes)
+        assert done.returncode == 0, done.stderr
+        if surface == "COWPATH name":
+            assert done.stdout.endswith(drawn)
+        else:
+            assert raw in done.stdout.splitlines()
+    elif surface == "context file":
+        (cwd / f"ctx-{name}.json").write_text('{"asset_keys": ["ferris"]}', encoding="utf-8")
+        pipes = {
+            "DAGSTER_PIPES_CONTEXT": encode({"path": f"ctx-{name}.json"}),
+            "DAGSTER_PIPES_MESSAGES": encode({"path": f"msg-{name}.jsonl"}),
+        }
+        done = run_bytes([b"hi"], cwd, {**env, **pipes})
+        assert done.returncode == 0, done.stderr
+        assert read_messages(cwd / f"msg-{name}.jsonl")[-1]["method"] == "closed"
+    else:
+        utf8_env = environment(locpath, "C.UTF-8", "1", None)
+        assert seeded_pick(env, raw, cwd) == seeded_pick(utf8_env, raw, cwd)

@@ -167,10 +167,11 @@ def test_a_disk_full_midway_is_one_line(tmp_path: Path, big_input: Path) -> None
 
 
 def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> None:
-    """The words themselves must fit (wrapping keeps about 14 bytes per input byte): 45 MB of
-    them under the 256 MiB limit end as one line, exit 1, and nothing on stdout."""
+    """The words themselves must fit (wrapping keeps about 14 bytes per input byte): 16 MB of
+    them (within the 16 MiB the words may be) under the 256 MiB limit end as one line, exit 1,
+    and nothing on stdout."""
     words = tmp_path / "words.txt"
-    words.write_text(" ".join(["ab", "cde", "fghij", "k"] * 3_000_000))
+    words.write_text(" ".join(["ab", "cde", "fghij", "k"] * 950_000))
     code, _, size, stderr = run_limited(["--width", "40", "--files", str(words)], tmp_path, words)
     assert (code, size) == (1, 0)
     assert stderr == b"ferris-says: error: out of memory\n"

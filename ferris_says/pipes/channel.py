@@ -3,31 +3,45 @@
 Several processes may share one messages file. Each message line is appended with a single
 ``os.write`` on an ``O_APPEND`` descriptor, so lines never interleave, even 1 MB ones; a line
 that fails part-way (disk full, file size limit) is taken back, so no reader sees half of it.
+
+Every message, whatever the channel, goes through `fitted` first: its JSON line is measured as
+written (``\\uXXXX`` escapes and all) and, when longer than the channel's line limit, its
+longest strings are cut, each with the length it had, until it fits. On stdio the limit is
+under 8 KiB, one entry of a container's log; in a file or a chunk, 1 MiB.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
+import copy
 import json
 import os
-import stat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dagster_pipes import PipesDefaultMessageWriter, PipesMessageWriterChannel
 
+from ferris_says import inputs
+from ferris_says.errors import PATH_SHOWN, shown
 from ferris_says.pipes import MESSAGES_VAR
-from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream, show
+from ferris_says.pipes.metadata import Cap, capped
+from ferris_says.pipes.sources import FileId, check_messages_file, fail, messages_stream
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
-    from typing import Any
 
     from dagster_pipes import PipesMessage, PipesParams
 
     # What the session wraps around each message write: it holds signals until a line is whole.
     Guard = Callable[[], AbstractContextManager[None]]
+
+
+#: The longest message line on stdio, its newline included: under the 8 KiB of one entry of
+#: podman's log (Docker's is 16 KiB); a longer line would reach Dagster in pieces it cannot parse.
+STDIO_LINE_MAX_BYTES = 8 * 1024 - 1
+#: The longest message line in a file or a blob store's chunk, its newline included: the two
+#: 64 KiB metadata values as JSON escapes (at most 6 bytes for each byte: 768 KiB), with room.
+FILE_LINE_MAX_BYTES = 1024 * 1024
 
 
 def take_back(fd: int, written: int) -> None:
@@ -46,6 +60,8 @@ def take_back(fd: int, written: int) -> None:
 
 class AppendChannel(PipesMessageWriterChannel):
     """One whole line per message, appended to a file that others may append to as well."""
+
+    line_limit = FILE_LINE_MAX_BYTES
 
     def __init__(self, fd: int, path: str, where: str) -> None:
         self._fd = fd
@@ -66,18 +82,126 @@ class AppendChannel(PipesMessageWriterChannel):
                 take_back(self._fd, written)
             raise fail(
                 self.where,
-                f"cannot write to messages file {show(self.path)} ({exc.strerror or exc})",
+                f"cannot write to messages file {shown(self.path, PATH_SHOWN)}"
+                f" ({exc.strerror or exc})",
             ) from exc
 
 
-class GuardedChannel(PipesMessageWriterChannel):
-    """Every write inside ``guard()``: the session holds signals until a line is whole."""
+#: A string cut to fit a line keeps at least this many bytes of JSON.
+KEPT_MIN_BYTES = 32
+#: The key that says how many entries of an object were cut to fit a line.
+CUT_ENTRIES = "…"
 
-    def __init__(self, inner: PipesMessageWriterChannel, guard: Guard) -> None:
+
+def file_size_limit() -> int | None:
+    """RLIMIT_FSIZE's soft limit in bytes (``ulimit -f``), or None when there is none."""
+    import resource  # the pipes path only
+
+    try:
+        soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    except (OSError, ValueError):
+        return None
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def line_size(message: object) -> int:
+    """Bytes of the message's line as the channels write it (ASCII JSON, newline included)."""
+    return len(json.dumps(message)) + 1
+
+
+def fitted(message: PipesMessage, limit: int) -> PipesMessage:
+    """``message``, or a copy whose longest strings are cut (each saying how long it was) so
+    that its line is at most ``limit`` bytes; then its longest lists lose their first items
+    (a traceback keeps its innermost frames); then, never for ours, its largest objects their
+    last entries (``"…": "N entries cut"``)."""
+    if line_size(message) <= limit:
+        return message
+    message = copy.deepcopy(message)
+    leaves = list(_strings(message))
+    if leaves:
+        sizes = [len(json.dumps(holder[key])) for holder, key in leaves]
+        others = line_size(message) - sum(sizes)
+        keep = _water_level(sizes, limit - others)
+        for (holder, key), size in zip(leaves, sizes):
+            if size > keep:
+                holder[key] = capped(holder[key], Cap(keep - 2, escaped=True))  # its quotes
+    while line_size(message) > limit:
+        longest = max(_lists(message), key=len, default=None)
+        if not longest:
+            break
+        del longest[: max(1, len(longest) // 2)]
+    while line_size(message) > limit:
+        largest = max(_objects(message), key=len, default=None)
+        if largest is None or len(largest) <= 1:
+            break  # the message's own three keys, each cut: within any limit of a line
+        names = list(largest)
+        for name in names[len(names) // 2 :]:
+            del largest[name]
+        largest[CUT_ENTRIES] = f"{len(names) - len(names) // 2} entries cut"
+    return message
+
+
+def _water_level(sizes: list[int], room: int) -> int:
+    """The largest size each string may keep so that all of them fit in ``room`` bytes."""
+    low, high = KEPT_MIN_BYTES, max(sizes)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(size, middle) for size in sizes) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _strings(value: Any) -> Iterator[tuple[Any, Any]]:
+    """(holder, key) of every string inside ``value`` (dicts and lists)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            yield value, key
+        elif isinstance(item, (dict, list)):
+            yield from _strings(item)
+
+
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """The objects inside the message, not the message itself."""
+    for item in value.values():
+        if isinstance(item, dict):
+            yield item
+            yield from _objects(item)
+        elif isinstance(item, list):
+            for inner in item:
+                if isinstance(inner, dict):
+                    yield inner
+                    yield from _objects(inner)
+
+
+def _lists(value: Any) -> Iterator[list[Any]]:
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if isinstance(item, list):
+            yield item
+        if isinstance(item, (dict, list)):
+            yield from _lists(item)
+
+
+class GuardedChannel(PipesMessageWriterChannel):
+    """Every write inside ``guard()`` (the session holds signals until a line is whole), each
+    message `fitted` to the line limit of the channel."""
+
+    def __init__(
+        self, inner: PipesMessageWriterChannel, guard: Guard, line_limit: int | None = None
+    ) -> None:
         self._inner = inner
         self._guard = guard
+        limit: int = getattr(inner, "line_limit", FILE_LINE_MAX_BYTES)
+        if line_limit is not None:
+            limit = line_limit
+        # Under a file size limit (`ulimit -f`) a longer line could never be written whole.
+        self.line_limit = min(limit, file_size_limit() or limit)
 
     def write_message(self, message: PipesMessage) -> None:
+        message = fitted(message, self.line_limit)
         with self._guard():
             self._inner.write_message(message)
 
@@ -86,38 +210,10 @@ class GuardedChannel(PipesMessageWriterChannel):
 
 
 def open_append(path: str, where: str) -> int:
-    """An O_APPEND descriptor on the messages file; every failure names the file."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-    # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of hanging.
-    nonblock = getattr(os, "O_NONBLOCK", 0)
-    try:
-        if os.path.isdir(path):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory")
-        fd = os.open(path, flags | nonblock, 0o666)
-        if nonblock:
-            os.set_blocking(fd, True)
-        return fd
-    except FileNotFoundError:
-        parent = os.path.dirname(os.path.abspath(path))
-        raise fail(
-            where, f"messages file {show(path)}: directory {show(parent)} does not exist"
-        ) from None
-    except IsADirectoryError:
-        raise fail(where, f"messages file {show(path)} is a directory") from None
-    except OSError as exc:
-        why = "it is a FIFO that nobody reads" if _unread_fifo(path, exc) else exc.strerror or exc
-        raise fail(where, f"messages file {show(path)} cannot be opened ({why})") from None
-
-
-def _unread_fifo(path: str, exc: OSError) -> bool:
-    """ENXIO from a non-blocking open: a FIFO with no reader, or a device with none behind it
-    (/dev/tty without a terminal)."""
-    if exc.errno != errno.ENXIO:
-        return False
-    try:
-        return stat.S_ISFIFO(os.stat(path).st_mode)
-    except OSError:
-        return False
+    """An O_APPEND descriptor on the messages file, opened by the input gate (a directory, a
+    FIFO nobody reads or a missing directory refused at once, by name)."""
+    where = f"{where}: messages file {shown(path, PATH_SHOWN)}"
+    return inputs.open_file(path, inputs.MESSAGES_TARGET, where, append=True).fd
 
 
 class FerrisMessageWriter(PipesDefaultMessageWriter):
@@ -142,7 +238,9 @@ class FerrisMessageWriter(PipesDefaultMessageWriter):
     @contextlib.contextmanager
     def open(self, params: PipesParams) -> Iterator[PipesMessageWriterChannel]:
         with self._open(params) as channel:
-            yield channel if self._guard is None else GuardedChannel(channel, self._guard)
+            stdio = "path" not in params
+            limit = STDIO_LINE_MAX_BYTES if stdio else FILE_LINE_MAX_BYTES
+            yield GuardedChannel(channel, self._guard or contextlib.nullcontext, limit)
 
     @contextlib.contextmanager
     def _open(self, params: PipesParams) -> Iterator[PipesMessageWriterChannel]:

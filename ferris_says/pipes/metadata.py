@@ -43,6 +43,11 @@ FILE_CAP = Cap(METADATA_CAP_BYTES)
 #: whole materialization line stays under 8 KiB.
 STDIO_CAP = Cap(3 * 1024, escaped=True)
 
+#: Cap on each short text value (the character drawn, its mode, the partition key): a path or
+#: a key from Dagster's context can be any length; a label stays a label, cut with its length.
+LABEL_FILE_CAP = Cap(4 * 1024)
+LABEL_STDIO_CAP = Cap(256, escaped=True)
+
 # Rust's char::is_whitespace (Unicode White_Space), which the original's split_whitespace uses.
 _WORD = re.compile("[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
@@ -123,6 +128,22 @@ def said_text(words: str, limit: Cap = FILE_CAP) -> str:
             f" metadata is capped at {_shown(limit)}, the data version covers the whole text]"
         )
     return said
+
+
+def capped(text: str, limit: Cap) -> str:
+    """``text`` within ``limit``, or cut to it with ``… [cut: N bytes]`` (N: its UTF-8 bytes),
+    the note included in the limit."""
+    if not cap(text, *limit)[2]:
+        return text
+    note = f"… [cut: {utf8_length(text)} bytes]"
+    room = limit.limit - (sum(map(escaped_size, note)) if limit.escaped else len(utf8(note)))
+    return cap(text, max(room, 0), limit.escaped)[0] + note
+
+
+def label_text(text: str, values: Cap = FILE_CAP) -> str:
+    """A short text value for messages whose long values are capped at ``values``: cut at
+    LABEL_FILE_CAP (LABEL_STDIO_CAP on stdio), saying how long it was."""
+    return capped(text, LABEL_STDIO_CAP if values.escaped else LABEL_FILE_CAP)
 
 
 def _shown(limit: Cap) -> str:

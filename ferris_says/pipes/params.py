@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dagster_pipes import PipesContextLoader, PipesEnvVarParamsLoader, PipesMessageWriter
 
-from ferris_says.errors import FerrisError, quoted, quoted_list
+from ferris_says import inputs
+from ferris_says.errors import (
+    PATH_SHOWN,
+    SNIPPET_SHOWN,
+    VALUE_SHOWN,
+    FerrisError,
+    quoted_list,
+    shown,
+)
 from ferris_says.pipes import (
     ARG_FOR_VAR,
     CONTEXT_VAR,
@@ -155,7 +163,8 @@ def _decode_stage_error(where: str, value: str, exc: BaseException) -> FerrisErr
         stage = f"decompresses to a context that {exc}"
     else:
         stage = f"decompresses to text that {json_stage_error(exc)}"
-    return fail(where, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {quoted(value, 40)}")
+    got = shown(value, SNIPPET_SHOWN)
+    return fail(where, f"{stage}; Dagster sets it to base64(zlib(JSON)), got {got}")
 
 
 def check_params_form(var: str, params: object, where: str) -> None:
@@ -230,9 +239,10 @@ def context_origin(sources: dict[str, str], params: PipesParams) -> str:
     if source == FAKE_CONTEXT:
         return source
     if "path" in params:
-        return f"{source}: context file {quoted(params['path'], 1024)}"
+        return f"{source}: context file {shown(params['path'], PATH_SHOWN)}"
     if "bucket" in params:
-        key, bucket = quoted(params[CONTEXT_BUCKET_KEY], 1024), quoted(params["bucket"], 1024)
+        key = shown(params[CONTEXT_BUCKET_KEY], PATH_SHOWN)
+        bucket = shown(params["bucket"], PATH_SHOWN)
         return f"{source}: context object {key} in {bucket}"
     return f"{source}: inline data"
 
@@ -251,7 +261,7 @@ class FerrisContextLoader(PipesContextLoader):
     def load_context(self, params: PipesParams) -> Iterator[PipesContextData]:
         where = self._sources.get(CONTEXT_VAR, CONTEXT_VAR)
         if "path" in params:
-            where = f"{where}: context file {quoted(params['path'], 1024)}"
+            where = f"{where}: context file {shown(params['path'], PATH_SHOWN)}"
             raw, self.file_id = read_context_file(params["path"], where, sys.stdout)
             data = parse_json(raw, where)
         else:
@@ -272,12 +282,14 @@ def chosen_store(request: Request | None) -> tuple[str | None, str]:
     """(store, where the choice came from): --pipes-store first, then FERRIS_SAYS_PIPES_STORE."""
     if request is not None and request.pipes_store is not None:
         return request.pipes_store, STORE_OPTION
-    value = os.environ.get(STORE_VAR, "").strip()
+    value = (inputs.environ(STORE_VAR) or "").strip()  # its bytes as UTF-8, as every name
     if not value:
         return None, STORE_VAR
     if value.lower() not in STORES:
         raise fail(
-            STORE_VAR, f"{quoted(value)} is not a Pipes store; expected one of {', '.join(STORES)}"
+            STORE_VAR,
+            f"{shown(value, VALUE_SHOWN)} is not a Pipes store;"
+            f" expected one of {', '.join(STORES)}",
         )
     return value.lower(), STORE_VAR
 

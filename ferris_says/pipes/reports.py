@@ -13,6 +13,7 @@ from ferris_says.pipes.metadata import (
     bubble_markdown,
     count_words,
     data_version,
+    label_text,
     said_text,
 )
 
@@ -65,10 +66,11 @@ def speak_and_report(
             "ferris_said": {"raw_value": said_text(words, session.metadata_cap), "type": "text"},
             "ferris": {"raw_value": bubble_markdown(picture), "type": "md"},
         }
-        for name, value in (drawn or {}).items():
-            metadata[name] = {"raw_value": value, "type": "text"}
+        labels = dict(drawn or {})
         if session.partition_key is not None:
-            metadata["partition_key"] = {"raw_value": session.partition_key, "type": "text"}
+            labels["partition_key"] = session.partition_key
+        for name, value in labels.items():
+            metadata[name] = {"raw_value": label_text(value, session.metadata_cap), "type": "text"}
         context.report_asset_materialization(
             metadata=metadata,
             data_version=data_version(words, session.partition_key),

@@ -17,15 +17,17 @@ import threading
 from traceback import TracebackException
 from typing import TYPE_CHECKING, Any, Optional
 
-from dagster_pipes import DagsterPipesError, PipesContext, PipesException
+from dagster_pipes import DagsterPipesError, PipesContext, PipesContextLoader, PipesException
 
 from ferris_says.errors import (
+    PATH_SHOWN,
+    VALUE_SHOWN,
     FerrisError,
     FerrisInterrupted,
     FerrisUsageError,
     ending_signals,
-    quoted,
     quoted_list,
+    shown,
     token,
 )
 from ferris_says.pipes import (
@@ -39,14 +41,13 @@ from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
 from ferris_says.pipes.params import FerrisParamsLoader, context_origin, transports
 from ferris_says.pipes.sources import fail, short
 from ferris_says.pipes.stores import raise_deferred_failure
+from ferris_says.request import DEFAULT_REQUEST, Request
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType, TracebackType
 
-    from dagster_pipes import PipesParams
-
-    from ferris_says.request import Request
+    from dagster_pipes import PipesContextData, PipesParams
 
     SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
@@ -56,14 +57,10 @@ HANDLED_SIGNALS = (int(signal.SIGINT), *ending_signals())
 #: `closed` carries the exception within these bounds, so that Dagster never stores megabytes
 #: of it: the message (as the error line shows it), the innermost frames, two links of its
 #: chain of causes.
-CLOSED_MESSAGE_MAX_CHARS = 4096
+CLOSED_MESSAGE_SHOWN = 4096
 CLOSED_FRAMES_MAX = 20
-CLOSED_FRAME_MAX_CHARS = 1024
+CLOSED_FRAME_SHOWN = 1024
 CLOSED_CHAIN_MAX = 2
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def bounded_exception(exc: BaseException) -> PipesException:
@@ -82,12 +79,46 @@ def _pipes_exception(tb: TracebackException, depth: int) -> PipesException:
     deeper = depth < CLOSED_CHAIN_MAX
     cause, context = tb.__cause__, tb.__context__
     return PipesException(
-        message=_cut("".join(tb.format_exception_only()), CLOSED_MESSAGE_MAX_CHARS),
-        stack=[_cut(line, CLOSED_FRAME_MAX_CHARS) for line in tb.stack.format()],
+        message=shown(
+            "".join(tb.format_exception_only()), CLOSED_MESSAGE_SHOWN, quote=False, escape=False
+        ),
+        stack=[
+            shown(line, CLOSED_FRAME_SHOWN, quote=False, escape=False)
+            for line in tb.stack.format()
+        ],
         name=name,
         cause=_pipes_exception(cause, depth + 1) if cause and deeper else None,
         context=_pipes_exception(context, depth + 1) if context and deeper else None,
     )
+
+
+class InputsBeforeMessages(PipesContextLoader):
+    """The context loader, then the .cow file the run's extras name opened (`looks.prepare`).
+
+    dagster-pipes' PipesContext loads the context, then opens the message writer, then writes
+    ``opened``: opened here, the extras' .cow file is among the run's files
+    (`inputs.RUN_FILES`) before the messages target is opened, which may be none of them.
+    """
+
+    def __init__(self, inner: PipesContextLoader, request: Request | None) -> None:
+        self._inner = inner
+        self._request = request
+
+    @contextlib.contextmanager
+    def load_context(self, params: PipesParams) -> Iterator[PipesContextData]:
+        with self._inner.load_context(params) as data:
+            extras = data.get("extras") if isinstance(data, dict) else None
+            if isinstance(extras, dict) and extras:
+                from ferris_says import looks
+
+                # A bad extra is reported by `draw`, after `opened`, as without this step.
+                with contextlib.suppress(FerrisError):
+                    request = self._request or DEFAULT_REQUEST
+                    looks.prepare(looks.look_with_extras(looks.look_of(request), extras))
+            yield data
+
+    def __getattr__(self, name: str) -> Any:  # `failure` of a blob store's loader, ...
+        return getattr(self._inner, name)
 
 
 def pipes_error(exc: BaseException) -> FerrisError:
@@ -99,17 +130,17 @@ def pipes_error(exc: BaseException) -> FerrisError:
 def describe_params(params: PipesParams) -> str:
     if "bucket" in params:
         inside = params.get("key") or params.get("key_prefix")
-        bucket = quoted(params["bucket"], 1024)
-        return f"bucket {bucket}" + (f", {quoted(inside, 1024)}" if inside else "")
+        bucket = shown(params["bucket"], PATH_SHOWN)
+        return f"bucket {bucket}" + (f", {shown(inside, PATH_SHOWN)}" if inside else "")
     if "path" in params:
-        return f"file {quoted(params['path'], 1024)}"
+        return f"file {shown(params['path'], PATH_SHOWN)}"
     if "data" in params:
         return "inline data (PipesEnvContextInjector)"
     for key in ("stdio", "buffered_stdio"):
         if key in params:
             buffered = ", buffered until the end" if key == "buffered_stdio" else ""
             return f"{params[key]}{buffered}"
-    return quoted(params)
+    return shown(params, VALUE_SHOWN)
 
 
 class FerrisPipesSession:
@@ -161,7 +192,7 @@ class FerrisPipesSession:
             # MagicMock + warning on stderr when the variables are absent (we fall back).
             self.context = PipesContext(
                 params_loader,  # hands over the params it already decoded and checked
-                context_loader,
+                InputsBeforeMessages(context_loader, request),
                 message_writer,
             )
         except BaseException as exc:
@@ -315,11 +346,12 @@ class FerrisPipesSession:
         if picked is not None:
             if not keys:
                 raise FerrisError(
-                    f"--asset-key {quoted(picked)}: this Dagster step targets no assets (an op)"
+                    f"--asset-key {shown(picked, VALUE_SHOWN)}:"
+                    " this Dagster step targets no assets (an op)"
                 )
             if picked not in keys:
                 raise FerrisError(
-                    f"--asset-key {quoted(picked)} is not among this step's asset keys:"
+                    f"--asset-key {shown(picked, VALUE_SHOWN)} is not among this step's asset keys:"
                     f" {quoted_list(keys)}"
                 )
             return picked

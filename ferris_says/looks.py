@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -303,30 +303,31 @@ def draw(look: Look) -> Drawing:
     return Drawing(name, look.mode, look.think, mascot, borders)
 
 
+#: The one checker of each look attribute the Pipes extras may set (attributes.py).
+EXTRAS_CHECKERS: dict[str, Callable[[object], Any]] = {
+    "character": attributes.check_character,
+    "mode": attributes.check_mode,
+    "eyes": attributes.check_eyes,
+    "tongue": attributes.check_tongue,
+    "think": attributes.check_think,
+}
+
+
 def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
     """`look` with what the command line left unset taken from Dagster's Pipes extras
     (``{"character": ..., "mode": ..., "eyes": ..., "tongue": ..., "think": ...}``)."""
     base = look if look is not None else Look()
     changes: dict[str, Any] = {}
-    for key in ("character", "mode", "eyes", "tongue"):
+    for key, check in EXTRAS_CHECKERS.items():
         value = extras.get(key)
-        if value is None or getattr(base, key) is not None:
+        if value is None or (key != "think" and getattr(base, key) is not None):
             continue
-        where = f'Dagster extras "{key}"'
-        if not isinstance(value, str):
-            raise FerrisUsageError(f"{where} must be a string, got {shown(value, VALUE_SHOWN)}")
-        if key == "character":  # a name or a path: a surrogate escape is a byte of it
-            inputs.checked_name(value, where, FerrisUsageError)
-        else:  # text to draw: "\ud800" is none
-            inputs.checked_text(value, where)
-        changes[key] = value
-    think = extras.get("think")
-    if think is not None:
-        if not isinstance(think, bool):
-            raise FerrisUsageError(
-                f'Dagster extras "think" must be true or false, got {shown(think, VALUE_SHOWN)}'
-            )
-        changes["think"] = base.think or think
+        try:
+            changes[key] = check(value)
+        except FerrisUsageError as error:
+            raise FerrisUsageError(str(error), where=f'Dagster extras "{key}"') from None
+    if "think" in changes:
+        changes["think"] = base.think or changes["think"]  # --think on the command line wins
     if "character" in changes and base.random:
         del changes["character"]  # --random on the command line wins
     return replace(base, **changes)

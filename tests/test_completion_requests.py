@@ -127,5 +127,5 @@ def test_a_name_that_is_not_utf8_is_left_out_in_one_line(
     assert names[:3] == [b"ferris", b"clippy", b"plain"]
     assert err == (
         b"ferris-says: completion: left out what is not UTF-8, which no argument may be:"
-        b" '\\udcff\\udcfe'\n"
+        b" '\\xff\\xfe'\n"
     )

@@ -202,8 +202,8 @@ def test_the_command_line_wins_over_the_extras(instance: dg.DagsterInstance) -> 
 @pytest.mark.parametrize(
     ("extras", "says"),
     [
-        ({"mode": 3}, 'Dagster extras "mode" must be a string'),
-        ({"think": "yes"}, 'Dagster extras "think" must be true or false'),
+        ({"mode": 3}, 'Dagster extras "mode": mode must be text, not'),
+        ({"think": "yes"}, 'Dagster extras "think": think must be true or false'),
         ({"mode": "sleepy"}, "unknown mode 'sleepy'"),
         ({"character": "tux", "eyes": "^^"}, "tux has no place for eyes"),
     ],

@@ -268,6 +268,16 @@ VARIABLES: dict[str, Delivery] = {
 }
 
 
+#: The input gate's readers of the environment (ferris_says.inputs): a call of one is a read.
+GATE_READERS = ("environ", "environ_bytes")
+
+
+def _gate_read(func: ast.expr) -> bool:
+    if isinstance(func, ast.Attribute):
+        return func.attr in GATE_READERS and ast.unparse(func.value).endswith("inputs")
+    return isinstance(func, ast.Name) and func.id in GATE_READERS
+
+
 def _environ_uses(tree: ast.Module) -> list[tuple[ast.AST, ast.expr | None]]:
     """(node, the variable's name expression or None) for every use of os.environ / getenv."""
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
@@ -285,9 +295,21 @@ def _environ_uses(tree: ast.Module) -> list[tuple[ast.AST, ast.expr | None]]:
         if isinstance(target, ast.Name)
     }
     uses: list[tuple[ast.AST, ast.expr | None]] = []
+    # The input gate's own read (inputs.environ) takes the name as its argument: its callers are
+    # the reads, named by what they pass.
+    gate = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name in GATE_READERS
+        for inner in ast.walk(node)
+    }
     for node in ast.walk(tree):
         parent = parents.get(node)
+        if id(node) in gate:
+            continue
         if isinstance(node, ast.Call) and ast.unparse(node.func) == "os.getenv":
+            uses.append((node, node.args[0] if node.args else None))
+        if isinstance(node, ast.Call) and _gate_read(node.func):
             uses.append((node, node.args[0] if node.args else None))
         if not is_environ(node, aliases) or isinstance(parent, ast.Assign):
             continue
@@ -549,12 +571,17 @@ def test_the_reads_scanner_finds_reads_in_every_form() -> None:
         "    env = os.environ\n"
         "    os.environ.get(A); os.environ['BETA']; environment.SEED in env\n"
         "    os.getenv('GAMMA'); os.environ.get(name)\n"
+        "    inputs.environ('DELTA'); inputs.environ_bytes(A)\n"
+        "def environ(variable):\n"
+        "    return os.environb.get(variable)\n"
     )
     tree = ast.parse(source)
     constants = Constants()
     constants.trees["probe"] = tree
     names = [constants.resolve("probe", key) for _, key in _environ_uses(tree)]
-    assert sorted(map(str, names)) == sorted(["ALPHA", "BETA", environment.SEED, "GAMMA", "None"])
+    assert sorted(map(str, names)) == sorted(
+        ["ALPHA", "BETA", environment.SEED, "GAMMA", "None", "DELTA", "ALPHA"]
+    )
 
 
 def all_cells() -> list[Cell]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from command import CLEAN_ENV, FERRIS
 
 from ferris_says import environment
+from ferris_says.inputs import FIFO_WAIT_SECONDS
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,8 +39,9 @@ ERROR_PREFIX = b"ferris-says: error: "
 LINE_MAX_BYTES = len(ERROR_PREFIX) + 4096 + 64
 #: Colour: ``error:`` is red on a terminal, or with --color always and FORCE_COLOR.
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
-#: A case that has not ended by then hangs (a FIFO waited on, say).
-TIMEOUT = 10.0
+#: A case that has not ended by then hangs: longer than the longest wait the command itself
+#: bounds (a named FIFO's writer, ferris_says.inputs.FIFO_WAIT_SECONDS).
+TIMEOUT = FIFO_WAIT_SECONDS + 5.0
 #: The longest string one argument or variable can be (Linux's MAX_ARG_STRLEN is 128 KiB,
 #: `NAME=` and the final NUL included).
 ARGUMENT_MAX = 128 * 1024 - 256

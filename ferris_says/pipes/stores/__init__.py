@@ -224,6 +224,11 @@ class UploadChannel(PipesBlobStoreMessageWriterChannel):
     def buffered_upload_loop(self) -> Iterator[None]:
         try:
             yield
+        except GeneratorExit:
+            # Never closed, and now collected: PipesContext leaves its writer open when writing
+            # `opened` failed, and the collector may run at the interpreter's exit, where no
+            # upload (nor the thread of one) can run any more.
+            raise
         except BaseException:
             with contextlib.suppress(FerrisError):
                 self.upload_pending()  # the run's own error stands

@@ -47,6 +47,7 @@ import http.client
 import json
 import logging
 import socket
+import sys
 import threading
 from typing import IO, TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
@@ -253,6 +254,8 @@ def _install() -> None:
 
 def bounded_call(fn: Callable[[], T], seconds: float = CALL_SECONDS) -> T:
     """``fn()``, or TimedOut once ``seconds`` have passed, or AnswerTooLarge past the cap."""
+    if sys.is_finalizing():  # a thread started now would never run, and never say so
+        raise RuntimeError("the interpreter is exiting: no call to a store can start")
     _install()
     call: _Call[T] = _Call(seconds)
     worker = threading.Thread(target=call.run, args=(fn,), name=WORKER_NAME, daemon=True)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -158,6 +159,8 @@ class Answer:
     drip: float = 0.0
     #: Bytes sent before the server falls silent (the connection stays open); None: all.
     stall_after: int | None = None
+    #: The body gzip-compressed (Content-Encoding: gzip, chunked): ``size`` bytes once inflated.
+    gzip: bool = False
 
 
 CONTEXT_HEAD, CONTEXT_TAIL = b'{"extras":{"p":"', b'"}}'
@@ -225,6 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
                 stated = self._answer(bucket).stated
                 self.send_response(200)
                 self._azure_headers(2 if stated is None else stated)
+                if self._answer(bucket).gzip:  # a blob stored compressed says so here
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(2 if stated is None else stated))
                 self.end_headers()
                 return
@@ -284,30 +289,38 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         if azure:
             self._azure_headers(total, start, end)
-        if answer.stated is None:
+        chunked = answer.stated is None or answer.gzip
+        if answer.gzip:
+            self.send_header("Content-Encoding", "gzip")
+        if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(end - start))
         self.end_headers()
         stop = end if answer.stall_after is None else min(end, start + answer.stall_after)
         step = 1 if answer.drip else 1 << 20
+        deflate = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
         try:
             for at in range(start, stop, step):
                 piece = context_bytes(answer.size, at, min(at + step, stop))
                 if not piece:
                     break  # the body is shorter than the length stated for it
-                if answer.stated is None:
-                    piece = b"%x\r\n%s\r\n" % (len(piece), piece)
-                self.wfile.write(piece)
-                self.wfile.flush()
+                self._send(deflate.compress(piece) if answer.gzip else piece, chunked)
                 if answer.drip and self.server.stopping.wait(answer.drip):
                     return
             if answer.stall_after is not None:
                 self._silent_until_the_client_leaves()
-            elif answer.stated is None:
+            elif chunked:
+                self._send(deflate.flush() if answer.gzip else b"", chunked)
                 self.wfile.write(b"0\r\n\r\n")
         except OSError:
             pass  # the client hung up: what a bounded client does
+
+    def _send(self, piece: bytes, chunked: bool) -> None:
+        if chunked and piece:
+            piece = b"%x\r\n%s\r\n" % (len(piece), piece)
+        self.wfile.write(piece)
+        self.wfile.flush()
 
     def _silent_until_the_client_leaves(self) -> None:
         while not self.server.stopping.is_set():

@@ -465,10 +465,15 @@ MISBEHAVIOURS = {
     "stall after headers": Answer(size=100, stated=100, stall_after=0),
     "huge Content-Length": Answer(size=100, stated=1 << 40, stall_after=100),
     "over-cap body": Answer(size=OVER_CAP, stated=None),
+    "gzip body": Answer(size=OVER_CAP, stated=None, gzip=True),  # 200 MB once inflated
 }
 READ, WRITE = "context read", "chunk write"
 TIMED_OUT = f"did not finish within {CALL_SECONDS:g} s"
 CONTEXT_TOO_LARGE = "stopped: the object is larger than the 64 MiB a context may be ("
+ANSWER_COMPRESSED = (
+    "stopped: the store's answer is compressed (Content-Encoding 'gzip'),"
+    " which ferris-says does not inflate"
+)
 ANSWER_TOO_LARGE = (
     f"stopped: the store's answer is larger than the {ANSWER_MAX_BYTES // 2**20} MiB"
     " ferris-says reads ("
@@ -525,6 +530,8 @@ class Outcome:
 
 def the_end(case: Case) -> str:
     """How each misbehaviour ends the call: by the clock, or by the size."""
+    if case.name == "gzip body":
+        return ANSWER_COMPRESSED
     if case.name == "over-cap body":
         return CONTEXT_TOO_LARGE if case.op == READ else ANSWER_TOO_LARGE
     if case.name == "huge Content-Length" and case.op == READ:
@@ -804,6 +811,7 @@ def test_the_docs_state_the_bounds() -> None:
         text = " ".join((pages / page).read_text().split())
         assert TIMED_OUT in text and "larger than the 64 MiB a context may be" in text, page
         assert f"{ANSWER_MAX_BYTES // 2**20} MiB ferris-says reads" in text, page
+        assert ANSWER_COMPRESSED.removeprefix("stopped: ") in text, page
 
 
 def test_every_store_is_registered_and_loads() -> None:

@@ -33,11 +33,12 @@ channel, writing a chunk) under two bounds, the same for S3, GCS and Azure:
   and azure-storage-blob through requests and urllib3). Inside a call, the answer class of
   ``http.client`` (its ``response_class``, set when the first call starts and left: outside a
   call it reads as http.client's own) counts the bytes read from the socket, headers included,
-  and fails the call past
-  ``ANSWER_MAX_BYTES``: a chunk write's answer, a bucket check's or an error's can no longer
-  fill the memory. The context object itself is capped more closely by ``ObjectBuffer``: at
-  ``CONTEXT_MAX_BYTES``, as a context file is, refused before its body is read where the store
-  states its size, and while reading where it does not, or where it lied.
+  and fails the call past ``ANSWER_MAX_BYTES``: a chunk write's answer, a bucket check's or an
+  error's can no longer fill the memory. A compressed answer is refused by its headers, since
+  the SDKs would inflate it past any cap on the bytes that came (the stores answer plain, but
+  for an object stored compressed). The context object itself is capped more closely by
+  ``ObjectBuffer``: at ``CONTEXT_MAX_BYTES``, as a context file is, refused before its body is
+  read where the store states its size, and while reading where it does not, or where it lied.
 """
 
 from __future__ import annotations
@@ -97,6 +98,18 @@ class AnswerTooLarge(Bound):
             f" {ANSWER_MAX_BYTES // (1024 * 1024)} MiB ferris-says reads ({size} bytes or more)"
         )
         self.size = size
+
+
+class AnswerCompressed(Bound):
+    """An answer the SDK would inflate: its cap counts the bytes on the wire, and 72 MiB of gzip
+    can inflate past 70 GiB. The stores send plain answers, unless an object was stored
+    compressed; such a context object is refused."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__(
+            f"stopped: the store's answer is compressed (Content-Encoding {encoding!r}),"
+            " which ferris-says does not inflate"
+        )
 
 
 class ObjectBuffer:
@@ -224,13 +237,20 @@ class _CountedReader:
 
 
 class _BoundedResponse(http.client.HTTPResponse):
-    """``http.client``'s answer; inside a bounded call, its bytes are counted."""
+    """``http.client``'s answer; inside a bounded call, its bytes are counted, and a compressed
+    one is refused as soon as its headers say so."""
 
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        call: _Call[Any] | None = getattr(_local, "call", None)
-        if call is not None:
-            self.fp = call.watch(sock, self.fp)  # type: ignore[assignment]  # reads as one
+        self._call: _Call[Any] | None = getattr(_local, "call", None)
+        if self._call is not None:
+            self.fp = self._call.watch(sock, self.fp)
+
+    def begin(self) -> None:
+        super().begin()
+        encoding = (self.getheader("Content-Encoding") or "identity").strip().lower()
+        if self._call is not None and encoding != "identity":
+            raise _ending(AnswerCompressed(encoding))
 
 
 class _DropWorkerRecords(logging.Filter):

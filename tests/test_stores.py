@@ -402,6 +402,15 @@ def test_the_metadata_cap_on_a_store(running: Running) -> None:
     assert mat["params"]["data_version"] == sha256(words)
 
 
+def subprocess_examples(count: int) -> settings:
+    """Hypothesis for examples that each run the command (seconds apiece, module fixtures)."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 prefixes = st.text(
     alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd"), max_codepoint=0x7F)
     | st.sampled_from("-_."),
@@ -417,11 +426,7 @@ word_lists = st.lists(
 )
 
 
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@subprocess_examples(8)
 @given(prefix=prefixes, words=word_lists, nested=st.booleans())
 def test_any_prefix_and_words_come_back_whole(
     running: Running, prefix: str, words: list[str], nested: bool
@@ -687,11 +692,7 @@ def test_the_context_cap_while_reading(outcomes: dict[Case, Future[Outcome]], ca
         assert line.startswith(f"ferris-says: error: {case.expected_line(CONTEXT_TOO_LARGE)}")
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@subprocess_examples(6)
 @given(
     store=st.sampled_from(sorted(STORES)),
     stated=st.integers(CONTEXT_MAX_BYTES + 1, 2**63 - 1),
@@ -711,11 +712,7 @@ def test_a_stated_size_over_the_cap_is_refused_before_the_body(
     assert outcome.to_line < REFUSED_AT_ONCE, outcome
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@subprocess_examples(4)
 @given(
     store=st.sampled_from(sorted(STORES)),
     signum=st.sampled_from([signal.SIGINT, signal.SIGTERM, signal.SIGHUP]),

@@ -474,7 +474,9 @@ MISBEHAVIOURS = {
 }
 READ, WRITE = "context read", "chunk write"
 TIMED_OUT = f"did not finish within {CALL_SECONDS:g} s"
-CONTEXT_TOO_LARGE = "stopped: the object is larger than the 64 MiB a context may be ("
+CONTEXT_TOO_LARGE = (
+    f"stopped: the object is larger than the {CONTEXT_MAX_BYTES // 2**20} MiB a context may be ("
+)
 ANSWER_COMPRESSED = (
     "stopped: the store's answer is compressed (Content-Encoding 'gzip'),"
     " which ferris-says does not inflate"

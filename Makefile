@@ -246,7 +246,10 @@ test-pythons: container-tools $(VENV)/.installed-packaging $(LINEBREAK_TXT)
 # --pipes-store against real servers on loopback: dagster-aws, dagster-gcp (with dataproc, which
 # its pipes module imports) and dagster-azure pin their dagster release, so they get their own
 # virtualenv; moto's S3 server and gcp-storage-emulator come from PyPI, Azurite from npm into
-# build/azurite (node is needed, npm installed when missing). The tests start and stop them.
+# build/azurite (node is needed, npm installed when missing). The tests start and stop them,
+# and a drip server of their own (tests/store_servers.py) that answers and then misbehaves:
+# its cases wait out the 20 s deadline six at a time, about four of the run's seven minutes on
+# a shared 2-core machine.
 VENVSTORES ?= .venv-stores
 BINSTORES := $(VENVSTORES)/bin
 AZURITE_DIR := build/azurite

@@ -94,6 +94,8 @@ PATH_SHOWN = 1024
 JSON_SHOWN = 120
 #: The start of a value an error only recalls (a variable's base64 that is not base64).
 SNIPPET_SHOWN = 40
+#: A third party's own message quoted as the reason (a blob store SDK's error).
+REASON_SHOWN = 300
 #: A line on stderr (an error, a -v trace), its newline included.
 STDERR_LINE = 4096
 #: Items of a quoted list shown in an error (then "... (N in all)").

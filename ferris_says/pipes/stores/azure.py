@@ -9,7 +9,10 @@ stores do. Importing this module imports azure-storage-blob: only for ``--pipes-
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from typing import Any
 
 from azure.core.exceptions import AzureError, HttpResponseError  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 from azure.storage.blob import BlobServiceClient, LinearRetry  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
@@ -23,12 +26,15 @@ try:  # a managed identity or `az login`, when the azure-identity package is the
 except ImportError:  # pragma: no cover - depends on what is installed
     DefaultAzureCredential = None  # type: ignore[assignment, misc, unused-ignore]  # absent
 
+from ferris_says.pipes.stores.bounds import ObjectBuffer
+
 TITLE = "Azure Blob Storage"
 BUCKET_WORD = "container"
 CONNECTION_STRING_VAR = "AZURE_STORAGE_CONNECTION_STRING"
 ACCOUNT_URL_VAR = "AZURE_STORAGE_ACCOUNT_URL"
 
-#: Bounded time: the SDK's default waits 15 s, then 18 s, ... between up to 10 retries.
+#: Per attempt: the SDK's default waits 15 s, then 18 s, ... between up to 10 retries; these
+#: let Azure's own error come before the call's deadline (bounds.CALL_SECONDS) ends it.
 RETRIES = 2
 RETRY_BACKOFF = 1
 CONNECT_TIMEOUT = 5
@@ -66,8 +72,23 @@ def client() -> BlobServiceClient:
     )
 
 
-def context_loader() -> PipesAzureBlobStorageContextLoader:
-    return PipesAzureBlobStorageContextLoader(client())
+class CappedAzureContextLoader(PipesAzureBlobStorageContextLoader):
+    """dagster-pipes' Azure loader, reading the blob's properties first: one over the context
+    cap is refused before its body is read (and any body is capped while reading)."""
+
+    @contextlib.contextmanager
+    def load_context(self, params: Any) -> Iterator[Any]:
+        body = ObjectBuffer()
+        with self._client.get_blob_client(params["bucket"], params["key"]) as blob:
+            body.declare(blob.get_blob_properties().size)
+            download = blob.download_blob()  # its first range, and the size as it says now
+            body.declare(download.size)
+            body.read_from(download.chunks())
+        yield body.json()
+
+
+def context_loader() -> CappedAzureContextLoader:
+    return CappedAzureContextLoader(client())
 
 
 def message_writer() -> PipesAzureBlobStorageMessageWriter:

@@ -4,7 +4,9 @@ standard environment (``GOOGLE_APPLICATION_CREDENTIALS``, the metadata server on
 
 dagster-pipes' GCS loader and writer call the client with its defaults, which retry a refused
 connection for two minutes and wait 60 s on a silent one; these subclasses make the same calls
-(same objects, same chunk names) with a bounded timeout and retry deadline.
+(same objects, same chunk names) with a bounded timeout and retry deadline, so that Google's
+own error comes before the call's deadline (``bounds.CALL_SECONDS``) ends it. The loader reads
+the object's size first, and refuses an object over the context cap before reading it.
 
 Importing this module imports google-cloud-storage: only for ``--pipes-store gcs``.
 """
@@ -12,7 +14,6 @@ Importing this module imports google-cloud-storage: only for ``--pipes-store gcs
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -26,6 +27,8 @@ from google.auth.exceptions import GoogleAuthError  # type: ignore[import-not-fo
 from google.cloud import storage  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 from google.cloud.storage.retry import DEFAULT_RETRY  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
 from requests.exceptions import RequestException  # type: ignore[import-not-found, import-untyped, unused-ignore]  # an extra's SDK
+
+from ferris_says.pipes.stores.bounds import ObjectBuffer
 
 TITLE = "GCS"
 BUCKET_WORD = "bucket"
@@ -43,7 +46,11 @@ class BoundedGCSContextLoader(PipesGCSContextLoader):
     @contextlib.contextmanager
     def load_context(self, params: Any) -> Iterator[Any]:
         blob = self._client.bucket(params["bucket"]).blob(params["key"])
-        yield json.loads(blob.download_as_bytes(timeout=TIMEOUT, retry=RETRY).decode("utf-8"))
+        blob.reload(timeout=TIMEOUT, retry=RETRY)  # its metadata: the size, and the generation
+        body = ObjectBuffer()
+        body.declare(blob.size)
+        blob.download_to_file(body, timeout=TIMEOUT, retry=RETRY)  # that generation, capped
+        yield body.json()
 
 
 class BoundedGCSMessageWriterChannel(PipesBlobStoreMessageWriterChannel):

@@ -6,10 +6,10 @@ a `Drawing`: the text written after the bubble's bottom border, and the bubble's
 
 Names are looked up as cowsay looks them up, between our own two and the cowsay package's cast:
 ``ferris`` and ``clippy`` first (the plain-words path draws them without reading COWPATH, so
-they must win everywhere), then each directory of ``COWPATH`` (``NAME``, then ``NAME.cow``),
-then the cowsay package's characters. A value with a ``/`` is a path to a .cow file.
-Unset, COWPATH means no directory (cowsay's own default, /usr/share/cowsay/cows, would make
-the same name draw differently from one machine to the next).
+they must win everywhere), then each directory of ``COWPATH`` and then cowsay's own directories
+(``NAME``, then ``NAME.cow``: see `cowpath`), then the cowsay package's characters. A value
+with a ``/`` is a path to a .cow file. So a name draws what cowsay draws for it wherever cowsay
+is installed, COWPATH set or not.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from ferris_says import characters, faces
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
+from ferris_says.cowpath import COW_SUFFIX, cowpath_file, cowpath_names
 from ferris_says.errors import FerrisUsageError
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
@@ -57,8 +58,6 @@ SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"
 #: `-r` is reproducible with this variable set (any text seeds Python's random).
 SEED_VARIABLE = "FERRIS_SAYS_SEED"
-COWPATH_VARIABLE = "COWPATH"
-COW_SUFFIX = ".cow"
 #: The Pipes extras (besides "words") a Dagster run can set the look with.
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
@@ -110,32 +109,6 @@ def checked_look(look: Look) -> Look:
 # ---- where characters come from ---------------------------------------------------------------
 
 
-def cowpath_dirs() -> list[str]:
-    """COWPATH's directories (colon-separated, like cowsay's); empty entries are skipped."""
-    value = os.environ.get(COWPATH_VARIABLE, "")
-    return [entry for entry in value.split(os.pathsep) if entry]
-
-
-def cowpath_names() -> list[str]:
-    """The names of the .cow files in COWPATH, directory by directory, each sorted; a name
-    already found in an earlier directory is not listed again. A missing directory is skipped
-    (cowsay's own default is missing on most machines)."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for directory in cowpath_dirs():
-        try:
-            entries = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry[: -len(COW_SUFFIX)]
-            wanted = entry.endswith(COW_SUFFIX) and name and name not in seen
-            if wanted and os.path.isfile(os.path.join(directory, entry)):
-                seen.add(name)
-                names.append(name)
-    return names
-
-
 def all_names() -> list[str]:
     """Every name --character takes: ours, COWPATH's, then the cowsay package's."""
     names = list(characters.BUILTIN_CHARACTERS)
@@ -147,16 +120,6 @@ def all_names() -> list[str]:
 
 def is_path(value: str) -> bool:
     return "/" in value or os.sep in value
-
-
-def cowpath_file(name: str) -> str | None:
-    """cowsay's search: in each COWPATH directory, NAME, then NAME.cow."""
-    for directory in cowpath_dirs():
-        for candidate in (name, name + COW_SUFFIX):
-            path = os.path.join(directory, candidate)
-            if os.path.isfile(path):
-                return path
-    return None
 
 
 def cow_file_for(value: str) -> CowFile | None:

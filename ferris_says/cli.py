@@ -13,7 +13,7 @@ import sys
 
 from ferris_says.errors import EXIT_SIGINT, FerrisInterrupted, end_on_signals, restore_signals
 from ferris_says.speak import run
-from ferris_says.streams import report_error
+from ferris_says.streams import report_error, utf8_argument
 
 #: click's shell-completion request: the shell runs the command with no words and this set, and
 #: only click can answer it.
@@ -24,18 +24,6 @@ def _plain_words(args: list[str]) -> bool:
     """Only words, none that click would read as an option (or `--`); or no words at all, or
     `-` alone: stdin, where click would call `speak.run` with its defaults too."""
     return args == ["-"] or not any(arg.startswith("-") for arg in args)
-
-
-def utf8_argument(arg: str) -> str:
-    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
-    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
-    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
-    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
-    try:
-        raw = os.fsencode(arg)
-    except UnicodeEncodeError:  # not from argv: already text
-        return arg
-    return raw.decode("utf-8", "surrogateescape")
 
 
 def _arguments(argv: list[str] | None) -> list[str]:

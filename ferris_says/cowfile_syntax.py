@@ -11,6 +11,9 @@ from ferris_says.errors import FerrisUsageError
 COW_VARIABLES = ("thoughts", "eyes", "tongue")
 #: cowsay sets $the_cow to "" before it runs the file.
 THE_COW = "the_cow"
+#: Perl's `$.`, the number of lines read last (calvin.cow's art meets it): cowsay read none
+#: when the words are arguments (empty), or stdin's lines.
+LINES_READ = "."
 #: A .cow file, and any value it builds, larger than this is refused (no picture is this big;
 #: `"x" x 1e12` must not eat the memory).
 MAX_COW_CHARS = 1 << 18
@@ -80,8 +83,16 @@ class CowFile:
     statements: tuple[Assignment, ...]
     uses: frozenset[str] = field(default=frozenset())
 
-    def draw(self, thoughts: str, eyes: str, tongue: str) -> str:
-        values = {"thoughts": thoughts, "eyes": eyes, "tongue": tongue, THE_COW: ""}
+    def draw(self, thoughts: str, eyes: str, tongue: str, lines_read: str = "") -> str:
+        """$the_cow; `lines_read` is `$.`: "" when the words were arguments, else the number
+        of lines cowsay read from stdin."""
+        values = {
+            "thoughts": thoughts,
+            "eyes": eyes,
+            "tongue": tongue,
+            THE_COW: "",
+            LINES_READ: lines_read,
+        }
         for statement in self.statements:
             value = _evaluate(statement.value, values, self.where)
             if statement.append:

@@ -41,7 +41,7 @@ NOTHING_TO_SAY = (
 
 def trace(verbose: bool, message: str) -> None:
     if verbose:  # one bounded line with control characters escaped, as error lines are
-        streams.write_stderr(f"{streams.PROG}: {streams.one_line(message)}\n")
+        streams.write_stderr(f"{streams.program}: {streams.one_line(message)}\n")
 
 
 def _byte_count(text: str) -> str:

@@ -36,6 +36,18 @@ if TYPE_CHECKING:
     from typing import BinaryIO, TextIO
 
 PROG = "ferris-says"
+#: Who the running command is, as its error lines name it, and the word after the name:
+#: `ferris-says: error: ...`. Each entry point sets them once (`set_program`).
+program = PROG
+error_label = "error: "
+
+
+def set_program(name: str, label: str = "error: ") -> None:
+    """Name the running command in its error lines (ferris-thinks, ferris-cowsay, ...); the
+    drop-in prints cowsay's `NAME: message`, with no label."""
+    global program, error_label
+    program, error_label = name, label
+
 
 # Text goes to stdout this many characters at a time: the picture, which can be hundreds of
 # times larger than its input, is never held whole, encoded or not.
@@ -101,7 +113,8 @@ def _write_text(stream: Any, text: str) -> None:
 
 
 def report_error(message: str, color: str = "auto") -> None:
-    """`ferris-says: error: <message>` on stderr, one line; `error:` in red on a terminal."""
+    """`ferris-says: error: <message>` on stderr, one line (the running command's name and label:
+    `set_program`); `error:` in red on a terminal."""
     message = one_line(message)
     stream = sys.stderr
     if stream is None:
@@ -121,12 +134,14 @@ def report_error(message: str, color: str = "auto") -> None:
                 emoji=False,
                 soft_wrap=True,
             )
-            line = Text(f"{PROG}: ")
-            line.append("error:", style="bold red")
-            line.append(f" {message}")
+            line = Text(f"{program}: ")
+            if error_label:
+                line.append(error_label.rstrip(), style="bold red")
+                line.append(" ")
+            line.append(message)
             console.print(line)
         else:
-            _write_text(stream, f"{PROG}: error: {message}\n")
+            _write_text(stream, f"{program}: {error_label}{message}\n")
         stream.flush()
     except (OSError, ValueError):
         silence(stream)  # stderr is gone too: the exit status is all that is left
@@ -315,6 +330,18 @@ def read_file(path: str) -> str:
     except MemoryError:  # `--files /dev/zero`
         raise FerrisError(f"cannot read {show_path(path)}: {OUT_OF_MEMORY}") from None
     return _decode(data, show_path(path))
+
+
+def utf8_argument(arg: str) -> str:
+    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
+    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
+    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
+    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
+    try:
+        raw = os.fsencode(arg)
+    except UnicodeEncodeError:  # not from argv: already text
+        return arg
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def check_utf8_argument(word: str) -> None:

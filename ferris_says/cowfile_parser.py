@@ -16,11 +16,15 @@ from ferris_says.cowfile_syntax import (
     Concat,
     CowFile,
     CowFileError,
-    Expression,
     Repeat,
     Text,
     Variable,
 )
+
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ferris_says.cowfile_syntax import Expression
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC = re.compile(

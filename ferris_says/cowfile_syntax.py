@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Union
-
 from ferris_says.errors import FerrisUsageError
+
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
 
 #: The variables cowsay sets before it runs a .cow file.
 COW_VARIABLES = ("thoughts", "eyes", "tongue")
@@ -32,56 +32,81 @@ class CowFileError(FerrisUsageError):
 
 
 # ---- the parsed program ------------------------------------------------------------------------
+# Plain classes rather than dataclasses: ferris-cowsay loads this module at every start, and
+# importing dataclasses (with inspect) and typing costs more than drawing the cow. A node is
+# made once by the parser and never changed.
 
 
-@dataclass(frozen=True)
 class Text:
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
-@dataclass(frozen=True)
 class Variable:
-    name: str
-    line: int
+    __slots__ = ("name", "line")
+
+    def __init__(self, name: str, line: int) -> None:
+        self.name = name
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Chop:
-    name: str
-    line: int
+    __slots__ = ("name", "line")
+
+    def __init__(self, name: str, line: int) -> None:
+        self.name = name
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Repeat:
-    value: Expression
-    count: int
-    line: int
+    __slots__ = ("value", "count", "line")
+
+    def __init__(self, value: Expression, count: int, line: int) -> None:
+        self.value = value
+        self.count = count
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Concat:
-    parts: tuple[Expression, ...]
-    line: int
+    __slots__ = ("parts", "line")
+
+    def __init__(self, parts: tuple[Expression, ...], line: int) -> None:
+        self.parts = parts
+        self.line = line
 
 
-Expression = Union[Text, Variable, Chop, Repeat, Concat]
+if TYPE_CHECKING:
+    from typing import Union
+
+    Expression = Union[Text, Variable, Chop, Repeat, Concat]
 
 
-@dataclass(frozen=True)
 class Assignment:
-    name: str
-    append: bool
-    value: Expression
-    line: int
+    __slots__ = ("name", "append", "value", "line")
+
+    def __init__(self, name: str, append: bool, value: Expression, line: int) -> None:
+        self.name = name
+        self.append = append
+        self.value = value
+        self.line = line
 
 
-@dataclass(frozen=True)
 class CowFile:
     """A parsed .cow file; `draw` gives its $the_cow for some thoughts, eyes and tongue."""
 
-    where: str
-    statements: tuple[Assignment, ...]
-    uses: frozenset[str] = field(default=frozenset())
+    __slots__ = ("where", "statements", "uses")
+
+    def __init__(
+        self,
+        where: str,
+        statements: tuple[Assignment, ...],
+        uses: frozenset[str] = frozenset(),
+    ) -> None:
+        self.where = where
+        self.statements = statements
+        self.uses = uses
 
     def draw(self, thoughts: str, eyes: str, tongue: str, lines_read: str = "") -> str:
         """$the_cow; `lines_read` is `$.`: "" when the words were arguments, else the number

@@ -10,7 +10,6 @@ a column Perl cannot wrap at (below 2, not a whole number) is refused in one lin
 from __future__ import annotations
 
 import os
-import re
 import sys
 from itertools import chain
 
@@ -49,8 +48,8 @@ if TYPE_CHECKING:
 DEFAULT_COWFILE = "default.cow"
 #: Perl's Text::Wrap columns when -l lists the cows (its default: -W is not read yet).
 LIST_COLUMNS = 76
-#: -W: a whole number, as Perl reads a number (blanks around it, a + before it).
-_WHOLE_NUMBER = re.compile(r"\s*\+?([0-9]+)\s*", re.ASCII)
+#: -W: a whole number, as Perl reads a number: blanks around it, a + before it.
+PERL_BLANKS = " \t\n\r\f\v"
 #: The widest -W: more digits than this is refused before Python reads the number.
 MAX_COLUMNS = 2**64 - 1
 #: Repeatable --random and --aurora.
@@ -64,9 +63,11 @@ def columns(text: str | None) -> int:
     Text::Wrap prints `3` for a column below 2, and dies past 65535)."""
     if text is None:
         return DEFAULT_COLUMNS
-    match = _WHOLE_NUMBER.fullmatch(text)
-    digits = match.group(1).lstrip("0") if match else ""
-    if match and len(digits) <= len(str(MAX_COLUMNS)) and 2 <= int(digits or 0) <= MAX_COLUMNS:
+    number = text.strip(PERL_BLANKS)
+    number = number[1:] if number.startswith("+") else number
+    digits = number.lstrip("0")
+    whole = number.isascii() and number.isdigit()
+    if whole and len(digits) <= len(str(MAX_COLUMNS)) and 2 <= int(digits or 0) <= MAX_COLUMNS:
         return int(digits)
     raise FerrisUsageError(
         f"-W wants a whole number of columns from 2 to {MAX_COLUMNS}, not {quoted(text)}"

@@ -87,7 +87,7 @@ CHAR_WIDTH_VALUES = b'\x00\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00\x01\x
 
 # unicode-width 0.1.14 `str_width` data of every code point: run starts, and from each
 # start on an index into STR_PROPS, whose records are (lookup_width, WidthInfo, flags)
-# with the flags of `ferris_says.str_width`.
+# with the flags of `ferris_says.str_width_states`.
 STR_STARTS = (
     0, 10, 11, 35, 36, 42, 43, 48, 58, 169, 170, 173, 174, 175,
     768, 847, 848, 880, 1155, 1162, 1425, 1470, 1471, 1472, 1473, 1475, 1476, 1478,

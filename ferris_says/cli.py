@@ -11,13 +11,15 @@ from __future__ import annotations
 import os  # loaded by Python's start-up already
 import sys
 
-from ferris_says.errors import EXIT_SIGINT, FerrisInterrupted, end_on_signals, restore_signals
+from ferris_says import environment, failures
+from ferris_says.errors import end_on_signals, restore_signals
+from ferris_says.request import Request
 from ferris_says.speak import run
-from ferris_says.streams import report_error, utf8_argument
+from ferris_says.streams import utf8_argument
 
 #: click's shell-completion request: the shell runs the command with no words and this set, and
 #: only click can answer it.
-COMPLETE_VAR = "_FERRIS_SAYS_COMPLETE"
+COMPLETE_VAR = environment.COMPLETE
 
 
 def _plain_words(args: list[str]) -> bool:
@@ -35,22 +37,20 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
     try:
         return _main(_arguments(argv))
-    except FerrisInterrupted as interrupted:  # a signal between two steps, or while reporting
-        report_error(str(interrupted))
-        return interrupted.exit_code
+    except (Exception, KeyboardInterrupt) as error:
+        # A signal between two steps or while reporting (FerrisInterrupted), Ctrl-C while click
+        # is imported (KeyboardInterrupt): still one line.
+        return failures.report(error)
 
 
 def _main(args: list[str]) -> int:
     replaced = end_on_signals()  # SIGTERM, SIGHUP, ...: one line and 128 + N, as in a session
     try:
         if _plain_words(args) and COMPLETE_VAR not in os.environ:
-            return run(words=args)
+            return run(Request(words=args))
         from ferris_says.command import cli  # the slow path starts here: click
 
         return cli.main(args=args, standalone_mode=False)
-    except KeyboardInterrupt:  # Ctrl-C while click is imported or parses: still one line
-        report_error("interrupted by SIGINT")
-        return EXIT_SIGINT
     finally:
         restore_signals(replaced)
 

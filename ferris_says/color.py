@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from ferris_says import environment
+
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,13 +35,13 @@ def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
         return True, "--color always"
     if color == "never":
         return False, "--color never"
-    if _env_set("NO_COLOR"):
-        return False, "NO_COLOR is set"
-    if _env_set("FORCE_COLOR"):
-        return True, "FORCE_COLOR is set"
+    if _env_set(environment.NO_COLOR):
+        return False, f"{environment.NO_COLOR} is set"
+    if _env_set(environment.FORCE_COLOR):
+        return True, f"{environment.FORCE_COLOR} is set"
     if not is_terminal:
         return False, "not a terminal"
-    if os.environ.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+    if os.environ.get(environment.TERM, "").strip().lower() in ("dumb", "unknown"):
         return False, "TERM=dumb"
     return True, "a terminal"
 

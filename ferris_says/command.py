@@ -6,37 +6,24 @@ words): click costs more to import than Python does to start, so plain words nev
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ferris_says import __version__, characters, looks
+from ferris_says import __version__, failures, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
-from ferris_says.errors import (
-    EXIT_OK,
-    EXIT_RUNTIME_ERROR,
-    EXIT_SIGINT,
-    EXIT_USAGE_ERROR,
-    FerrisError,
-    FerrisOutputError,
-)
-from ferris_says.pipes.bootstrap import (
-    CONTEXT_ARG,
-    MESSAGES_ARG,
-    STORE_OPTION,
-    STORE_VAR,
-    STORES,
-    PipesBootstrap,
-)
+from ferris_says.errors import EXIT_OK, FerrisInterrupted, FerrisOutputError
+from ferris_says.pipes import CONTEXT_ARG, MESSAGES_ARG, STORE_OPTION, STORE_VAR, STORES
+from ferris_says.request import Request
 from ferris_says.speak import run
 from ferris_says.streams import (
     PROG,
     check_utf8_argument,
-    report_error,
-    silence_stdout,
+    stdout_error,
     write_stdout,
 )
 
@@ -93,10 +80,6 @@ Environment:
 """
 
 
-class Interrupted(Exception):
-    """Ctrl-C inside click, carried past click's handler (which prints an empty line)."""
-
-
 class FerrisCommand(click.Command):
     """A click command whose failures are one line on stderr and a documented status.
 
@@ -104,17 +87,19 @@ class FerrisCommand(click.Command):
     usage; here they are one line like every other error, and still exit 2.
     """
 
+    # Ctrl-C inside click is carried past click's handler (which prints an empty line) as our
+    # own interruption.
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as error:
-            raise Interrupted() from error
+            raise FerrisInterrupted(signal.SIGINT) from error
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as error:
-            raise Interrupted() from error
+            raise FerrisInterrupted(signal.SIGINT) from error
 
     def main(  # type: ignore[override]  # returns the status when standalone_mode is False
         self,
@@ -130,39 +115,13 @@ class FerrisCommand(click.Command):
                 args, prog_name or PROG, complete_var, standalone_mode=False, **extra
             )
             code = code if isinstance(code, int) else EXIT_OK
-        except click.UsageError as error:
-            report_error(f"{error.format_message()} (see {PROG} --help)")
-            code = EXIT_USAGE_ERROR
-        except click.ClickException as error:
-            report_error(error.format_message())
-            code = error.exit_code
-        except Interrupted:
-            report_error("interrupted by SIGINT")
-            code = EXIT_SIGINT
-        except click.Abort as error:
-            # Ctrl-C while click parses (click turns KeyboardInterrupt into Abort).
-            interrupted = isinstance(error.__context__, KeyboardInterrupt)
-            report_error("interrupted by SIGINT" if interrupted else "aborted")
-            code = EXIT_SIGINT if interrupted else EXIT_RUNTIME_ERROR
-        except BrokenPipeError:
-            # `ferris-says --help | head -1`: the reader left; say nothing more.
-            silence_stdout()
-            code = EXIT_RUNTIME_ERROR
-        except FerrisOutputError as error:  # --list-characters
-            if not error.quiet:
-                report_error(str(error))
-            code = error.exit_code
-        except FerrisError as error:  # from an eager option such as --list-characters
-            report_error(str(error))
-            code = error.exit_code
-        except OSError as error:  # click printing --help or --version to a full stdout
-            silence_stdout()
-            report_error(f"cannot write to stdout: {error.strerror or error}")
-            code = EXIT_RUNTIME_ERROR
+        except OSError as error:  # click's own echo of --help or --version: stdout failed
+            code = failures.report(stdout_error(error))
+        except (Exception, KeyboardInterrupt) as error:
+            code = failures.report(error)
         if code == EXIT_OK and sys.stdout is None:
             # --help / --version with stdout closed (`>&-`): click prints nothing at all.
-            report_error("stdout is closed: nowhere to print")
-            code = EXIT_RUNTIME_ERROR
+            code = failures.report(FerrisOutputError("stdout is closed: nowhere to print"))
         if standalone_mode:
             sys.exit(code)
         return code
@@ -369,20 +328,24 @@ def cli(
         if option is not None:
             check_utf8_argument(option)
     chosen = [*mode, *(name for name in looks.MODES if mode_letters.get(f"mode_{name}"))]
-    look = looks.checked_look(
-        looks.Look(
-            character=character,
-            think=think,
-            eyes=eyes,
-            tongue=tongue,
-            mode=looks.choose_mode(None, chosen),
-            random=random_character,
-        )
+    request = Request(
+        words=words,
+        files=files,
+        width=width,
+        character=character,
+        think=think,
+        eyes=eyes,
+        tongue=tongue,
+        mode=looks.choose_mode(None, chosen),
+        random=random_character,
+        color=color,
+        asset_key=asset_key,
+        verbose=verbose,
+        pipes_context=pipes_context,
+        pipes_messages=pipes_messages,
+        pipes_store=pipes_store,
     )
-    character = characters.DEFAULT_CHARACTER if character is None else character
-    bootstrap = PipesBootstrap(pipes_context, pipes_messages, pipes_store)
-    code = run(
-        words, files, width, character, color, asset_key, verbose, bootstrap=bootstrap, look=look
-    )
+    looks.checked_look(looks.look_of(request))
+    code = run(request)
     if code != EXIT_OK:
         raise click.exceptions.Exit(code)

@@ -7,14 +7,16 @@ looks in COWPATH's directories first, then in each of the directories cowsay is 
 on any machine that has cowsay, with or without COWPATH. What no directory has, the commands'
 built-in cast answers (`characters` for ferris-says, `cowsay_cast` for the drop-in).
 
-Plain Python, nothing imported beyond `os`: the drop-in's start-up loads this.
+Plain Python (`os` and the constants of `environment`): the drop-in's start-up loads this.
 """
 
 from __future__ import annotations
 
 import os
 
-COWPATH_VARIABLE = "COWPATH"
+from ferris_says import environment
+
+COWPATH_VARIABLE = environment.COWPATH
 COW_SUFFIX = ".cow"
 #: Where cowsay's packages put the cows: Debian and Ubuntu; older Debian; cowsay's own `make
 #: install` and Homebrew on Intel macOS; Homebrew on Apple silicon; Homebrew on Linux.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ferris_says import __version__, streams
+from ferris_says import __version__, environment, streams
 from ferris_says.errors import EXIT_OK, end_on_signals, restore_signals
 from ferris_says.getopts import getopts
 
@@ -96,9 +96,9 @@ MODE_LETTERS = "bdgpstwy"
 STYLE_OPTIONS = {"--aurora": "aurora", "--rainbow": "rainbow", "--bold": "bold"}
 
 ENVIRONMENT = (
-    ("COWPATH", "colon-separated directories searched for -f NAME before cowsay's own"),
-    ("NO_COLOR", "non-empty: no colour, whatever --rainbow, --bold or --aurora ask"),
-    ("FERRIS_SAYS_SEED", "makes --random and --aurora the same each time"),
+    (environment.COWPATH, "colon-separated directories searched for -f NAME before cowsay's own"),
+    (environment.NO_COLOR, "non-empty: no colour, whatever --rainbow, --bold or --aurora ask"),
+    (environment.SEED, "makes --random and --aurora the same each time"),
 )
 EXIT_STATUS = (
     "0 the cow spoke, or -l listed the cows; 1 runtime error (stdin or a .cow file that cannot "
@@ -260,9 +260,13 @@ def _arguments(argv: Sequence[str] | None) -> list[str]:
     return [streams.utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
 
 
+#: click's completion request, one variable per command.
+COMPLETE_VARS = {COWSAY: environment.COWSAY_COMPLETE, COWTHINK: environment.COWTHINK_COMPLETE}
+
+
 def complete_var(program: str) -> str:
-    """click's completion variable for `program`: `_FERRIS_COWSAY_COMPLETE`."""
-    return f"_{program.replace('-', '_').upper()}_COMPLETE"
+    """The variable the shell sets to ask `program` for completions."""
+    return COMPLETE_VARS[program]
 
 
 def run_command(program: str, argv: Sequence[str] | None) -> int:
@@ -282,9 +286,9 @@ def run_command(program: str, argv: Sequence[str] | None) -> int:
             return done.code
         return draw(request)
     except (Exception, KeyboardInterrupt) as error:
-        from ferris_says.cowsay_run import report
+        from ferris_says import failures
 
-        return report(error)
+        return failures.report(error)
     finally:
         restore_signals(replaced)
 

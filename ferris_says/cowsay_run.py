@@ -13,7 +13,7 @@ import os
 import sys
 from itertools import chain
 
-from ferris_says import cowpath, cowsay_cast, streams
+from ferris_says import cowpath, cowsay_cast, environment, streams
 from ferris_says.color import decoration_allowed
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowsay_bubble import (
@@ -26,17 +26,7 @@ from ferris_says.cowsay_bubble import (
     stdin_message,
 )
 from ferris_says.cowsay_cli import CowsayRequest, usage_lines
-from ferris_says.errors import (
-    EXIT_OK,
-    EXIT_RUNTIME_ERROR,
-    EXIT_SIGINT,
-    EXIT_USAGE_ERROR,
-    FerrisError,
-    FerrisOutputError,
-    FerrisUsageError,
-    quoted,
-    token,
-)
+from ferris_says.errors import EXIT_OK, EXIT_USAGE_ERROR, FerrisUsageError, quoted, token
 from ferris_says.perl_text import is_space, wrap
 
 TYPE_CHECKING = False
@@ -53,7 +43,7 @@ PERL_BLANKS = " \t\n\r\f\v"
 #: The widest -W: more digits than this is refused before Python reads the number.
 MAX_COLUMNS = 2**64 - 1
 #: Repeatable --random and --aurora.
-SEED_VARIABLE = "FERRIS_SAYS_SEED"
+SEED_VARIABLE = environment.SEED
 #: Aurora's first step is drawn below this (Neo-cowsay's rand.Intn(256)).
 AURORA_STEPS = 256
 
@@ -196,26 +186,3 @@ def cow_listing(program: str) -> str:
     if builtin:
         out.append(f"Cows built into {program}:\n{_wrapped_names(builtin)}\n")
     return "".join(out)
-
-
-def report(error: BaseException) -> int:
-    """`error` as one line on stderr; the exit status."""
-    if isinstance(error, FerrisOutputError) and error.quiet:
-        return error.exit_code
-    if isinstance(error, FerrisError):
-        streams.report_error(str(error))
-        return error.exit_code
-    if isinstance(error, KeyboardInterrupt):
-        streams.report_error("interrupted by SIGINT")
-        return EXIT_SIGINT
-    if isinstance(error, BrokenPipeError):
-        streams.silence_stdout()
-        return EXIT_RUNTIME_ERROR
-    if isinstance(error, OSError):
-        streams.report_error(error.strerror or str(error))
-        return EXIT_RUNTIME_ERROR
-    if isinstance(error, MemoryError):
-        streams.report_error("out of memory")
-        return EXIT_RUNTIME_ERROR
-    streams.report_error(f"unexpected {type(error).__name__}: {error}")
-    return EXIT_RUNTIME_ERROR

@@ -26,9 +26,22 @@ EXIT_SIGTERM = 143
 
 
 class FerrisError(Exception):
-    """Something went wrong at run time (exit 1): a file, a variable, Dagster's context."""
+    """Something went wrong at run time (exit 1): a file, a variable, Dagster's context.
+
+    ``what`` went wrong, and ``where`` (the variable, argument or file it came through, when
+    that is known apart from the text): the line is ``where: what``. A layer that knows the
+    place better gives a new ``where``, never a rewrite of the text.
+    """
 
     exit_code = EXIT_RUNTIME_ERROR
+
+    def __init__(self, what: str = "", where: str | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.where = where
+
+    def __str__(self) -> str:
+        return self.what if self.where is None else f"{self.where}: {self.what}"
 
 
 class FerrisUsageError(FerrisError):

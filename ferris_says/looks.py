@@ -18,13 +18,16 @@ import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ferris_says import characters, faces
+from ferris_says import characters, environment, faces
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowpath import COW_SUFFIX, cowpath_file, cowpath_names
 from ferris_says.errors import FerrisUsageError
+
+if TYPE_CHECKING:
+    from ferris_says.request import Request
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
 MODES: dict[str, tuple[str, str | None]] = {
@@ -57,7 +60,7 @@ FACE_CHARS = 2
 SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"
 #: `-r` is reproducible with this variable set (any text seeds Python's random).
-SEED_VARIABLE = "FERRIS_SAYS_SEED"
+SEED_VARIABLE = environment.SEED
 #: The Pipes extras (besides "words") a Dagster run can set the look with.
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
@@ -83,6 +86,18 @@ class Drawing:
     think: bool
     mascot: str
     borders: Borders
+
+
+def look_of(request: Request) -> Look:
+    """The look ``request`` asks for (its character, think, eyes, tongue, mode, random)."""
+    return Look(
+        character=request.character,
+        think=request.think,
+        eyes=request.eyes,
+        tongue=request.tongue,
+        mode=request.mode,
+        random=request.random,
+    )
 
 
 def choose_mode(mode: str | None, flags: Iterable[str]) -> str | None:

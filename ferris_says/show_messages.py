@@ -16,6 +16,8 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from ferris_says import failures
+
 USAGE = "python -m ferris_says.show_messages [FILE]"
 DEFAULT_PATH = "fake_temp/messages.json"
 SHOWN_CHARS = 300  # long values are cut for display; the file keeps them whole
@@ -130,11 +132,16 @@ def show(path: str, console: Console) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m ferris_says.show_messages [FILE]``: any failure is one line and status 1
+    (`failures.report`, as for the command)."""
     args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("-h", "--help"):
-        print((__doc__ or USAGE).strip())  # `python -OO` strips docstrings
-        return 0
-    return show(args[0] if args else DEFAULT_PATH, Console(highlight=False))
+    try:
+        if args and args[0] in ("-h", "--help"):
+            print((__doc__ or USAGE).strip())  # `python -OO` strips docstrings
+            return 0
+        return show(args[0] if args else DEFAULT_PATH, Console(highlight=False))
+    except (Exception, KeyboardInterrupt) as error:
+        return failures.report(error)
 
 
 if __name__ == "__main__":

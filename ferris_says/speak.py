@@ -1,36 +1,27 @@
 """Saying the words: where they come from, the Dagster session, the picture, the exit status.
 
-`run` is what the command does once its options are parsed; every failure ends as one line on
-stderr and a documented exit status (a traceback too with `verbose`).
+`run(request)` is what the command does once its options are parsed into a `Request`; every
+failure ends as one line on stderr and a documented exit status (`failures.report`; a traceback
+too with ``--verbose``).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
-from ferris_says import characters, streams
+from ferris_says import characters, failures, streams
 from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
 from ferris_says.color import color_decision, paint_mascot
-from ferris_says.errors import (
-    EXIT_OK,
-    EXIT_RUNTIME_ERROR,
-    EXIT_SIGINT,
-    FerrisError,
-    FerrisOutputError,
-    FerrisUsageError,
-    quoted,
-)
+from ferris_says.errors import EXIT_OK, FerrisOutputError, FerrisUsageError, quoted
 from ferris_says.pipes import pipes_session
+from ferris_says.request import DEFAULT_REQUEST, Request
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
 
     from ferris_says.bubble import Borders
-    from ferris_says.looks import Look
-    from ferris_says.pipes.bootstrap import PipesBootstrap
     from ferris_says.pipes.metadata import PictureCopy
     from ferris_says.pipes.session import FerrisPipesSession
 
@@ -48,12 +39,7 @@ def _byte_count(text: str) -> str:
     return f"{default_width(text)} bytes"
 
 
-def gather_texts(
-    words: Sequence[str],
-    files: Sequence[str],
-    session: FerrisPipesSession | None,
-    verbose: bool = False,
-) -> list[str]:
+def gather_texts(request: Request, session: FerrisPipesSession | None) -> list[str]:
     """What to say, one text per picture, following fsays (and never hanging).
 
     --files: each file's whole content, one picture each, read before anything is written.
@@ -61,14 +47,15 @@ def gather_texts(
     when a session has them; under Dagster and nothing there, a usage error (Dagster's stdin
     is inherited and nobody writes to it); otherwise stdin, unless it is a terminal.
     """
-    if files:
+    verbose = request.verbose
+    if request.files:
         texts = []
-        for path in files:
+        for path in request.files:
             text = streams.read_file(path)
             trace(verbose, f"words: from file {streams.show_path(path)} ({_byte_count(text)})")
             texts.append(text)
         return texts
-    words = list(words)
+    words = list(request.words)
     if words == ["-"]:
         text = streams.read_stdin()
         trace(verbose, f"words: from stdin, as `-` asks ({_byte_count(text)})")
@@ -94,39 +81,35 @@ def gather_texts(
     return [text]
 
 
-def speak(
-    words: Sequence[str],
-    files: Sequence[str],
-    width: int | None,
-    character: str,
-    color: str,
-    asset_key: str | None,
-    verbose: bool,
-    bootstrap: PipesBootstrap | None = None,
-    look: Look | None = None,
-) -> None:
-    if files and words:
+def speak(request: Request) -> None:
+    """Say what ``request`` asks; failures are raised, `run` reports them."""
+    if request.files and request.words:
         raise FerrisUsageError("give WORDS or --files, not both")
-    colored, why = color_decision(color, streams.stdout_is_terminal())
+    verbose, width = request.verbose, request.width
+    character = request.character or characters.DEFAULT_CHARACTER
+    colored, why = color_decision(request.color, streams.stdout_is_terminal())
     # Traced once the session is open: it refuses a messages file that is stderr first.
     options = (
         f"width: {width if width is not None else 'the words UTF-8 byte length'}; "
         f"character: {character}; colour: {'on' if colored else 'off'} ({why})"
     )
 
-    with pipes_session(asset_key=asset_key, bootstrap=bootstrap) as session:
+    with pipes_session(request) as session:
         trace(verbose, options)
         if session is None:
             trace(
                 verbose,
                 "Dagster: no DAGSTER_PIPES_* variables and no ./fake_temp/, nothing to report",
             )
-            if asset_key is not None:
-                trace(verbose, f"--asset-key {quoted(asset_key)} ignored: there is no Dagster run")
+            if request.asset_key is not None:
+                trace(
+                    verbose,
+                    f"--asset-key {quoted(request.asset_key)} ignored: there is no Dagster run",
+                )
         else:
             for line in session.describe():
                 trace(verbose, line)
-            if (words or files) and session.has_extras_words:
+            if (request.words or request.files) and session.has_extras_words:
                 trace(
                     verbose,
                     'the run\'s extras={"words": ...} are not used: WORDS or --files were given',
@@ -134,19 +117,20 @@ def speak(
         if sys.stdout is None:  # `>&-`: fail before reading stdin, and tell Dagster why
             raise FerrisOutputError("stdout is closed: nowhere to print the picture")
         # An unknown name or a bad .cow file fails before stdin is read.
-        if look is None and session is None:
+        if session is None and not request.asks_for_a_look:
             mascot, borders = characters.mascot(character), SAY_BORDERS
         else:
             # cowsay's options (the click path has loaded looks) or a Dagster run's extras.
             from ferris_says import looks
 
+            look = looks.look_of(request)
             if session is not None and session.context is not None:
                 look = looks.look_with_extras(look, session.context.extras)
-            drawing = looks.draw(look or looks.Look(character=character))
+            drawing = looks.draw(look)
             mascot, borders = drawing.mascot, drawing.borders
             if drawing.mode or drawing.character != character:  # what the first line did not say
                 trace(verbose, f"drawn: {drawing.character}, mode {drawing.mode or 'none'}")
-        texts = gather_texts(words, files, session, verbose)
+        texts = gather_texts(request, session)
         if session is None:
             draw(texts, width, mascot, colored, borders=borders)
         else:
@@ -189,62 +173,10 @@ def draw(
     streams.write_stdout(pieces())
 
 
-def _os_error_message(error: OSError) -> str:
-    if error.filename is not None:
-        return f"{os.fsdecode(error.filename)}: {error.strerror or error}"
-    return error.strerror or str(error)
-
-
-def _fail(error: BaseException, message: str, code: int, color: str, verbose: bool) -> int:
-    if verbose:
-        streams.report_traceback(error)
-    streams.report_error(message, color)
-    return code
-
-
-def run(
-    words: Sequence[str] = (),
-    files: Sequence[str] = (),
-    width: int | None = None,
-    character: str = characters.DEFAULT_CHARACTER,
-    color: str = "auto",
-    asset_key: str | None = None,
-    verbose: bool = False,
-    bootstrap: PipesBootstrap | None = None,
-    look: Look | None = None,
-) -> int:
-    """Say the words; report any failure as one line on stderr; return the exit status.
-
-    ``bootstrap``: the Pipes params and store given on the command line, if any; ``look`` (a
-    looks.Look) carries cowsay's options: think, eyes, tongue, mode, random."""
-    out_of_memory = False
+def run(request: Request = DEFAULT_REQUEST) -> int:
+    """Say what ``request`` asks; report any failure as one line on stderr; return the status."""
     try:
-        speak(words, files, width, character, color, asset_key, verbose, bootstrap, look)
-    except BrokenPipeError:
-        # The reader of stdout left (`| head -c 10`): stop quietly with 1, as the Rust binary's
-        # failed write does, and keep Python's shutdown from complaining about the pipe.
-        streams.silence_stdout()
-        return EXIT_RUNTIME_ERROR
-    except FerrisOutputError as error:
-        if error.quiet and not verbose:
-            return error.exit_code
-        return _fail(error, str(error), error.exit_code, color, verbose)
-    except KeyboardInterrupt as error:  # Ctrl-C outside a Dagster session
-        return _fail(error, "interrupted by SIGINT", EXIT_SIGINT, color, verbose)
-    except FerrisError as error:
-        return _fail(error, str(error), error.exit_code, color, verbose)
-    except OSError as error:
-        return _fail(error, _os_error_message(error), EXIT_RUNTIME_ERROR, color, verbose)
-    except MemoryError as error:
-        if verbose:
-            streams.report_traceback(error)
-        # The line is written after this clause, once `error` and the frames it holds (what
-        # filled the memory) are gone: writing it needs a little memory too.
-        out_of_memory = True
-    except Exception as error:
-        message = f"unexpected {type(error).__name__}: {error}"
-        return _fail(error, message, EXIT_RUNTIME_ERROR, color, verbose)
-    if out_of_memory:
-        streams.report_error("out of memory", color)
-        return EXIT_RUNTIME_ERROR
+        speak(request)
+    except (Exception, KeyboardInterrupt) as error:  # KeyboardInterrupt: Ctrl-C outside a session
+        return failures.report(error, request.color, request.verbose)
     return EXIT_OK

@@ -1,5 +1,5 @@
 """`padding_width` of long texts: plain chars counted at C speed by regex classes, only the
-runs of other chars measured by `str_width`'s state machine, and those cached.
+runs of other chars measured by the state machine (`str_width_states`), and those cached.
 
 A "plain" char is a BMP char the state machine can never involve in a sequence (no
 `WidthInfo`, no flag, not compared by identity) whose width is 1 or 2. A plain char adds its
@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ferris_says import str_width
-from ferris_says.str_width import (
-    _SEQUENCE_CHARS,
+from ferris_says import str_width_states
+from ferris_says.str_width_states import (
     DEFAULT,
-    _learn_str_props,
-    _sequence_width,
-    _tables,
+    SEQUENCE_CHARS,
+    learn_str_props,
+    sequence_width,
+    width_tables,
 )
 
 # A long text is measured this many chars at a time, cut after a space (a plain char): the list
@@ -36,7 +36,7 @@ _ranges: dict[str, list[tuple[int, int]]] = {}
 
 
 def width_by_class(s: str) -> int:
-    """unicode-width 0.1.14's str width of `s`, as `str_width._whole_string_width` gives it."""
+    """unicode-width 0.1.14's str width of `s`, as `str_width` measures a short text."""
     total = 0
     start = 0
     while len(s) - start > _PIECE:
@@ -56,7 +56,7 @@ def _piece_width(s: str) -> int:
         return len(s) + sum(map(corrections.__getitem__, runs))
     except KeyError:
         missing = set(runs).difference(corrections)
-    if len(corrections) + len(missing) > str_width._CACHE_LIMIT:
+    if len(corrections) + len(missing) > str_width_states.CACHE_LIMIT:
         corrections.clear()
         missing = set(runs)
     joined = "".join(missing)
@@ -65,7 +65,7 @@ def _piece_width(s: str) -> int:
         # Plain wide chars only (Hangul or CJK words): one more column each.
         corrections.update({run: len(run) for run in missing})
     else:
-        _learn_str_props(joined)
+        learn_str_props(joined)
         corrections.update(
             {run: _run_correction(run) if rare.search(run) else len(run) for run in missing}
         )
@@ -86,8 +86,8 @@ def _run_correction(run: str, whole: bool = False) -> int:
         return extra + sum(_run_correction(rare_run, whole=True) for rare_run in rare_runs)
     correction = _run_corrections.get(run)
     if correction is None:
-        _learn_str_props(run)
-        correction = _sequence_width(run) - len(run)
+        learn_str_props(run)
+        correction = sequence_width(run) - len(run)
         if len(run) <= _LONGEST_CACHED_RUN:
             _run_corrections[run] = correction
     return correction
@@ -111,13 +111,13 @@ def _pattern(kind: str) -> re.Pattern[str]:
 
 
 def _class_ranges() -> dict[str, list[tuple[int, int]]]:
-    tables = _tables()
+    tables = width_tables()
     starts, kinds, props = tables.STR_STARTS, tables.STR_KINDS, tables.STR_PROPS
     wide: list[tuple[int, int]] = []
     rare = [(0x10000, 0x10FFFF)]
     # Table runs, clipped to the BMP, cut at U+00A1 (below it the str width is always 1) and
     # around each char compared by identity.
-    identity = {ord(ch) for ch in _SEQUENCE_CHARS}
+    identity = {ord(ch) for ch in SEQUENCE_CHARS}
     bounds = sorted({*starts, 0xA1, 0x10000, *identity, *(cp + 1 for cp in identity)})
     for first, end in zip(bounds, bounds[1:]):
         if first >= 0x10000:

@@ -49,6 +49,9 @@ def set_program(name: str, label: str = "error: ") -> None:
     program, error_label = name, label
 
 
+#: What a reader of stdout that left (EPIPE, `| head -c 10`) is, with -v: the run ends quietly.
+BROKEN_PIPE = "stdout was closed by its reader (broken pipe)"
+
 # Text goes to stdout this many characters at a time: the picture, which can be hundreds of
 # times larger than its input, is never held whole, encoded or not.
 WRITE_CHUNK = 1 << 20
@@ -185,16 +188,20 @@ def write_stdout(pieces: str | Iterable[str]) -> None:
         pieces = (pieces,)
     try:
         _write_utf8(stream, pieces)
-    except BrokenPipeError as error:
-        silence(stream)
-        raise FerrisOutputError(
-            "stdout was closed by its reader (broken pipe)", quiet=True
-        ) from error
-    except OSError as error:
-        silence(stream)
-        raise FerrisOutputError(f"cannot write to stdout: {error.strerror or error}") from error
-    except ValueError as error:  # a stream an embedder closed
-        raise FerrisOutputError(f"cannot write to stdout: {error}") from error
+    except (OSError, ValueError) as error:  # ValueError: a stream an embedder closed
+        raise stdout_error(error) from error
+
+
+def stdout_error(error: OSError | ValueError) -> FerrisOutputError:
+    """A failed write to stdout (ours, or click's --help) as the error the command reports;
+    stdout is silenced, so that Python's final flush does not fail again (exit 120)."""
+    if isinstance(error, BrokenPipeError):
+        silence_stdout()
+        return FerrisOutputError(BROKEN_PIPE, quiet=True)
+    if isinstance(error, OSError):
+        silence_stdout()
+        return FerrisOutputError(f"cannot write to stdout: {error.strerror or error}")
+    return FerrisOutputError(f"cannot write to stdout: {error}")
 
 
 def _write_utf8(stream: TextIO, pieces: Iterable[str]) -> None:

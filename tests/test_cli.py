@@ -29,6 +29,7 @@ from ferris_says import cli as cli_module
 from ferris_says.characters import character_names
 from ferris_says.command import cli
 from ferris_says.errors import FerrisUsageError
+from ferris_says.request import Request
 from ferris_says.speak import gather_texts
 
 if TYPE_CHECKING:
@@ -780,15 +781,15 @@ class ExplodingStdin:
 def test_under_dagster_with_no_words_uses_the_extras(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words="Say, say, say", launched_by_dagster=True)
-    assert gather_texts([], [], as_session(session)) == ["Say, say, say"]
-    assert gather_texts(["given", "words"], [], as_session(session)) == ["given words"]
+    assert gather_texts(Request(), as_session(session)) == ["Say, say, say"]
+    assert gather_texts(Request(words=["given", "words"]), as_session(session)) == ["given words"]
 
 
 def test_under_dagster_with_nothing_never_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", ExplodingStdin())
     session = SimpleNamespace(extras_words=None, launched_by_dagster=True)
     with pytest.raises(FerrisUsageError, match="Dagster"):
-        gather_texts([], [], as_session(session))
+        gather_texts(Request(), as_session(session))
 
 
 def test_fake_temp_session_without_extras_still_reads_piped_stdin(
@@ -797,7 +798,7 @@ def test_fake_temp_session_without_extras_still_reads_piped_stdin(
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: False)
     monkeypatch.setattr(streams, "read_stdin", lambda: "piped")
     session = SimpleNamespace(extras_words=None, launched_by_dagster=False)
-    assert gather_texts([], [], as_session(session)) == ["piped"]
+    assert gather_texts(Request(), as_session(session)) == ["piped"]
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     with pytest.raises(FerrisUsageError, match="nothing to say"):
-        gather_texts([], [], as_session(session))
+        gather_texts(Request(), as_session(session))

@@ -45,7 +45,7 @@ def test_no_dagster_just_speaks_and_writes_nothing(tmp_path: Path) -> None:
 def test_cold_start_imports_no_pipes_machinery(tmp_path: Path) -> None:
     """pipes_session with no variables and no ./fake_temp/ imports nothing beyond the package."""
     probe = (
-        "import sys, ferris_says, ferris_says.errors\n"
+        "import sys, ferris_says, ferris_says.errors, ferris_says.environment\n"
         "before = set(sys.modules)\n"
         "from ferris_says.pipes import pipes_session\n"
         "with pipes_session() as session:\n"

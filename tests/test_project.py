@@ -6,6 +6,7 @@ These read the source tree (pyproject.toml, CHANGELOG.md, changelog.d/, the pack
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -207,3 +208,124 @@ def test_annotations_import_nothing_on_the_plain_path(words: list[str], tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+# ---- the code's layout -------------------------------------------------------------------------
+
+INTERNALS = ROOT / "docs" / "pages" / "internals.md"
+
+
+def package_modules(package: Path = PACKAGE) -> list[str]:
+    """Every module of the package, as a path under it (``pipes/params.py``)."""
+    return sorted(path.relative_to(package).as_posix() for path in package.rglob("*.py"))
+
+
+def internals_rows(text: str) -> list[str]:
+    """The modules the internals page's code-layout table names, a row each, in order."""
+    section = text.split("## Code layout", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| module | what it holds |", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", table, re.MULTILINE)
+
+
+def test_the_internals_page_lists_every_module_once() -> None:
+    rows = internals_rows(INTERNALS.read_text(encoding="utf-8"))
+    repeated = sorted({row for row in rows if rows.count(row) > 1})
+    missing = sorted(set(package_modules()) - set(rows))
+    stale = sorted(set(rows) - set(package_modules()))
+    assert (missing, stale, repeated) == ([], [], []), (
+        "docs/pages/internals.md's code layout: missing, not a module, listed twice"
+    )
+
+
+def module_name(path: Path, package: Path) -> str:
+    parts = [package.name, *path.relative_to(package).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_only(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            return True
+    return False
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """module -> the package's modules it imports, at the top or inside a function (an import
+    under ``if TYPE_CHECKING:`` is for the type checker only, and left out), its own parent
+    packages aside."""
+    modules = {module_name(path, package): path for path in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            if _type_checking_only(node, parents):
+                continue
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:  # relative: from the importing module's package
+                    here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                    base = ".".join([*here[: len(here) - node.level + 1], *filter(None, [base])])
+                # `from ferris_says import streams` imports the module ferris_says.streams;
+                # `from ferris_says.pipes import CONTEXT_VAR`, a name of ferris_says.pipes.
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                    for alias in node.names
+                ]
+            for target in targets:
+                # A package is loaded before any of its modules whatever they import, so a
+                # module's own packages are no edge: a package that imports one of its modules
+                # lazily is the lazy boundary, not a circle.
+                if target in modules and not f"{name}.".startswith(f"{target}."):
+                    graph[name].add(target)
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_no_module_of_the_package_imports_itself_back() -> None:
+    # Lazy imports inside functions count: a circle through one is still a circle.
+    assert import_circles(import_graph()) == []
+
+
+def test_import_circles_are_found() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_circles(graph) == [["a", "b", "c"]]

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferris_says import _width_tables, str_width
+from ferris_says import _width_tables, str_width, str_width_states
 from ferris_says import char_width as char_width_module
 from ferris_says.char_width import char_width, text_width
 from ferris_says.str_width import padding_width
@@ -261,15 +261,15 @@ def test_ascii(s: str) -> None:
 @given(texts)
 def test_bounded_caches_give_the_same_answers(s: str) -> None:
     expected = (padding_width(s), text_width(s))
-    limits = char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT
-    char_width_module._CACHE_LIMIT = str_width._CACHE_LIMIT = 4
+    limits = char_width_module._CACHE_LIMIT, str_width_states.CACHE_LIMIT
+    char_width_module._CACHE_LIMIT = str_width_states.CACHE_LIMIT = 4
     try:
         assert (padding_width(s + "\u4e00\u4e01\u4e02\u4e03\u4e04"), text_width(s)) == (
             expected[0] + 10,
             expected[1],
         )
     finally:
-        char_width_module._CACHE_LIMIT, str_width._CACHE_LIMIT = limits
+        char_width_module._CACHE_LIMIT, str_width_states.CACHE_LIMIT = limits
 
 
 def test_char_table_lookup_agrees_with_the_cache() -> None:

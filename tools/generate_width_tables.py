@@ -29,7 +29,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TypeVar, cast
 
-from ferris_says.str_width import (
+from ferris_says.str_width_states import (
     ARABIC_TRANSPARENT,
     EMOJI_MODIFIER_BASE,
     EMOJI_PRESENTATION_START,
@@ -131,7 +131,7 @@ def generate(path: str) -> str:
         f"CHAR_WIDTH_VALUES = {bytes(char_values)!r}\n\n",
         "# unicode-width 0.1.14 `str_width` data of every code point: run starts, and from each\n"
         "# start on an index into STR_PROPS, whose records are (lookup_width, WidthInfo, flags)\n"
-        "# with the flags of `ferris_says.str_width`.\n",
+        "# with the flags of `ferris_says.str_width_states`.\n",
         wrapped("STR_STARTS", str_starts),
         f"STR_KINDS = {bytes(index[props] for props in str_values)!r}\n",
         wrapped("STR_PROPS", (f"({w}, 0x{info:04X}, {flags})" for w, info, flags in distinct), 5),

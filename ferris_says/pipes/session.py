@@ -28,20 +28,25 @@ from ferris_says.errors import (
     quoted_list,
     token,
 )
-from ferris_says.pipes import CONTEXT_VAR, FAKE_TEMP_DIR, MESSAGES_VAR, launched_by_dagster
-from ferris_says.pipes.bootstrap import ARG_FOR_VAR, PipesBootstrap
-from ferris_says.pipes.cli_params import params_loader as choose_params_loader
+from ferris_says.pipes import (
+    ARG_FOR_VAR,
+    CONTEXT_VAR,
+    FAKE_TEMP_DIR,
+    MESSAGES_VAR,
+    launched_by_dagster,
+)
 from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
-from ferris_says.pipes.params import context_origin, short
-from ferris_says.pipes.sources import fail
+from ferris_says.pipes.params import FerrisParamsLoader, context_origin, transports
+from ferris_says.pipes.sources import fail, short
 from ferris_says.pipes.stores import raise_deferred_failure
-from ferris_says.pipes.transports import transports
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType, TracebackType
 
     from dagster_pipes import PipesParams
+
+    from ferris_says.request import Request
 
     SignalHandler = Callable[[int, FrameType | None], Any] | int | None
 
@@ -131,12 +136,12 @@ class FerrisPipesSession:
     # ---- opening / closing ----------------------------------------------------------------
 
     @classmethod
-    def open(
-        cls, picked: str | None, bootstrap: PipesBootstrap | None = None
-    ) -> FerrisPipesSession:
+    def open(cls, request: Request | None = None) -> FerrisPipesSession:
+        """The session ``request`` asks for: its Pipes params and store, its ``--asset-key``."""
         self = cls()
-        params_loader = choose_params_loader(bootstrap)
-        if bootstrap is not None and bootstrap.from_command_line:
+        picked = None if request is None else request.asset_key
+        params_loader = FerrisParamsLoader(request)
+        if params_loader.from_command_line:
             self.launched_by_dagster = True  # Dagster's params: stdin is not ours to read
         self._sources = params_loader.sources
         # Decode both variables first: a broken one is reported before anything is written.
@@ -148,7 +153,7 @@ class FerrisPipesSession:
         if "path" not in messages_params and "bucket" not in messages_params:
             self.metadata_cap = STDIO_CAP  # a blob store's chunk has no line limit: FILE_CAP
         context_loader, message_writer, self.store = transports(
-            bootstrap, context_params, messages_params, self._sources, self._hold_signals
+            request, context_params, messages_params, self._sources, self._hold_signals
         )
         self._install_signal_handlers()
         try:

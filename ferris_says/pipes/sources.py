@@ -31,7 +31,8 @@ PATH_SHOWN_CHARS = 1024
 
 
 def fail(where: str, what: str) -> FerrisError:
-    return FerrisError(f"{where}: {what}")
+    """The error of ``what`` went wrong with ``where`` (a variable, an argument, a file)."""
+    return FerrisError(what, where=where)
 
 
 def show(path: str) -> str:
@@ -246,3 +247,44 @@ def messages_stream(name: str, where: str) -> Any:
     if stream is None:
         raise fail(where, f"the messages go to {name}, and {name} is closed")
     return stream
+
+
+# ---- JSON values in errors, and the context's defaults (params and the stores share them) ----
+
+# What a hand-written context (like the blog's ``{"asset_keys": ["ferris"]}``) may leave out.
+CONTEXT_DEFAULTS: dict[str, Any] = {
+    "asset_keys": None,
+    "code_version_by_asset_key": None,
+    "provenance_by_asset_key": None,
+    "partition_key": None,
+    "partition_key_range": None,
+    "partition_time_window": None,
+    "run_id": "",
+    "job_name": None,
+    "retry_number": 0,
+    "extras": {},
+}
+
+
+def json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def short(value: object, limit: int = 120) -> str:
+    """A JSON value as an error quotes it: its JSON text, escaped and bounded like any quoted
+    value (a value nested too deeply to serialise is named by its kind)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError, TypeError):
+        text = f"a JSON {json_kind(value)}"
+    return text if len(text) <= limit and text.isprintable() else quoted(text, limit)

@@ -40,7 +40,7 @@ from dagster_pipes import (
 
 from ferris_says.errors import FerrisError
 from ferris_says.pipes.channel import GuardedChannel
-from ferris_says.pipes.params import CONTEXT_DEFAULTS, short
+from ferris_says.pipes.sources import CONTEXT_DEFAULTS, short
 
 #: What each store needs: the extra that installs it, and the module it imports.
 EXTRAS = {

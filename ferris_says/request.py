@@ -1,0 +1,142 @@
+"""What one run was asked to do: a frozen value built once, read by every layer.
+
+The command line (``command.py``), the plain-words path (``cli.py``) and Python callers build a
+``Request``; ``speak.run(request)`` does it. Nothing is passed by position between the layers,
+so an option added to the command is a field here and a read where it is used.
+
+Not a ``dataclasses.dataclass``: importing ``dataclasses`` (and the ``inspect`` it loads) takes
+longer than the plain path's whole import, so this class freezes itself by hand: keyword-only
+construction, ``__slots__``, no assignment after ``__init__``, ``replace`` for a changed copy.
+"""
+
+from __future__ import annotations
+
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+
+class Request:
+    """What was asked. ``None`` means "not given": the default, or what Dagster's extras say.
+
+    - ``words``, ``files``: what to say (words joined by a space; each file one picture).
+    - ``width``: wrap at this many columns (None: the words' UTF-8 byte length, no re-wrap).
+    - ``character``, ``think``, ``eyes``, ``tongue``, ``mode``, ``random``: how the speaker
+      looks (cowsay's options); ``color``: ``auto``, ``always`` or ``never``.
+    - ``asset_key``: which of the Dagster context's asset keys to report on.
+    - ``verbose``: trace to stderr, tracebacks on errors.
+    - ``pipes_context``, ``pipes_messages``, ``pipes_store``: the Pipes bootstrap given on the
+      command line (``--dagster-pipes-context``/``-messages``, ``--pipes-store``).
+    """
+
+    __slots__ = (
+        "words",
+        "files",
+        "width",
+        "character",
+        "think",
+        "eyes",
+        "tongue",
+        "mode",
+        "random",
+        "color",
+        "asset_key",
+        "verbose",
+        "pipes_context",
+        "pipes_messages",
+        "pipes_store",
+    )
+
+    words: tuple[str, ...]
+    files: tuple[str, ...]
+    width: int | None
+    character: str | None
+    think: bool
+    eyes: str | None
+    tongue: str | None
+    mode: str | None
+    random: bool
+    color: str
+    asset_key: str | None
+    verbose: bool
+    pipes_context: str | None
+    pipes_messages: str | None
+    pipes_store: str | None
+
+    def __init__(
+        self,
+        *,
+        words: Iterable[str] = (),
+        files: Iterable[str] = (),
+        width: int | None = None,
+        character: str | None = None,
+        think: bool = False,
+        eyes: str | None = None,
+        tongue: str | None = None,
+        mode: str | None = None,
+        random: bool = False,
+        color: str = "auto",
+        asset_key: str | None = None,
+        verbose: bool = False,
+        pipes_context: str | None = None,
+        pipes_messages: str | None = None,
+        pipes_store: str | None = None,
+    ) -> None:
+        given = locals()
+        for name in self.__slots__:
+            value = given[name]
+            object.__setattr__(self, name, tuple(value) if name in ("words", "files") else value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Request is frozen: {name} cannot be set (use replace)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Request is frozen: {name} cannot be deleted")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Request):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        changed = (
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__slots__
+            if getattr(self, name) != getattr(DEFAULT_REQUEST, name)
+        )
+        return f"Request({', '.join(changed)})"
+
+    def replace(self, **changes: Any) -> Request:
+        """A copy with ``changes`` (field names as keywords)."""
+        return Request(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
+
+    # ---- what the layers ask of it ---------------------------------------------------------
+
+    @property
+    def pipes_from_command_line(self) -> bool:
+        """Dagster gave the Pipes params as arguments: they win over the environment."""
+        return self.pipes_context is not None or self.pipes_messages is not None
+
+    @property
+    def asks_for_a_look(self) -> bool:
+        """Whether any of cowsay's options was given (else Ferris is drawn as the crate does)."""
+        return (
+            self.character is not None
+            or self.think
+            or self.eyes is not None
+            or self.tongue is not None
+            or self.mode is not None
+            or self.random
+        )
+
+
+#: What `ferris-says` with no options asks for.
+DEFAULT_REQUEST = Request()

@@ -1,7 +1,7 @@
 """Shell completion for `ferris-cowsay` and `ferris-cowthink`, through click's protocol.
 
 The drop-in reads its command line with `getopts`, not click; to answer the shell it builds a
-click command from the same table (`cowsay_cli.OPTIONS`) and lets click's completion read the
+click command from the same table (`cowsay_options.OPTIONS`) and lets click's completion read the
 words typed so far: `-<TAB>` lists the options, `-f <TAB>` the cows (a path completes as a
 file). Loaded only when the shell asks (`_FERRIS_COWSAY_COMPLETE` set).
 """
@@ -13,7 +13,7 @@ import os
 import click
 from click.shell_completion import CompletionItem, shell_complete
 
-from ferris_says import cowsay_cli, cowsay_run
+from ferris_says import cowsay_options, cowsay_run
 
 
 def complete_cow(
@@ -28,7 +28,7 @@ def complete_cow(
 def completion_command(program: str) -> click.Command:
     """A click command with the drop-in's options, for completion only (it never runs)."""
     params: list[click.Parameter] = []
-    for index, option in enumerate(cowsay_cli.OPTIONS):
+    for index, option in enumerate(cowsay_options.OPTIONS):
         # A name of its own for each: click would call both -l and -L "l".
         declarations = [option.name, f"option_{index}"]
         if option.metavar is None:
@@ -44,13 +44,13 @@ def completion_command(program: str) -> click.Command:
     return click.Command(
         program,
         params=params,
-        help=cowsay_cli.summary(program),
+        help=cowsay_options.summary(program),
         add_help_option=False,  # --help is the table's own
     )
 
 
 def complete(program: str) -> int:
     """Answer the shell's request in the completion variable; the exit status."""
-    variable = cowsay_cli.complete_var(program)
+    variable = cowsay_options.complete_var(program)
     instruction = os.environ[variable]
     return shell_complete(completion_command(program), {}, program, variable, instruction)

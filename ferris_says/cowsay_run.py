@@ -25,7 +25,7 @@ from ferris_says.cowsay_bubble import (
     message_lines,
     stdin_message,
 )
-from ferris_says.cowsay_cli import CowsayRequest, usage_lines
+from ferris_says.cowsay_options import CowsayRequest, usage_lines
 from ferris_says.errors import EXIT_OK, EXIT_USAGE_ERROR, FerrisUsageError, quoted, token
 from ferris_says.perl_text import is_space, wrap
 

@@ -34,14 +34,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
 
-from ferris_says import cowpath, cowsay_cast, cowsay_cli, perl_text
+from ferris_says import cowpath, cowsay_cast, cowsay_cli, cowsay_options, perl_text
 from ferris_says.cowfile import load_cow_file
 from ferris_says.cowsay_bubble import MODES
 
 FERRIS_COWSAY = str(Path(sys.executable).with_name("ferris-cowsay"))
 FERRIS_COWTHINK = str(Path(sys.executable).with_name("ferris-cowthink"))
 MODE_LETTERS = "".join(letter for letter, *_ in MODES)
-PROGRAMS = {False: cowsay_cli.COWSAY, True: cowsay_cli.COWTHINK}
+PROGRAMS = {False: cowsay_options.COWSAY, True: cowsay_options.COWTHINK}
 
 
 def slow(examples: int) -> settings:
@@ -81,7 +81,9 @@ def ours(argv: list[str], stdin: bytes = b"", think: bool = False) -> tuple[int,
     sys.stdout = io.TextIOWrapper(out, encoding="utf-8")
     sys.stderr = io.TextIOWrapper(err, encoding="utf-8")
     try:
-        code = cowsay_cli.run_command(cowsay_cli.COWTHINK if think else cowsay_cli.COWSAY, argv)
+        code = cowsay_cli.run_command(
+            cowsay_options.COWTHINK if think else cowsay_options.COWSAY, argv
+        )
         sys.stdout.flush()
         sys.stderr.flush()
         answer = Answer(out.getvalue(), err.getvalue().decode("utf-8"))
@@ -110,7 +112,7 @@ def assert_same(perl: PerlCowsay, argv: list[str], stdin: bytes = b"", think: bo
         assert code == 2 and answer.stdout == expected.stdout == b""
         assert answer.stderr.startswith(warnings), (argv, answer)
         rest = answer.stderr[len(warnings) :]
-        assert rest == cowsay_cli.usage_lines(PROGRAMS[think]) or (
+        assert rest == cowsay_options.usage_lines(PROGRAMS[think]) or (
             rest.count("\n") == 1 and "-n keeps stdin's lines" in rest
         ), (argv, answer)
         return
@@ -323,7 +325,7 @@ def test_getopts_spec_is_cowsays() -> None:
     source = COWSAY.read_text(encoding="utf-8")
     match = re.search(r"getopts\('([^']*)', \\%opts\)", source)
     assert match is not None
-    assert match.group(1) == cowsay_cli.SPEC
+    assert match.group(1) == cowsay_options.SPEC
 
 
 # ---- the oracle driver is the script ------------------------------------------------------------
@@ -392,7 +394,7 @@ def test_h_prints_the_usage_on_stderr_with_cowsays_status() -> None:
     done = command(FERRIS_COWSAY, "-h")
     assert done.returncode == run_script(["-h"]).returncode == 2
     assert done.stdout == b""
-    assert done.stderr.decode() == cowsay_cli.usage_lines("ferris-cowsay")
+    assert done.stderr.decode() == cowsay_options.usage_lines("ferris-cowsay")
     assert "Usage: ferris-cowsay [-bdgpstwy] [-h]" in done.stderr.decode()
 
 
@@ -420,7 +422,7 @@ def test_help_and_version_go_to_stdout() -> None:
         done = command(program, "--help")
         assert done.returncode == 0 and done.stderr == b""
         assert done.stdout.decode().startswith(f"Usage: {name} [OPTIONS] [MESSAGE]...\n")
-        for option in cowsay_cli.OPTIONS:
+        for option in cowsay_options.OPTIONS:
             assert f"  {option.name}" in done.stdout.decode()
         version = command(program, "--version")
         assert version.stdout.decode().startswith(f"{name} ") and version.returncode == 0

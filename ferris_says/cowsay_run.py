@@ -9,11 +9,10 @@ a column Perl cannot wrap at (below 2, not a whole number) is refused in one lin
 
 from __future__ import annotations
 
-import os
 import sys
 from itertools import chain
 
-from ferris_says import cowpath, cowsay_cast, environment, streams
+from ferris_says import cowpath, cowsay_cast, streams
 from ferris_says.color import decoration_allowed
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowsay_bubble import (
@@ -31,7 +30,6 @@ from ferris_says.perl_text import is_space, wrap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import random
     from collections.abc import Iterable
 
 #: cowsay's -f default.
@@ -42,10 +40,6 @@ LIST_COLUMNS = 76
 PERL_BLANKS = " \t\n\r\f\v"
 #: The widest -W: more digits than this is refused before Python reads the number.
 MAX_COLUMNS = 2**64 - 1
-#: Repeatable --random and --aurora.
-SEED_VARIABLE = environment.SEED
-#: Aurora's first step is drawn below this (Neo-cowsay's rand.Intn(256)).
-AURORA_STEPS = 256
 
 
 def columns(text: str | None) -> int:
@@ -64,14 +58,6 @@ def columns(text: str | None) -> int:
     )
 
 
-def _chooser() -> random.Random:
-    """What --random and --aurora draw with: FERRIS_SAYS_SEED makes it repeatable."""
-    import random  # only for --random and --aurora
-
-    seed = os.environ.get(SEED_VARIABLE)
-    return random.SystemRandom() if seed is None else random.Random(seed)
-
-
 def all_cows() -> list[str]:
     """Every name -f finds: the directories' cows, then the built-in ones they lack."""
     names = cowpath.cowpath_names()
@@ -79,7 +65,9 @@ def all_cows() -> list[str]:
 
 
 def random_cow() -> str:
-    return _chooser().choice(all_cows())
+    from ferris_says import seeded  # random, on --random only
+
+    return seeded.chooser().choice(all_cows())
 
 
 def find_cow(request: CowsayRequest) -> CowFile:
@@ -139,14 +127,9 @@ def draw(request: CowsayRequest) -> int:
     if request.styles and decoration_allowed():
         from ferris_says.decorate import decorate
 
-        pieces = decorate(pieces, request.styles, aurora_start())
+        pieces = decorate(pieces, request.styles)
     streams.write_stdout(pieces)
     return EXIT_OK
-
-
-def aurora_start() -> int:
-    """Aurora's first step, as Neo-cowsay draws it: random below AURORA_STEPS."""
-    return _chooser().randrange(AURORA_STEPS)
 
 
 def _listed(name: str) -> str:

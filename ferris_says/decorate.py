@@ -51,13 +51,23 @@ def aurora_code(step: int) -> int:
     return 16 + red * 36 + green * 6 + blue
 
 
-def decorate(pieces: Iterable[str], styles: Iterable[str], start: int = 0) -> Iterator[str]:
+def aurora_start() -> int:
+    """Aurora's first step: random below AURORA_STEPS, as Neo-cowsay's (FERRIS_SAYS_SEED makes
+    it repeatable)."""
+    from ferris_says import seeded  # random, on --aurora only
+
+    return seeded.chooser().randrange(AURORA_STEPS)
+
+
+def decorate(
+    pieces: Iterable[str], styles: Iterable[str], start: int | None = None
+) -> Iterator[str]:
     """The picture's `pieces`, coloured as Neo-cowsay colours them; `start` is aurora's first
-    step. No style: the pieces as they are."""
+    step (None: `aurora_start`). No style: the pieces as they are."""
     chosen = set(styles)
     bold = ";1" if BOLD in chosen else ""
     if AURORA in chosen:
-        step = start
+        step = aurora_start() if start is None else start
         for piece in pieces:
             out = []
             for char in piece:

@@ -15,12 +15,11 @@ is installed, COWPATH set or not.
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ferris_says import characters, environment, faces
+from ferris_says import characters, faces, seeded
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowpath import COW_SUFFIX, cowpath_file, cowpath_names
@@ -59,8 +58,6 @@ FACE_CHARS = 2
 #: What $thoughts is: the tail of a speech bubble, or the bubbles of a thought.
 SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"
-#: `-r` is reproducible with this variable set (any text seeds Python's random).
-SEED_VARIABLE = environment.SEED
 #: The Pipes extras (besides "words") a Dagster run can set the look with.
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
@@ -190,14 +187,12 @@ def wears(name: str, look: Look) -> bool:
 
 def pick_random(look: Look) -> str:
     """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
-    seed = os.environ.get(SEED_VARIABLE)
-    chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
     candidates = [name for name in all_names() if wears(name, look)]
     if not candidates:
         raise FerrisUsageError(
             "--random: no character has a place for a tongue; put .cow files in COWPATH"
         )
-    return chooser.choice(candidates)
+    return seeded.chooser().choice(candidates)
 
 
 def draw(look: Look) -> Drawing:

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: --bubble: the crate's (the default), or Perl cowsay's (`cowsay_bubble`, loaded only then).
+CRATE_BUBBLE = "crate"
+COWSAY_BUBBLE = "cowsay"
+BUBBLES = (CRATE_BUBBLE, COWSAY_BUBBLE)
+
+
 class Request:
     """What was asked. ``None`` means "not given": the default, or what Dagster's extras say.
 
@@ -25,6 +31,9 @@ class Request:
     - ``width``: wrap at this many columns (None: the words' UTF-8 byte length, no re-wrap).
     - ``character``, ``think``, ``eyes``, ``tongue``, ``mode``, ``random``: how the speaker
       looks (cowsay's options); ``color``: ``auto``, ``always`` or ``never``.
+    - ``bubble``: ``crate`` (the crate's bubble, the default) or ``cowsay`` (Perl cowsay's:
+      Text::Wrap at ``width``, 40 by default); ``styles``: Neo-cowsay's ``rainbow``, ``bold``,
+      ``aurora`` (see ``decorate``).
     - ``asset_key``: which of the Dagster context's asset keys to report on.
     - ``verbose``: trace to stderr, tracebacks on errors.
     - ``pipes_context``, ``pipes_messages``, ``pipes_store``: the Pipes bootstrap given on the
@@ -42,6 +51,8 @@ class Request:
         "mode",
         "random",
         "color",
+        "bubble",
+        "styles",
         "asset_key",
         "verbose",
         "pipes_context",
@@ -59,6 +70,8 @@ class Request:
     mode: str | None
     random: bool
     color: str
+    bubble: str
+    styles: tuple[str, ...]
     asset_key: str | None
     verbose: bool
     pipes_context: str | None
@@ -78,6 +91,8 @@ class Request:
         mode: str | None = None,
         random: bool = False,
         color: str = "auto",
+        bubble: str = CRATE_BUBBLE,
+        styles: Iterable[str] = (),
         asset_key: str | None = None,
         verbose: bool = False,
         pipes_context: str | None = None,
@@ -87,7 +102,8 @@ class Request:
         given = locals()
         for name in self.__slots__:
             value = given[name]
-            object.__setattr__(self, name, tuple(value) if name in ("words", "files") else value)
+            tupled = name in ("words", "files", "styles")
+            object.__setattr__(self, name, tuple(value) if tupled else value)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Request is frozen: {name} cannot be set (use replace)")

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from typing import BinaryIO, TextIO
 
 PROG = "ferris-says"
+#: ferris-says --think under its own name.
+THINKS = "ferris-thinks"
 #: Who the running command is, as its error lines name it, and the word after the name:
 #: `ferris-says: error: ...`. Each entry point sets them once (`set_program`).
 program = PROG

@@ -14,7 +14,7 @@ import sys
 from typing import Annotated, Any, Optional
 
 import dagster as dg
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.characters import DEFAULT_CHARACTER
@@ -26,6 +26,7 @@ from ferris_says.component_checks import (
 from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster_looks import LookAttributes, check_character
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
+from ferris_says.request import BUBBLES, COWSAY_BUBBLE, CRATE_BUBBLE
 
 __all__ = ["FerrisSaysComponent"]
 
@@ -86,6 +87,17 @@ def _resolve_width(context: dg.ResolutionContext, raw: Any) -> Any:
 def _resolve_character(context: dg.ResolutionContext, name: Any) -> Any:
     # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
     return check_character(name) if isinstance(name, str) else name
+
+
+def check_bubble(bubble: str) -> str:
+    if bubble not in BUBBLES:
+        raise ValueError(f"bubble must be one of {', '.join(BUBBLES)}, not {bubble!r}")
+    return bubble
+
+
+def _resolve_bubble(context: dg.ResolutionContext, bubble: Any) -> Any:
+    # Raised here, the error carries the YAML file, line and attribute (Dagster adds them).
+    return check_bubble(bubble) if isinstance(bubble, str) else bubble
 
 
 def _resolve_tags(context: dg.ResolutionContext, tags: Any) -> Any:
@@ -257,6 +269,19 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             examples=["clippy", "tux"],
         ),
     ] = None
+    bubble: Annotated[
+        str,
+        dg.Resolver(
+            _resolve_bubble,
+            model_field_type=str,
+            description=(
+                "crate: the Rust crate's bubble. cowsay: Perl cowsay's, wrapped at width (40"
+                " when unset) as ferris-cowsay draws it: the asset says what a cowsay cron job"
+                " said."
+            ),
+            examples=[COWSAY_BUBBLE],
+        ),
+    ] = CRATE_BUBBLE
     description: Optional[str] = Field(default=None, description="The asset's description.")
     group_name: Optional[str] = Field(default=None, description="The asset's group.")
     tags: Annotated[
@@ -306,6 +331,19 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
     def _words_fit_an_argument(cls, words: str) -> str:
         return check_words(words)
 
+    @field_validator("bubble")
+    @classmethod
+    def _known_bubble(cls, bubble: str) -> str:
+        # Built in Python (FerrisSaysComponent(...)), no YAML resolver has checked it.
+        return check_bubble(bubble)
+
+    @model_validator(mode="after")
+    def _cowsay_wraps_from_two(self) -> Any:
+        # Perl's Text::Wrap cannot wrap below 2 columns: refused at load, not at the run.
+        if self.bubble == COWSAY_BUBBLE and self.width is not None and self.width < 2:
+            raise ValueError(f"bubble: cowsay wraps at a width of 2 or more, not {self.width}")
+        return self
+
     @field_validator("asset_key")
     @classmethod
     def _asset_key_runs(cls, asset_key: str) -> str:
@@ -324,6 +362,8 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             args += ["--width", str(self.width)]
         if self.character is not None:
             args += ["--character", self.character]
+        if self.bubble != CRATE_BUBBLE:
+            args += ["--bubble", self.bubble]
         return [*args, *self.look_arguments(), "--", self.words]
 
     def local_command(self) -> list[str]:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: cowsay's -W default.
 DEFAULT_COLUMNS = 40
+#: Text::Wrap cannot wrap below this column (it prints `3`).
+MIN_COLUMNS = 2
 DEFAULT_EYES = "oo"
 DEFAULT_TONGUE = "  "
 #: -e and -T keep this many characters.

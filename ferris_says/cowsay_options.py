@@ -123,21 +123,25 @@ def option_label(option: Option) -> str:
     return option.name if option.metavar is None else f"{option.name} {option.metavar}"
 
 
+def description(program: str) -> str:
+    """What the command does, as --help and the man page say it."""
+    think = program == COWTHINK
+    return (
+        f"Print a cow {'thinking' if think else 'saying'} MESSAGE, byte for byte as Perl "
+        f"{'cowthink' if think else 'cowsay'} {COWSAY_VERSION} draws it: the words joined with "
+        "one space, or stdin's lines when there are none; wrapped at column 40 as Text::Wrap "
+        "fills it (a wide character takes two columns). The options are cowsay's, read as "
+        "cowsay reads them (-bd, -W40, options before the words); .cow files are read, never "
+        "run."
+    )
+
+
 def help_text(program: str) -> str:
     """--help: what the command does, every option from the table, the environment, the exit
     status."""
-    think = program == COWTHINK
-    lines = [
-        f"Usage: {program} [OPTIONS] [MESSAGE]...",
-        "",
-        f"Print a cow {'thinking' if think else 'saying'} MESSAGE, byte for byte as Perl "
-        f"{'cowthink' if think else 'cowsay'} {COWSAY_VERSION} draws it:",
-        "the words joined with one space, or stdin's lines when there are none; wrapped at",
-        "column 40 as Text::Wrap fills it. The options are cowsay's, read as cowsay reads",
-        "them (-bd, -W40, options before the words); .cow files are read, never run.",
-        "",
-        "Options:",
-    ]
+    lines = [f"Usage: {program} [OPTIONS] [MESSAGE]...", ""]
+    lines += _hanging("", description(program), 0)
+    lines += ["", "Options:"]
     width = max(len(option_label(option)) for option in OPTIONS) + 2
     for option in OPTIONS:
         lines += _hanging(option_label(option), option.help, width)

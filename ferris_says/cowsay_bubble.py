@@ -16,6 +16,7 @@ Pure functions, no I/O; the rules of the text are Perl's (`perl_text`).
 
 from __future__ import annotations
 
+from ferris_says.modes import MODES
 from ferris_says.perl_text import expand, fill, mbswidth, strip_ansi
 
 TYPE_CHECKING = False
@@ -30,18 +31,6 @@ DEFAULT_EYES = "oo"
 DEFAULT_TONGUE = "  "
 #: -e and -T keep this many characters.
 FACE_CHARS = 2
-#: cowsay's modes in the order `construct_face` applies them: letter, name, eyes, tongue (None:
-#: the tongue is left as it is).
-MODES: tuple[tuple[str, str, str, str | None], ...] = (
-    ("b", "borg", "==", None),
-    ("d", "dead", "xx", "U "),
-    ("g", "greedy", "$$", None),
-    ("p", "paranoid", "@@", None),
-    ("s", "stoned", "**", "U "),
-    ("t", "tired", "--", None),
-    ("w", "wired", "OO", None),
-    ("y", "youthful", "..", None),
-)
 #: $thoughts: the tail of a speech bubble, or the bubbles of a thought.
 SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"

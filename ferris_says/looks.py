@@ -16,40 +16,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
 
-from ferris_says import characters, faces, seeded
+from ferris_says import characters, faces, modes, seeded
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowpath import COW_SUFFIX, cowpath_file, cowpath_names
 from ferris_says.errors import FerrisUsageError
 
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ferris_says.request import Request
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
 MODES: dict[str, tuple[str, str | None]] = {
-    "borg": ("==", None),
-    "dead": ("xx", "U "),
-    "greedy": ("$$", None),
-    "paranoid": ("@@", None),
-    "stoned": ("**", "U "),
-    "tired": ("--", None),
-    "wired": ("OO", None),
-    "youthful": ("..", None),
+    name: (eyes, tongue) for _, name, eyes, tongue in modes.MODES
 }
 #: cowsay's one-letter mode flags that ferris-says takes (-w is --width here: wired is
 #: --mode wired only).
-MODE_LETTERS = {
-    "b": "borg",
-    "d": "dead",
-    "g": "greedy",
-    "p": "paranoid",
-    "s": "stoned",
-    "t": "tired",
-    "y": "youthful",
-}
+MODE_LETTERS = {letter: name for letter, name, _, _ in modes.MODES if letter != "w"}
 #: cowsay's defaults.
 DEFAULT_EYES = "oo"
 DEFAULT_TONGUE = "  "
@@ -62,27 +49,83 @@ THINK_THOUGHTS = "o"
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
 
-@dataclass(frozen=True)
-class Look:
+class _Frozen:
+    """A value of keyword fields (its __slots__), set once, compared and shown by them.
+
+    Not a ``dataclasses.dataclass``: importing dataclasses (and the inspect it loads) and typing
+    costs more than the rest of `ferris-says -c tux --color never hello`'s start."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, **fields: object) -> None:
+        for name in self.__slots__:
+            object.__setattr__(self, name, fields[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Frozen)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({shown})"
+
+
+class Look(_Frozen):
     """What was asked for; None means "not given"."""
 
-    character: str | None = None
-    think: bool = False
-    eyes: str | None = None
-    tongue: str | None = None
-    mode: str | None = None
-    random: bool = False
+    __slots__ = ("character", "think", "eyes", "tongue", "mode", "random")
+    character: str | None
+    think: bool
+    eyes: str | None
+    tongue: str | None
+    mode: str | None
+    random: bool
+
+    def __init__(
+        self,
+        character: str | None = None,
+        think: bool = False,
+        eyes: str | None = None,
+        tongue: str | None = None,
+        mode: str | None = None,
+        random: bool = False,
+    ) -> None:
+        super().__init__(
+            character=character, think=think, eyes=eyes, tongue=tongue, mode=mode, random=random
+        )
+
+    def replace(self, **changes: Any) -> Look:
+        """A copy with ``changes`` (field names as keywords)."""
+        return Look(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(_Frozen):
     """What is drawn: who (name or path), in which mode, and the text after the bubble."""
 
+    __slots__ = ("character", "mode", "think", "mascot", "borders")
     character: str
     mode: str | None
     think: bool
     mascot: str
     borders: Borders
+
+    def __init__(
+        self, character: str, mode: str | None, think: bool, mascot: str, borders: Borders
+    ) -> None:
+        super().__init__(
+            character=character, mode=mode, think=think, mascot=mascot, borders=borders
+        )
 
 
 def look_of(request: Request) -> Look:
@@ -242,4 +285,4 @@ def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
         changes["think"] = base.think or think
     if "character" in changes and base.random:
         del changes["character"]  # --random on the command line wins
-    return replace(base, **changes)
+    return base.replace(**changes)

@@ -36,7 +36,7 @@ from perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
 
 from ferris_says import cowpath, cowsay_cast, cowsay_cli, cowsay_options, perl_text
 from ferris_says.cowfile import load_cow_file
-from ferris_says.cowsay_bubble import MODES
+from ferris_says.modes import MODES
 
 FERRIS_COWSAY = str(Path(sys.executable).with_name("ferris-cowsay"))
 FERRIS_COWTHINK = str(Path(sys.executable).with_name("ferris-cowthink"))

@@ -99,7 +99,7 @@ token = st.one_of(
             ["-rd"],
             ["--mode=dead", "-s"],
         ]
-    ),  # fmt: skip
+    ),
 )
 
 

@@ -66,6 +66,8 @@ def load_cow_file(path: str, shown: str | None = None) -> CowFile:
             data = stream.read(MAX_COW_CHARS * 4 + 1)
     except OSError as error:
         raise FerrisUsageError(f"{where}: cannot read: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name: no file can have it
+        raise FerrisUsageError(f"{where}: cannot read: a file name holds no NUL") from None
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -358,7 +358,10 @@ def check_utf8_argument(word: str) -> None:
         word.encode("utf-8")
     except UnicodeEncodeError:
         # POSIX argv bytes that are not UTF-8 arrive as surrogate escapes; clap refuses them too.
-        shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        try:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a lone surrogate no byte stands for (a Python caller's)
+            shown = word.encode("utf-8", "backslashreplace").decode("utf-8")
         if len(shown) > QUOTE_MAX_CHARS:
             shown = f"{shown[:QUOTE_MAX_CHARS]}... ({len(shown)} characters)"
         raise FerrisUsageError(f"an argument is not valid UTF-8: '{shown}'") from None

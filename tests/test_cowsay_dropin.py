@@ -546,3 +546,87 @@ def test_names_are_found_in_cowpath_before_cowsays_directories(tmp_path: Path) -
     done = command(FERRIS_COWSAY, "-f", "tux", "hi", env={"COWPATH": str(tmp_path)})
     assert done.stdout.endswith(b" ----\nmy own tux\n")
     assert cowpath.cowpath_dirs()[-len(cowpath.DEFAULT_DIRS) :] == list(cowpath.DEFAULT_DIRS)
+
+
+# ---- hostile values on every input surface ------------------------------------------------------
+
+ERROR_LINE_MAX = 4096 + 64  # streams.one_line's cut, the program's name and the cut's note
+
+
+def hostile_values(tmp_path: Path) -> dict[str, str]:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    directory = tmp_path / "directory"
+    directory.mkdir(exist_ok=True)
+    return {
+        "NUL": "a\0b",
+        "lone surrogate": "\ud800",
+        "non-UTF-8 byte": "\udcff",  # how argv and the environment carry byte 0xff
+        "1 MiB": "x" * (1 << 20),
+        "FIFO": str(fifo),
+        "/dev/zero": "/dev/zero",
+        "directory": str(directory),
+        "empty": "",
+    }
+
+
+def assert_one_bounded_line(code: int, answer: Answer, what: str) -> None:
+    assert code in (0, 1, 2), (what, code)
+    lines = answer.stderr.splitlines()
+    assert len(lines) <= 1, (what, answer.stderr[:300])
+    assert all(len(line) <= ERROR_LINE_MAX for line in lines), what
+    assert "Traceback" not in answer.stderr and "unexpected" not in answer.stderr, what
+    assert (code == 0) == (answer.stderr == ""), what
+    # Nothing on stdout after an error, but -l's heading of the directory it cannot open.
+    listed = answer.stdout.startswith(b"Cow files in ") and "Cannot open" in answer.stderr
+    assert code == 0 or answer.stdout == b"" or listed, what
+
+
+VALUE_OPTIONS = [option.name for option in cowsay_options.OPTIONS if option.metavar]
+
+
+@pytest.mark.parametrize("think", [False, True])
+def test_every_option_and_the_words_take_hostile_values(tmp_path: Path, think: bool) -> None:
+    for name, value in hostile_values(tmp_path).items():
+        for surface in [*VALUE_OPTIONS, "words", "first word", "stdin"]:
+            if surface == "stdin":
+                stdin = value.encode("utf-8", "surrogatepass")
+                code, answer = ours(["-n"], stdin, think)
+            elif surface.startswith("-"):
+                code, answer = ours([surface, value, "hi"], think=think)
+            else:
+                words = [value] if surface == "first word" else ["hi", value]
+                code, answer = ours(["--", *words], think=think)
+            assert_one_bounded_line(code, answer, f"{surface} = {name}")
+
+
+@pytest.mark.parametrize("variable", [name for name, _ in cowsay_options.ENVIRONMENT])
+def test_every_variable_takes_hostile_values(tmp_path: Path, variable: str) -> None:
+    for name, value in hostile_values(tmp_path).items():
+        if name in ("NUL", "lone surrogate"):
+            with pytest.raises(ValueError):  # no environment can carry them to a process
+                os.environ[variable] = value
+            continue
+        os.environ[variable] = value
+        try:
+            for args in (["--random", "--aurora", "hi"], ["-l"], ["-f", "tux", "hi"]):
+                code, answer = ours(args)
+                assert_one_bounded_line(code, answer, f"{variable} = {name}, {args}")
+        finally:
+            del os.environ[variable]
+
+
+def test_bytes_that_are_not_utf8_through_a_real_process(tmp_path: Path) -> None:
+    program = os.fsencode(FERRIS_COWSAY)
+    for args in ([b"-f", b"\xff.cow", b"x"], [b"-e", b"\xff", b"x"], [b"\xe9t\xe9"]):
+        done = subprocess.run([program, *args], capture_output=True, env=CLEAN_ENV, timeout=60)
+        assert done.returncode == 2 and done.stdout == b"", done
+        assert done.stderr.count(b"\n") == 1 and b"not valid UTF-8" in done.stderr, done
+    env = {**CLEAN_ENV, "COWPATH": str(tmp_path), "FERRIS_SAYS_SEED": "\udcff"}
+    (tmp_path / "\udcff.cow").write_text('$the_cow = "<x>\\n";\n', encoding="utf-8")
+    listed = subprocess.run([FERRIS_COWSAY, "-l"], capture_output=True, env=env, timeout=60)
+    assert listed.returncode == 0 and listed.stdout.startswith(
+        f"Cow files in {tmp_path}:\n\\udcff\n".encode()
+    ), listed
+    seeded = subprocess.run([FERRIS_COWSAY, "--random", "x"], capture_output=True, env=env)
+    assert seeded.returncode == 0 and seeded.stderr == b""

@@ -181,3 +181,43 @@ def test_the_quick_path_prints_what_click_prints(args: list[str], program: str) 
         slow.stdout,
         slow.stderr,
     )
+
+
+# ---- what each path loads ---------------------------------------------------------------------
+
+HEAVY = {"click", "rich", "typing", "dataclasses", "random", "cowsay", "inspect"}
+
+
+def loaded_by(entry: str, args: list[str]) -> set[str]:
+    """The modules a fresh interpreter holds after running `entry` with `args`."""
+    module, function = entry.split(":")
+    code = (
+        "import sys\n"
+        f"from {module} import {function} as entry\n"
+        "code = entry(sys.argv[1:])\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+        "sys.exit(code)\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="ferris-loads-") as scratch:
+        # A .cow file of its own: a name would be the cowsay package's where no cowsay is.
+        (Path(scratch) / "fish.cow").write_text('$the_cow = "<$eyes>";\n', encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            cwd=scratch,
+            env=CLEAN_ENV,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.decode().split("\n")[-2].split())
+
+
+def test_each_path_loads_only_what_it_draws_with() -> None:
+    plain = loaded_by("ferris_says.cli:main", ["hello", "there"])
+    assert not (HEAVY | {"ferris_says.quick_options", "ferris_says.looks"}) & plain
+    quick = loaded_by("ferris_says.cli:main", ["-c", "./fish.cow", "--color", "never", "hi there"])
+    assert not HEAVY & quick and "ferris_says.quick_options" in quick
+    drop_in = loaded_by("ferris_says.cowsay_cli:main", ["-f", "./fish.cow", "hello", "there"])
+    crates = {"ferris_says.bubble", "ferris_says.wrap", "ferris_says.looks", "ferris_says.speak"}
+    assert not (HEAVY | crates) & drop_in

@@ -22,6 +22,7 @@ from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, load_cow_file
 from ferris_says.cowpath import COW_SUFFIX, cowpath_file, cowpath_names
 from ferris_says.errors import FerrisUsageError
+from ferris_says.frozen import Frozen
 
 # typing.TYPE_CHECKING would import typing; mypy honours this name too.
 TYPE_CHECKING = False
@@ -49,40 +50,8 @@ THINK_THOUGHTS = "o"
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
 
-class _Frozen:
-    """A value of keyword fields (its __slots__), set once, compared and shown by them.
-
-    Not a ``dataclasses.dataclass``: importing dataclasses (and the inspect it loads) and typing
-    costs more than the rest of `ferris-says -c tux --color never hello`'s start."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def __init__(self, **fields: object) -> None:
-        for name in self.__slots__:
-            object.__setattr__(self, name, fields[name])
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, _Frozen)
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{type(self).__name__}({shown})"
-
-
-class Look(_Frozen):
-    """What was asked for; None means "not given"."""
+class Look(Frozen):
+    """What was asked for; None means "not given". (Not a dataclass: see `frozen`.)"""
 
     __slots__ = ("character", "think", "eyes", "tongue", "mode", "random")
     character: str | None
@@ -105,12 +74,8 @@ class Look(_Frozen):
             character=character, think=think, eyes=eyes, tongue=tongue, mode=mode, random=random
         )
 
-    def replace(self, **changes: Any) -> Look:
-        """A copy with ``changes`` (field names as keywords)."""
-        return Look(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
-
-class Drawing(_Frozen):
+class Drawing(Frozen):
     """What is drawn: who (name or path), in which mode, and the text after the bubble."""
 
     __slots__ = ("character", "mode", "think", "mascot", "borders")

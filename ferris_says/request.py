@@ -5,17 +5,18 @@ The command line (``command.py``), the plain-words path (``cli.py``) and Python 
 so an option added to the command is a field here and a read where it is used.
 
 Not a ``dataclasses.dataclass``: importing ``dataclasses`` (and the ``inspect`` it loads) takes
-longer than the plain path's whole import, so this class freezes itself by hand: keyword-only
+longer than the plain path's whole import, so it is a `frozen.Frozen`: keyword-only
 construction, ``__slots__``, no assignment after ``__init__``, ``replace`` for a changed copy.
 """
 
 from __future__ import annotations
 
+from ferris_says.frozen import Frozen
+
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
 
 
 #: --bubble: the crate's (the default), or Perl cowsay's (`cowsay_bubble`, loaded only then).
@@ -24,7 +25,7 @@ COWSAY_BUBBLE = "cowsay"
 BUBBLES = (CRATE_BUBBLE, COWSAY_BUBBLE)
 
 
-class Request:
+class Request(Frozen):
     """What was asked. ``None`` means "not given": the default, or what Dagster's extras say.
 
     - ``words``, ``files``: what to say (words joined by a space; each file one picture).
@@ -100,27 +101,12 @@ class Request:
         pipes_store: str | None = None,
     ) -> None:
         given = locals()
-        for name in self.__slots__:
-            value = given[name]
-            tupled = name in ("words", "files", "styles")
-            object.__setattr__(self, name, tuple(value) if tupled else value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a Request is frozen: {name} cannot be set (use replace)")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a Request is frozen: {name} cannot be deleted")
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Request):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+        super().__init__(
+            **{
+                name: tuple(given[name]) if name in ("words", "files", "styles") else given[name]
+                for name in self.__slots__
+            }
+        )
 
     def __repr__(self) -> str:
         changed = (
@@ -129,10 +115,6 @@ class Request:
             if getattr(self, name) != getattr(DEFAULT_REQUEST, name)
         )
         return f"Request({', '.join(changed)})"
-
-    def replace(self, **changes: Any) -> Request:
-        """A copy with ``changes`` (field names as keywords)."""
-        return Request(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
     # ---- what the layers ask of it ---------------------------------------------------------
 

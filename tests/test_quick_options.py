@@ -149,7 +149,14 @@ def run_entry(
             "assert 'click' not in sys.modules, 'click was loaded'\n"
             "sys.exit(code)\n"
         )
+    return fresh_interpreter(code, args)
+
+
+def fresh_interpreter(code: str, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """`python -c code args` in a scratch directory that holds a .cow file of its own (a name
+    would be the cowsay package's picture where no cowsay is installed)."""
     with tempfile.TemporaryDirectory(prefix="ferris-quick-") as scratch:
+        (Path(scratch) / "fish.cow").write_text('$the_cow = "<$eyes>";\n', encoding="utf-8")
         return subprocess.run(
             [sys.executable, "-c", code, *args],
             capture_output=True,
@@ -198,17 +205,7 @@ def loaded_by(entry: str, args: list[str]) -> set[str]:
         "print(' '.join(sorted(sys.modules)))\n"
         "sys.exit(code)\n"
     )
-    with tempfile.TemporaryDirectory(prefix="ferris-loads-") as scratch:
-        # A .cow file of its own: a name would be the cowsay package's where no cowsay is.
-        (Path(scratch) / "fish.cow").write_text('$the_cow = "<$eyes>";\n', encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            capture_output=True,
-            cwd=scratch,
-            env=CLEAN_ENV,
-            stdin=subprocess.DEVNULL,
-            timeout=60,
-        )
+    done = fresh_interpreter(code, args)
     assert done.returncode == 0, done.stderr
     return set(done.stdout.decode().split("\n")[-2].split())
 

@@ -25,6 +25,8 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
+from generate_wrap_tables import runs  # the same run-length form as the wrap tables
+
 #: What Perl prints for DUMP: run with `perl`, under a UTF-8 locale (mbswidth asks glibc).
 DUMP_SCRIPT = r"""
 use strict; use warnings; no warnings 'utf8';
@@ -78,17 +80,6 @@ def read_dump(lines: Iterable[str]) -> tuple[str, bytes]:
         raise SystemExit(f"{seen} code points in the dump, not {0x110000 - len(SURROGATES)}")
     kinds[SURROGATES.start : SURROGATES.stop] = bytes([kinds[0xFFFD]]) * len(SURROGATES)
     return header, bytes(kinds)
-
-
-def runs(kinds: bytes) -> tuple[list[int], bytes]:
-    """Run-length form: the code points where the kind changes, and the kind from there on."""
-    starts: list[int] = []
-    values = bytearray()
-    for cp, kind in enumerate(kinds):
-        if not values or values[-1] != kind:
-            starts.append(cp)
-            values.append(kind)
-    return starts, bytes(values)
 
 
 def wrapped(name: str, items: list[int], per_line: int = 12) -> str:

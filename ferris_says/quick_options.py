@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 #: What `parse` answers for a command line it leaves to click.
 TO_CLICK = None
+_WIDTH_DIGITS = len(str(table.MAX_WIDTH))
 
 
 def _value(kind: str, choices: tuple[str, ...], value: str) -> object:
@@ -33,10 +34,12 @@ def _value(kind: str, choices: tuple[str, ...], value: str) -> object:
     if kind == table.CHOICE:
         return value if value in choices else TO_CLICK
     if kind == table.WIDTH:
-        # The width click takes without a word: ASCII digits, at most 2**64 - 1.
-        if not (value.isascii() and value.isdigit()) or int(value) > table.MAX_WIDTH:
+        # The width click takes without a word: ASCII digits, at most 2**64 - 1 (leading zeros
+        # aside: Python's int() stops at 4300 digits).
+        significant = value.lstrip("0") or "0"
+        if not (value.isascii() and value.isdigit()) or len(significant) > _WIDTH_DIGITS:
             return TO_CLICK
-        return int(value)
+        return TO_CLICK if int(significant) > table.MAX_WIDTH else int(significant)
     return value
 
 

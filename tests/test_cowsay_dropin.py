@@ -192,7 +192,7 @@ def option_args(
     return args
 
 
-cow_names = st.sampled_from([path.stem for path in debian_cows()] + [str(DEBIAN_COWS / "tux")])
+cow_names = st.sampled_from([path.stem for path in debian_cows()] + [str(DEBIAN_COWS / "tux.cow")])
 
 
 @slow(400)
@@ -453,6 +453,16 @@ def test_a_first_word_0_or_empty_is_said() -> None:
         code, answer = ours(words, b"from stdin\n")
         assert code == 0
         assert answer.stdout.decode().splitlines()[1] == f"< {' '.join(words)} >"
+
+
+def test_a_path_that_is_no_file_is_an_error(perl: PerlCowsay) -> None:
+    # Perl's `do` of a missing file runs nothing: the bubble alone, status 0.
+    assert perl.run(["-f", "/nonexistent/x.cow", "hi"]).stdout == b" ____\n< hi >\n ----\n"
+    code, answer = ours(["-f", "/nonexistent/x.cow", "hi"])
+    assert code == 2 and answer.stdout == b""
+    assert answer.stderr == (
+        "ferris-cowsay: /nonexistent/x.cow: cannot read: No such file or directory\n"
+    )
 
 
 def test_a_mark_starting_a_paragraph_is_drawn() -> None:

@@ -24,11 +24,13 @@ RUN python3 -m venv /opt/ferris-says \
     && rm -f /opt/ferris-says/bin/activate* /opt/ferris-says/bin/Activate.ps1 \
     && /opt/ferris-says/bin/ferris-says --version \
     && mkdir -p /opt/ferris-says/share/man/man1 \
-    && /opt/ferris-says/bin/python -m ferris_says.manpage \
-        > /opt/ferris-says/share/man/man1/ferris-says.1 \
+    && for name in $(/opt/ferris-says/bin/python -m ferris_says.manpage --list); do \
+        /opt/ferris-says/bin/python -m ferris_says.manpage --command "$name" \
+        > "/opt/ferris-says/share/man/man1/$name.1" || exit 1; done \
     && /opt/ferris-says/bin/python /tmp/wheels/licences.py /opt/ferris-says/share/licenses
 
-# The manual page (man finds it from PATH: /opt/ferris-says/bin -> /opt/ferris-says/share/man)
+# The manual pages, one per command (man finds them from PATH: /opt/ferris-says/bin ->
+# /opt/ferris-says/share/man)
 # and, generated from the installed packages' own metadata, share/licenses/PACKAGES.txt with each
 # package's licence text beside it: cowsay's GPL-3.0 among them.
 

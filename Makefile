@@ -79,8 +79,10 @@ $(VENV)/.installed-docs: $(VENV)/.installed
 docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --config-file docs/mkdocs.yml
 	mkdir -p build/docs/man
-	$(BIN)/python -m ferris_says.manpage > build/docs/man/ferris-says.1
-	@echo "site: build/docs/site/index.html; man page: man -l build/docs/man/ferris-says.1"
+	for name in $$($(BIN)/python -m ferris_says.manpage --list); do \
+		$(BIN)/python -m ferris_says.manpage --command $$name > build/docs/man/$$name.1 || exit 1; \
+	done
+	@echo "site: build/docs/site/index.html; man pages: man -l build/docs/man/ferris-says.1 (and ferris-thinks.1, ferris-cowsay.1, ferris-cowthink.1)"
 
 # Every page of the built site in headless Chromium (Debian's), served on a free loopback port.
 docs-check: docs

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 
+from ferris_says import modes
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.errors import VALUE_SHOWN, FerrisUsageError, shown
+from ferris_says.request import BUBBLES, COWSAY_BUBBLE, COWSAY_MIN_WIDTH
 
 __all__ = [
     "IMAGE_MAX_CHARS",
@@ -26,6 +28,8 @@ __all__ = [
     "WORDS_MAX_BYTES",
     "at_most_bytes",
     "check_asset_key",
+    "check_bubble",
+    "check_bubble_width",
     "check_character",
     "check_eyes",
     "check_image",
@@ -40,14 +44,7 @@ __all__ = [
 
 #: cowsay's modes: the eyes each one draws, and its tongue (None: the tongue is kept).
 MODES: dict[str, tuple[str, str | None]] = {
-    "borg": ("==", None),
-    "dead": ("xx", "U "),
-    "greedy": ("$$", None),
-    "paranoid": ("@@", None),
-    "stoned": ("**", "U "),
-    "tired": ("--", None),
-    "wired": ("OO", None),
-    "youthful": ("..", None),
+    name: (eyes, tongue) for _, name, eyes, tongue in modes.MODES
 }
 
 #: The most words a component passes: they go to ferris-says as one argument, and Linux takes
@@ -181,6 +178,25 @@ def check_eyes(value: object) -> str:
 def check_tongue(value: object) -> str:
     """A tongue: any text; cowsay draws its first two characters."""
     return text(value, "tongue")
+
+
+def check_bubble(value: object) -> str:
+    """The crate's bubble, or Perl cowsay's."""
+    bubble = text(value, "bubble")
+    if bubble not in BUBBLES:
+        raise FerrisUsageError(
+            f"bubble must be one of {', '.join(BUBBLES)}, not {shown(bubble, VALUE_SHOWN)}"
+        )
+    return bubble
+
+
+def check_bubble_width(bubble: str, width: int | None) -> int | None:
+    """Perl's Text::Wrap wraps at 2 columns or more: a narrower cowsay bubble is refused."""
+    if bubble == COWSAY_BUBBLE and width is not None and width < COWSAY_MIN_WIDTH:
+        raise FerrisUsageError(
+            f"bubble cowsay wraps at a width of {COWSAY_MIN_WIDTH} or more, not {width}"
+        )
+    return width
 
 
 def check_think(value: object) -> bool:

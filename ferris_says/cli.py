@@ -15,6 +15,7 @@ from ferris_says import environment, failures
 from ferris_says.errors import end_on_signals, restore_signals
 from ferris_says.request import Request
 from ferris_says.speak import run
+from ferris_says.streams import PROG, THINKS, set_program, utf8_argument
 
 #: click's shell-completion request: the shell runs the command with no words and this set, and
 #: only click can answer it.
@@ -27,53 +28,52 @@ def _plain_words(args: list[str]) -> bool:
     return args == ["-"] or not any(arg.startswith("-") for arg in args)
 
 
-def utf8_argument(arg: str) -> str:
-    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
-    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
-    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
-    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
-    try:
-        raw = os.fsencode(arg)
-    except UnicodeEncodeError:  # not from argv: already text
-        return arg
-    return raw.decode("utf-8", "surrogateescape")
-
-
 def _arguments(argv: list[str] | None) -> list[str]:
     """The given arguments, or the process's own read as UTF-8."""
     return [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
 
 
+#: Each click command's completion request, and whether it thinks.
+COMMANDS = {PROG: (environment.COMPLETE, False), THINKS: (environment.THINKS_COMPLETE, True)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (`ferris-says = ferris_says.cli:main`); returns the status."""
+    return run_command(PROG, argv)
+
+
+def think_main(argv: list[str] | None = None) -> int:
+    """Console-script entry point of `ferris-thinks`: ferris-says --think, under its own name."""
+    return run_command(THINKS, argv)
+
+
+def run_command(program: str, argv: list[str] | None) -> int:
+    set_program(program)
     try:
-        return _main(_arguments(argv))
+        return _main(program, _arguments(argv))
     except (Exception, KeyboardInterrupt) as error:
         # A signal between two steps or while reporting (FerrisInterrupted), Ctrl-C while click
         # is imported (KeyboardInterrupt): still one line.
         return failures.report(error)
 
 
-def _main(args: list[str]) -> int:
+def _main(program: str, args: list[str]) -> int:
+    complete_var, thinking = COMMANDS[program]
     replaced = end_on_signals()  # SIGTERM, SIGHUP, ...: one line and 128 + N, as in a session
     try:
-        if _plain_words(args) and COMPLETE_VAR not in os.environ:
-            return run(Request(words=args))
-        from ferris_says.command import cli  # the slow path starts here: click
+        if complete_var not in os.environ:
+            if _plain_words(args):
+                return run(Request(words=args, think=thinking))
+            from ferris_says import quick_options  # options: read without click if it can
 
-        return cli.main(args=args, standalone_mode=False)
+            values = quick_options.parse(args, program)
+            if values is not quick_options.TO_CLICK:
+                return run(quick_options.request_from_options(values, thinking))
+        from ferris_says.command import COMMANDS as CLICK_COMMANDS  # the slow path: click
+
+        return CLICK_COMMANDS[program].main(args=args, standalone_mode=False)
     finally:
         restore_signals(replaced)
-
-
-#: What `ferris-thinks` adds in front of its arguments: it is `ferris-says --think`, as
-#: cowthink is cowsay with a thought bubble. It always goes through click.
-THINK_OPTION = "--think"
-
-
-def think_main(argv: list[str] | None = None) -> int:
-    """Console-script entry point of `ferris-thinks`."""
-    return main([THINK_OPTION, *_arguments(argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,12 @@ def color_decision(color: str, is_terminal: bool) -> tuple[bool, str]:
     return True, "a terminal"
 
 
+def decoration_allowed(color: str = "auto") -> bool:
+    """Whether --rainbow, --bold or --aurora colour: asked for, they colour a pipe too, as
+    Neo-cowsay does; `--color never` and NO_COLOR (non-empty) win over them."""
+    return color != "never" and os.environ.get(environment.NO_COLOR, "") == ""
+
+
 def color_system() -> ColorSystem:
     """The terminal's colour system as rich detects it, at least 16 colours."""
     from rich.color import ColorSystem

@@ -36,18 +36,19 @@ def shells() -> list[str]:
     return [shell for shell in NUMBERED_WORD if get_completion_class(shell) is not None]
 
 
-def answer(command: click.Command, instruction: str) -> int:
-    """Answer the shell's ``instruction`` (``SHELL_source`` or ``SHELL_complete``) for
-    ``command``; a malformed request is a FerrisUsageError naming the variable at fault."""
+def answer(command: click.Command, instruction: str, variable: str) -> int:
+    """Answer the shell's ``instruction`` (``SHELL_source`` or ``SHELL_complete``, given in
+    ``variable``) for ``command``; a malformed request is a FerrisUsageError naming the
+    variable at fault."""
     shell, _, verb = instruction.partition("_")
     completer = get_completion_class(shell) if shell in NUMBERED_WORD else None
     if completer is None or verb not in VERBS:
         raise FerrisUsageError(
             f"{shown(instruction, VALUE_SHOWN)} is not a completion request: expected"
             f" SHELL_source or SHELL_complete, SHELL one of {', '.join(shells())}",
-            where=environment.COMPLETE,
+            where=variable,
         )
-    comp = completer(command, {}, streams.PROG, environment.COMPLETE)
+    comp = completer(command, {}, command.name or streams.PROG, variable)
     if verb == "source":
         streams.write_stdout(comp.source())
         return EXIT_OK

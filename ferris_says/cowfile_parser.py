@@ -8,6 +8,7 @@ import re
 
 from ferris_says.cowfile_syntax import (
     COW_VARIABLES,
+    LINES_READ,
     MAX_NESTING,
     THE_COW,
     Assignment,
@@ -15,11 +16,15 @@ from ferris_says.cowfile_syntax import (
     Concat,
     CowFile,
     CowFileError,
-    Expression,
     Repeat,
     Text,
     Variable,
 )
+
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ferris_says.cowfile_syntax import Expression
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC = re.compile(
@@ -51,7 +56,7 @@ class Parser:
         self.pos = 0
         # Set by `<<TAG`: the offset of this line's newline, and where to go on from it.
         self.jump: tuple[int, int] | None = None
-        self.known = {*COW_VARIABLES, THE_COW}
+        self.known = {*COW_VARIABLES, THE_COW, LINES_READ}
         self.line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
         self.depth = 0  # of parentheses: bounded, so no input exhausts Python's stack
         self.used: set[str] = set()
@@ -335,11 +340,11 @@ class Parser:
         start = index + 1
         while start < len(raw) and raw[start] in _PERL_BLANKS:
             start += 1
-        if raw.startswith(".", start):
-            # `$.`, the last input line number: cowsay read none when the words are arguments
-            # (calvin.cow's `@9@mmBmmmmmQM$` meets the next line's `.` this way).
+        if raw.startswith(LINES_READ, start):
+            # `$.`, the number of lines read last (calvin.cow's `@9@mmBmmmmmQM$` meets the next
+            # line's `.` this way): CowFile.draw is told it.
             self.refuse_element(raw, index, start + 1, at)
-            return None, start + 1
+            return LINES_READ, start + 1
         match = _IDENTIFIER.match(raw, start)
         if match is None:
             raise self.fail(

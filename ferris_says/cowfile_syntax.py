@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Union
-
 from ferris_says.errors import FerrisUsageError
+
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
 
 #: The variables cowsay sets before it runs a .cow file.
 COW_VARIABLES = ("thoughts", "eyes", "tongue")
 #: cowsay sets $the_cow to "" before it runs the file.
 THE_COW = "the_cow"
+#: Perl's `$.`, the number of lines read last (calvin.cow's art meets it): cowsay read none
+#: when the words are arguments (empty), or stdin's lines.
+LINES_READ = "."
 #: A .cow file, and any value it builds, larger than this is refused (no picture is this big;
 #: `"x" x 1e12` must not eat the memory).
 MAX_COW_CHARS = 1 << 18
@@ -29,59 +32,92 @@ class CowFileError(FerrisUsageError):
 
 
 # ---- the parsed program ------------------------------------------------------------------------
+# Plain classes rather than dataclasses: ferris-cowsay loads this module at every start, and
+# importing dataclasses (with inspect) and typing costs more than drawing the cow. A node is
+# made once by the parser and never changed.
 
 
-@dataclass(frozen=True)
 class Text:
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
-@dataclass(frozen=True)
 class Variable:
-    name: str
-    line: int
+    __slots__ = ("name", "line")
+
+    def __init__(self, name: str, line: int) -> None:
+        self.name = name
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Chop:
-    name: str
-    line: int
+    __slots__ = ("name", "line")
+
+    def __init__(self, name: str, line: int) -> None:
+        self.name = name
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Repeat:
-    value: Expression
-    count: int
-    line: int
+    __slots__ = ("value", "count", "line")
+
+    def __init__(self, value: Expression, count: int, line: int) -> None:
+        self.value = value
+        self.count = count
+        self.line = line
 
 
-@dataclass(frozen=True)
 class Concat:
-    parts: tuple[Expression, ...]
-    line: int
+    __slots__ = ("parts", "line")
+
+    def __init__(self, parts: tuple[Expression, ...], line: int) -> None:
+        self.parts = parts
+        self.line = line
 
 
-Expression = Union[Text, Variable, Chop, Repeat, Concat]
+if TYPE_CHECKING:
+    from typing import Union
+
+    Expression = Union[Text, Variable, Chop, Repeat, Concat]
 
 
-@dataclass(frozen=True)
 class Assignment:
-    name: str
-    append: bool
-    value: Expression
-    line: int
+    __slots__ = ("name", "append", "value", "line")
+
+    def __init__(self, name: str, append: bool, value: Expression, line: int) -> None:
+        self.name = name
+        self.append = append
+        self.value = value
+        self.line = line
 
 
-@dataclass(frozen=True)
 class CowFile:
     """A parsed .cow file; `draw` gives its $the_cow for some thoughts, eyes and tongue."""
 
-    where: str
-    statements: tuple[Assignment, ...]
-    uses: frozenset[str] = field(default=frozenset())
+    __slots__ = ("where", "statements", "uses")
 
-    def draw(self, thoughts: str, eyes: str, tongue: str) -> str:
-        values = {"thoughts": thoughts, "eyes": eyes, "tongue": tongue, THE_COW: ""}
+    def __init__(
+        self,
+        where: str,
+        statements: tuple[Assignment, ...],
+        uses: frozenset[str] = frozenset(),
+    ) -> None:
+        self.where = where
+        self.statements = statements
+        self.uses = uses
+
+    def draw(self, thoughts: str, eyes: str, tongue: str, lines_read: str = "") -> str:
+        """$the_cow; `lines_read` is `$.`: "" when the words were arguments, else the number
+        of lines cowsay read from stdin."""
+        values = {
+            "thoughts": thoughts,
+            "eyes": eyes,
+            "tongue": tongue,
+            THE_COW: "",
+            LINES_READ: lines_read,
+        }
         for statement in self.statements:
             value = _evaluate(statement.value, values, self.where)
             if statement.append:

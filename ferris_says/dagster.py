@@ -14,7 +14,7 @@ import sys
 from typing import Annotated, Any, Callable, Optional
 
 import dagster as dg
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from ferris_says import attributes
 from ferris_says.bubble import MAX_WIDTH
@@ -32,6 +32,7 @@ from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster_looks import LookAttributes, as_value_error, check_character
 from ferris_says.errors import FerrisUsageError
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
+from ferris_says.request import COWSAY_BUBBLE, CRATE_BUBBLE
 
 __all__ = ["FerrisSaysComponent"]
 
@@ -87,6 +88,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "owners": check_owners,
     "partition_keys": check_partition_keys,
     "image": check_image,
+    "bubble": attributes.check_bubble,
 }
 
 
@@ -235,6 +237,20 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             examples=["clippy", "tux"],
         ),
     ] = None
+    bubble: Annotated[
+        str,
+        checked(
+            "bubble",
+            CHECKS["bubble"],
+            model_field_type=str,
+            description=(
+                "crate: the Rust crate's bubble. cowsay: Perl cowsay's, wrapped at width (40"
+                " when unset) as ferris-cowsay draws it: the asset says what a cowsay cron job"
+                " said."
+            ),
+            examples=[COWSAY_BUBBLE],
+        ),
+    ] = CRATE_BUBBLE
     description: Annotated[
         Optional[str],
         checked(
@@ -318,6 +334,12 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
         # Built in Python (FerrisSaysComponent(...)), no YAML resolver has checked it.
         return as_value_error(CHECKS[str(info.field_name)], value)
 
+    @model_validator(mode="after")
+    def _cowsay_wraps_from_two(self) -> Any:
+        # Perl's Text::Wrap cannot wrap below 2 columns: refused at load, not at the run.
+        as_value_error(lambda width: attributes.check_bubble_width(self.bubble, width), self.width)
+        return self
+
     # ---- what runs -------------------------------------------------------------------------
 
     @property
@@ -331,6 +353,8 @@ class FerrisSaysComponent(dg.Component, dg.Resolvable, LookAttributes):
             args += ["--width", str(self.width)]
         if self.character is not None:
             args += ["--character", self.character]
+        if self.bubble != CRATE_BUBBLE:
+            args += ["--bubble", self.bubble]
         return [*args, *self.look_arguments(), "--", self.words]
 
     def local_command(self) -> list[str]:

@@ -27,8 +27,18 @@ PIPES_MESSAGES = "DAGSTER_PIPES_MESSAGES"
 #: click's shell-completion request (`_FERRIS_SAYS_COMPLETE=bash_source ferris-says`), and the
 #: command line being completed, which the shell's completion function sets.
 COMPLETE = "_FERRIS_SAYS_COMPLETE"
+#: The same request to ferris-thinks, ferris-cowsay and ferris-cowthink: each command has its own.
+THINKS_COMPLETE = "_FERRIS_THINKS_COMPLETE"
+COWSAY_COMPLETE = "_FERRIS_COWSAY_COMPLETE"
+COWTHINK_COMPLETE = "_FERRIS_COWTHINK_COMPLETE"
 COMP_WORDS = "COMP_WORDS"
 COMP_CWORD = "COMP_CWORD"
+
+
+def complete_variable(program: str) -> str:
+    """The completion request's variable for ``program``, as click names it: ``ferris-thinks``
+    -> ``_FERRIS_THINKS_COMPLETE``."""
+    return f"_{program}_COMPLETE".replace("-", "_").upper()
 
 # ---- the blob stores' settings, read by `pipes/stores/` when a store is chosen ------------------
 AZURE_CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
@@ -58,6 +68,9 @@ VARIABLES = (
     PIPES_CONTEXT,
     PIPES_MESSAGES,
     COMPLETE,
+    THINKS_COMPLETE,
+    COWSAY_COMPLETE,
+    COWTHINK_COMPLETE,
     COMP_WORDS,
     COMP_CWORD,
     AZURE_CONNECTION_STRING,

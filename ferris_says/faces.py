@@ -10,9 +10,12 @@ usage error, never ignored. Thinking turns the tail's ``\\`` into cowthink's ``o
 
 from __future__ import annotations
 
-from typing import Callable
-
 from ferris_says.errors import FerrisUsageError
+
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 THINK_TAIL = "o"
 SAY_TAIL = "\\"

@@ -92,7 +92,7 @@ def _click_failure(error: BaseException) -> tuple[str, int, bool] | None:
     import click
 
     if isinstance(error, click.UsageError):  # one line, not click's usage block
-        return f"{error.format_message()} (see {streams.PROG} --help)", EXIT_USAGE_ERROR, False
+        return f"{error.format_message()} (see {streams.program} --help)", EXIT_USAGE_ERROR, False
     if isinstance(error, click.ClickException):
         return error.format_message(), error.exit_code, False
     if isinstance(error, click.exceptions.Exit):

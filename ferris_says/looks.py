@@ -6,41 +6,36 @@ a `Drawing`: the text written after the bubble's bottom border, and the bubble's
 
 Names are looked up as cowsay looks them up, between our own two and the cowsay package's cast:
 ``ferris`` and ``clippy`` first (the plain-words path draws them without reading COWPATH, so
-they must win everywhere), then each directory of ``COWPATH`` (``NAME``, then ``NAME.cow``),
-then the cowsay package's characters. A value with a ``/`` is a path to a .cow file.
-Unset, COWPATH means no directory (cowsay's own default, /usr/share/cowsay/cows, would make
-the same name draw differently from one machine to the next).
+they must win everywhere), then each directory of ``COWPATH`` and then cowsay's own directories
+(``NAME``, then ``NAME.cow``: see `cowpath`), then the cowsay package's characters. A value
+with a ``/`` is a path to a .cow file. So a name draws what cowsay draws for it wherever cowsay
+is installed, COWPATH set or not.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import random
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
 
-from ferris_says import attributes, characters, environment, faces, inputs
+from ferris_says import attributes, characters, faces, inputs, modes, seeded
 from ferris_says.attributes import MODES as MODES  # where --mode's names are checked
 from ferris_says.bubble import SAY_BORDERS, THINK_BORDERS, Borders
 from ferris_says.cowfile import CowFile, cow_named, load_cow_file
+from ferris_says.cowpath import COW_SUFFIX, cow_names_in, cowpath_dirs, cowpath_file, cowpath_names
 from ferris_says.errors import PATH_SHOWN, VALUE_SHOWN, FerrisUsageError, shown
+from ferris_says.frozen import Frozen
 
+# typing.TYPE_CHECKING would import typing; mypy honours this name too.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ferris_says.request import Request
 
 #: cowsay's one-letter mode flags that ferris-says takes (-w is --width here: wired is
 #: --mode wired only).
-MODE_LETTERS = {
-    "b": "borg",
-    "d": "dead",
-    "g": "greedy",
-    "p": "paranoid",
-    "s": "stoned",
-    "t": "tired",
-    "y": "youthful",
-}
+MODE_LETTERS = {letter: name for letter, name, _, _ in modes.MODES if letter != "w"}
 #: cowsay's defaults.
 DEFAULT_EYES = "oo"
 DEFAULT_TONGUE = "  "
@@ -49,35 +44,51 @@ FACE_CHARS = 2
 #: What $thoughts is: the tail of a speech bubble, or the bubbles of a thought.
 SAY_THOUGHTS = "\\"
 THINK_THOUGHTS = "o"
-#: `-r` is reproducible with this variable set (any text seeds Python's random).
-SEED_VARIABLE = environment.SEED
-COWPATH_VARIABLE = environment.COWPATH
-COW_SUFFIX = ".cow"
 #: The Pipes extras (besides "words") a Dagster run can set the look with.
 EXTRAS_KEYS = ("character", "mode", "eyes", "tongue", "think")
 
 
-@dataclass(frozen=True)
-class Look:
-    """What was asked for; None means "not given"."""
+class Look(Frozen):
+    """What was asked for; None means "not given". (Not a dataclass: see `frozen`.)"""
 
-    character: str | None = None
-    think: bool = False
-    eyes: str | None = None
-    tongue: str | None = None
-    mode: str | None = None
-    random: bool = False
+    __slots__ = ("character", "think", "eyes", "tongue", "mode", "random")
+    character: str | None
+    think: bool
+    eyes: str | None
+    tongue: str | None
+    mode: str | None
+    random: bool
+
+    def __init__(
+        self,
+        character: str | None = None,
+        think: bool = False,
+        eyes: str | None = None,
+        tongue: str | None = None,
+        mode: str | None = None,
+        random: bool = False,
+    ) -> None:
+        super().__init__(
+            character=character, think=think, eyes=eyes, tongue=tongue, mode=mode, random=random
+        )
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(Frozen):
     """What is drawn: who (name or path), in which mode, and the text after the bubble."""
 
+    __slots__ = ("character", "mode", "think", "mascot", "borders")
     character: str
     mode: str | None
     think: bool
     mascot: str
     borders: Borders
+
+    def __init__(
+        self, character: str, mode: str | None, think: bool, mascot: str, borders: Borders
+    ) -> None:
+        super().__init__(
+            character=character, mode=mode, think=think, mascot=mascot, borders=borders
+        )
 
 
 def look_of(request: Request) -> Look:
@@ -121,42 +132,6 @@ def checked_look(look: Look) -> Look:
 # ---- where characters come from ---------------------------------------------------------------
 
 
-def cowpath_dirs() -> list[str]:
-    """COWPATH's directories (colon-separated, like cowsay's), read as UTF-8 bytes whatever the
-    locale; empty entries, and entries no directory can be named (a NUL), are skipped."""
-    value = inputs.environ(COWPATH_VARIABLE) or ""
-    return [entry for entry in value.split(os.pathsep) if entry and "\0" not in entry]
-
-
-def cowpath_names_in(directory: str) -> list[str]:
-    """The names of the .cow files in one directory, sorted; none when it cannot be read."""
-    try:
-        entries = sorted(inputs.listdir(directory))
-    except OSError:
-        return []
-    return [
-        entry[: -len(COW_SUFFIX)]
-        for entry in entries
-        if entry.endswith(COW_SUFFIX)
-        and len(entry) > len(COW_SUFFIX)
-        and inputs.is_file(os.path.join(directory, entry))
-    ]
-
-
-def cowpath_names() -> list[str]:
-    """The names of the .cow files in COWPATH, directory by directory, each sorted; a name
-    already found in an earlier directory is not listed again. A missing directory is skipped
-    (cowsay's own default is missing on most machines)."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for directory in cowpath_dirs():
-        for name in cowpath_names_in(directory):
-            if name not in seen:
-                seen.add(name)
-                names.append(name)
-    return names
-
-
 def listed(name: str) -> str:
     """A name as --list-characters prints it: as it is, or escaped on one line (a newline,
     a byte that is not UTF-8) when printing it raw would break the list."""
@@ -174,16 +149,6 @@ def all_names() -> list[str]:
 
 def is_path(value: str) -> bool:
     return "/" in value or os.sep in value
-
-
-def cowpath_file(name: str) -> str | None:
-    """cowsay's search: in each COWPATH directory, NAME, then NAME.cow."""
-    for directory in cowpath_dirs():
-        for candidate in (name, name + COW_SUFFIX):
-            path = os.path.join(directory, candidate)
-            if inputs.is_file(path):
-                return path
-    return None
 
 
 def cow_source(value: str) -> tuple[str, str] | None:
@@ -212,7 +177,11 @@ def prepare(look: Look) -> None:
     With --random every COWPATH file is a candidate, and each is one of the run's files."""
     if look.random:
         for directory in cowpath_dirs():
-            for name in cowpath_names_in(directory):
+            try:
+                names = cow_names_in(directory)
+            except OSError:
+                continue  # a missing directory holds no candidate
+            for name in names:
                 path = os.path.join(directory, name + COW_SUFFIX)
                 with contextlib.suppress(OSError, UnicodeEncodeError):
                     inputs.RUN_FILES.add(os.stat(inputs.name_bytes(path)), cow_named(path))
@@ -266,15 +235,12 @@ def wears(name: str, look: Look) -> bool:
 
 def pick_random(look: Look) -> str:
     """A character that can wear what `look` asks for; FERRIS_SAYS_SEED makes it repeatable."""
-    # The seed is the variable's bytes: the same pick under any locale, any bytes a seed.
-    seed = inputs.environ_bytes(SEED_VARIABLE)
-    chooser: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
     candidates = [name for name in all_names() if wears(name, look)]
     if not candidates:
         raise FerrisUsageError(
             "--random: no character has a place for a tongue; put .cow files in COWPATH"
         )
-    return chooser.choice(candidates)
+    return seeded.chooser().choice(candidates)
 
 
 def draw(look: Look) -> Drawing:
@@ -330,4 +296,4 @@ def look_with_extras(look: Look | None, extras: Mapping[str, Any]) -> Look:
         changes["think"] = base.think or changes["think"]  # --think on the command line wins
     if "character" in changes and base.random:
         del changes["character"]  # --random on the command line wins
-    return replace(base, **changes)
+    return base.replace(**changes)

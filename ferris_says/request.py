@@ -5,26 +5,38 @@ The command line (``command.py``), the plain-words path (``cli.py``) and Python 
 so an option added to the command is a field here and a read where it is used.
 
 Not a ``dataclasses.dataclass``: importing ``dataclasses`` (and the ``inspect`` it loads) takes
-longer than the plain path's whole import, so this class freezes itself by hand: keyword-only
+longer than the plain path's whole import, so it is a `frozen.Frozen`: keyword-only
 construction, ``__slots__``, no assignment after ``__init__``, ``replace`` for a changed copy.
 """
 
 from __future__ import annotations
 
+from ferris_says.frozen import Frozen
+
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
 
 
-class Request:
+#: --bubble: the crate's (the default), or Perl cowsay's (`cowsay_bubble`, loaded only then).
+CRATE_BUBBLE = "crate"
+COWSAY_BUBBLE = "cowsay"
+BUBBLES = (CRATE_BUBBLE, COWSAY_BUBBLE)
+#: Perl's Text::Wrap cannot wrap below this column (cowsay -W 1 prints "3").
+COWSAY_MIN_WIDTH = 2
+
+
+class Request(Frozen):
     """What was asked. ``None`` means "not given": the default, or what Dagster's extras say.
 
     - ``words``, ``files``: what to say (words joined by a space; each file one picture).
     - ``width``: wrap at this many columns (None: the words' UTF-8 byte length, no re-wrap).
     - ``character``, ``think``, ``eyes``, ``tongue``, ``mode``, ``random``: how the speaker
       looks (cowsay's options); ``color``: ``auto``, ``always`` or ``never``.
+    - ``bubble``: ``crate`` (the crate's bubble, the default) or ``cowsay`` (Perl cowsay's:
+      Text::Wrap at ``width``, 40 by default); ``styles``: Neo-cowsay's ``rainbow``, ``bold``,
+      ``aurora`` (see ``decorate``).
     - ``asset_key``: which of the Dagster context's asset keys to report on.
     - ``verbose``: trace to stderr, tracebacks on errors.
     - ``pipes_context``, ``pipes_messages``, ``pipes_store``: the Pipes bootstrap given on the
@@ -42,6 +54,8 @@ class Request:
         "mode",
         "random",
         "color",
+        "bubble",
+        "styles",
         "asset_key",
         "verbose",
         "pipes_context",
@@ -59,6 +73,8 @@ class Request:
     mode: str | None
     random: bool
     color: str
+    bubble: str
+    styles: tuple[str, ...]
     asset_key: str | None
     verbose: bool
     pipes_context: str | None
@@ -78,6 +94,8 @@ class Request:
         mode: str | None = None,
         random: bool = False,
         color: str = "auto",
+        bubble: str = CRATE_BUBBLE,
+        styles: Iterable[str] = (),
         asset_key: str | None = None,
         verbose: bool = False,
         pipes_context: str | None = None,
@@ -85,26 +103,12 @@ class Request:
         pipes_store: str | None = None,
     ) -> None:
         given = locals()
-        for name in self.__slots__:
-            value = given[name]
-            object.__setattr__(self, name, tuple(value) if name in ("words", "files") else value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a Request is frozen: {name} cannot be set (use replace)")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a Request is frozen: {name} cannot be deleted")
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Request):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
+        super().__init__(
+            **{
+                name: tuple(given[name]) if name in ("words", "files", "styles") else given[name]
+                for name in self.__slots__
+            }
+        )
 
     def __repr__(self) -> str:
         changed = (
@@ -113,10 +117,6 @@ class Request:
             if getattr(self, name) != getattr(DEFAULT_REQUEST, name)
         )
         return f"Request({', '.join(changed)})"
-
-    def replace(self, **changes: Any) -> Request:
-        """A copy with ``changes`` (field names as keywords)."""
-        return Request(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
     # ---- what the layers ask of it ---------------------------------------------------------
 

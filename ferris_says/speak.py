@@ -11,8 +11,14 @@ import contextlib
 import sys
 
 from ferris_says import characters, failures, streams
-from ferris_says.bubble import SAY_BORDERS, bubble_lines, default_width, iter_bubble
-from ferris_says.color import color_decision, paint_mascot
+from ferris_says.bubble import (
+    SAY_BORDERS,
+    THINK_BORDERS,
+    bubble_lines,
+    default_width,
+    iter_bubble,
+)
+from ferris_says.color import color_decision, decoration_allowed, paint_mascot
 from ferris_says.errors import (
     EXIT_OK,
     VALUE_SHOWN,
@@ -21,12 +27,12 @@ from ferris_says.errors import (
     shown,
 )
 from ferris_says.pipes import launched_by_dagster, pipes_session
-from ferris_says.request import DEFAULT_REQUEST, Request
+from ferris_says.request import COWSAY_BUBBLE, DEFAULT_REQUEST, Request
 
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from ferris_says.bubble import Borders
     from ferris_says.pipes.metadata import PictureCopy
@@ -190,37 +196,62 @@ def speak(request: Request) -> None:
                 trace(verbose, f"drawn: {drawing.character}, mode {drawing.mode or 'none'}")
         texts = gather_texts(request, session)
         if session is None:
-            draw(texts, width, mascot, colored, borders=borders)
+            draw(texts, request, mascot, borders)
         else:
             from ferris_says.pipes.reports import speak_and_report  # dagster-pipes is loaded
 
             speak_and_report(
                 session,
                 "\n".join(texts),
-                lambda copy: draw(texts, width, mascot, colored, copy, borders),
+                lambda copy: draw(texts, request, mascot, borders, copy),
                 drawn={"character": drawing.character, "mode": drawing.mode or "none"},
             )
 
 
+def bubbles(texts: list[str], request: Request, borders: Borders) -> list[Iterable[str]]:
+    """Each text's bubble, from the top border to the bottom one, wrapped (and so checked)
+    before anything is written: the crate's, or with ``--bubble cowsay`` Perl cowsay's at
+    ``--width`` (40 by default), whose bottom border ends its line."""
+    if request.bubble != COWSAY_BUBBLE:
+        return [iter_bubble(bubble_lines(text, request.width), borders) for text in texts]
+    from ferris_says import attributes, cowsay_bubble  # the cowsay bubble starts here
+
+    columns = cowsay_bubble.DEFAULT_COLUMNS if request.width is None else request.width
+    attributes.check_bubble_width(request.bubble, columns)
+    # Words are one line of cowsay's message; stdin and files are their lines, as cowsay reads.
+    from_words = bool(request.words) and request.words != ("-",)
+    messages = [[text] if from_words else cowsay_bubble.stdin_message(text) for text in texts]
+    thinking = borders == THINK_BORDERS
+    return [
+        cowsay_bubble.balloon(cowsay_bubble.message_lines(message, columns), thinking)
+        for message in messages
+    ]
+
+
 def draw(
     texts: list[str],
-    width: int | None,
+    request: Request,
     mascot: str,
-    colored: bool,
-    copy: PictureCopy | None = None,
     borders: Borders = SAY_BORDERS,
+    copy: PictureCopy | None = None,
 ) -> None:
     """Stream one picture per text to stdout; `copy`, if given, sees every uncoloured piece.
 
     Every text is wrapped (and so checked) before the first byte is written; the padded lines
     are made one at a time as they are written, so memory follows the texts, not the picture.
+    The mascot is in Rust orange when colour is on; --rainbow, --bold and --aurora colour the
+    whole picture instead (unless --color never or NO_COLOR).
     """
-    wrapped = [bubble_lines(text, width) for text in texts]
-    shown_mascot = paint_mascot(mascot) if colored else mascot
+    pictures = bubbles(texts, request, borders)
+    if request.bubble == COWSAY_BUBBLE:
+        mascot = mascot[1:]  # cowsay's bottom border ends its own line
+    decorated = bool(request.styles) and decoration_allowed(request.color)
+    colored, _ = color_decision(request.color, streams.stdout_is_terminal())
+    shown_mascot = paint_mascot(mascot) if colored and not decorated else mascot
 
     def pieces() -> Iterator[str]:
-        for lines in wrapped:
-            for piece in iter_bubble(lines, borders):
+        for bubble in pictures:
+            for piece in bubble:
                 if copy is not None:
                     copy.add(piece)
                 yield piece
@@ -228,7 +259,12 @@ def draw(
                 copy.add(mascot)
             yield shown_mascot
 
-    streams.write_stdout(pieces())
+    if decorated:
+        from ferris_says.decorate import decorate
+
+        streams.write_stdout(decorate(pieces(), request.styles))
+    else:
+        streams.write_stdout(pieces())
 
 
 def run(request: Request = DEFAULT_REQUEST) -> int:

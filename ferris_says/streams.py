@@ -29,6 +29,20 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 PROG = "ferris-says"
+#: ferris-says --think under its own name.
+THINKS = "ferris-thinks"
+#: Who the running command is, as its error lines name it, and the word after the name:
+#: `ferris-says: error: ...`. Each entry point sets them once (`set_program`).
+program = PROG
+error_label = "error: "
+
+
+def set_program(name: str, label: str = "error: ") -> None:
+    """Name the running command in its error lines (ferris-thinks, ferris-cowsay, ...); the
+    drop-in prints cowsay's `NAME: message`, with no label."""
+    global program, error_label
+    program, error_label = name, label
+
 
 #: What a reader of stdout that left (EPIPE, `| head -c 10`) is, with -v: the run ends quietly.
 BROKEN_PIPE = "stdout was closed by its reader (broken pipe)"
@@ -64,29 +78,31 @@ def stderr_is_terminal() -> bool:
 BOLD_RED, RESET = "\x1b[1;31m", "\x1b[0m"
 
 
-def line_bytes(head: str, text: str, encoding: str, limit: int = STDERR_LINE) -> bytes:
+def line_bytes(
+    head: str, text: str, encoding: str, limit: int = STDERR_LINE, escape: bool = True
+) -> bytes:
     """``head`` + ``text`` + newline as the stream's encoding writes them (characters it cannot
     hold backslash-escaped), at most ``limit`` bytes: ``text`` is shown on one line, escaped,
     and cut once encoded, so no locale or encoding makes the line longer than ``limit``."""
     start = head.encode(encoding, "backslashreplace")
     budget = limit - len(start) - 1
-    body = shown(text, budget, quote=False)
+    body = shown(text, budget, quote=False, escape=escape)
     data = body.encode(encoding, "backslashreplace")
     while len(data) > budget and budget > 0:  # an encoding that escapes makes more bytes
         budget -= len(data) - budget
-        body = shown(text, max(budget, 0), quote=False)
+        body = shown(text, max(budget, 0), quote=False, escape=escape)
         data = body.encode(encoding, "backslashreplace")
     return start + data + b"\n"
 
 
-def write_line(head: str, text: str) -> None:
+def write_line(head: str, text: str, escape: bool = True) -> None:
     """One line on stderr, best effort (see `line_bytes`)."""
     stream = sys.stderr
     if stream is None:
         return
     try:
         encoding = getattr(stream, "encoding", None) or "utf-8"
-        data = line_bytes(head, text, encoding)
+        data = line_bytes(head, text, encoding, escape=escape)
         buffer = getattr(stream, "buffer", None)
         stream.flush()
         if buffer is None:  # an embedder's text-only stream
@@ -99,18 +115,27 @@ def write_line(head: str, text: str) -> None:
         silence(stream)  # stderr is gone too: the exit status is all that is left
 
 
+def write_text(text: str) -> None:
+    """The program's own fixed text on stderr as it is (the drop-in's usage, as Perl cowsay
+    prints it), best effort; never input: what a user gave goes through `write_line`."""
+    for line in text.splitlines():
+        write_line("", line, escape=False)
+
+
 def write_trace(message: str) -> None:
     """A -v line: ``ferris-says: <message>``, one bounded line with nothing a terminal acts on."""
-    write_line(f"{PROG}: ", message)
+    write_line(f"{program}: ", message)
 
 
 def report_error(message: str, color: str = "auto") -> None:
-    """`ferris-says: error: <message>` on stderr, one line of at most STDERR_LINE bytes;
-    `error:` in bold red when colour is on. Written by us, not by rich: no COLUMNS, TERM or
-    terminal width can change or lose the line."""
+    """`ferris-says: error: <message>` on stderr (the running command's name and label:
+    `set_program`), one line of at most STDERR_LINE bytes; the label in bold red when colour is
+    on. Written by us, not by rich: no COLUMNS, TERM or terminal width can change or lose it."""
     colored, _ = color_decision(color, stderr_is_terminal())
-    label = f"{BOLD_RED}error:{RESET}" if colored else "error:"
-    write_line(f"{PROG}: {label} ", str(message) or "unknown error")
+    label = error_label
+    if colored and label:
+        label = f"{BOLD_RED}{label.rstrip()}{RESET} "
+    write_line(f"{program}: {label}", str(message) or "unknown error")
 
 
 def report_traceback(error: BaseException) -> None:
@@ -233,6 +258,18 @@ def show_path(path: str | bytes) -> str:
     """A path as errors quote it; bytes (an OSError's filename) read as UTF-8."""
     text = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else path
     return shown(text, PATH_SHOWN)
+
+
+def utf8_argument(arg: str) -> str:
+    """The argument's own bytes read as UTF-8, whatever the locale, as the Rust binary reads
+    them. Python decodes argv with the locale's encoding: under LC_ALL=C with PYTHONUTF8=0
+    'héllo' arrives as surrogate escapes, under ISO-8859-1 as 'hÃ©llo'. Bytes that are not
+    UTF-8 stay surrogate escapes, which the words' check refuses and file names keep."""
+    try:
+        raw = os.fsencode(arg)
+    except UnicodeEncodeError:  # not from argv: already text
+        return arg
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def check_utf8_argument(word: str) -> None:

@@ -4,7 +4,7 @@ Numbers, not pass/fail: timings belong here, never in unit tests. Every row runs
 command in a fresh process (best of a few runs: the machine may be shared), through a small
 wrapper that reads the child's peak RSS (ru_maxrss) and CPU time (user + system).
 
-    python tests/bench.py [--fsays PATH] [--golden PATH] [--big]
+    python tests/bench.py [--fsays PATH] [--golden PATH] [--big] [--cowsay-only]
 
 With the Rust oracles built from the crates' sources (`../shared/oracle/build.sh`), each row
 also shows the crate's figures measured in the same run, the ratio, and whether the bytes are
@@ -21,6 +21,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,10 +144,17 @@ def main() -> None:
     parser.add_argument("--fsays", default=os.environ.get("FSAYS"), help="the crate's fsays")
     parser.add_argument("--golden", default=os.environ.get("GOLDEN"), help="the golden oracle")
     parser.add_argument("--big", action="store_true", help="also 16 MB of one-letter words")
+    parser.add_argument(
+        "--cowsay-only", action="store_true", help="only the rows against Perl cowsay"
+    )
     args = parser.parse_args()
     ferris = shutil.which("ferris-says", path=str(Path(sys.executable).parent))
     if ferris is None:
         raise SystemExit("ferris-says is not installed next to this Python")
+    if args.cowsay_only:
+        with tempfile.TemporaryDirectory() as scratch:
+            against_perl(Path(scratch), scratch)
+        return
 
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
@@ -196,6 +204,7 @@ def main() -> None:
         print()
         streaming(ferris, work, scratch)
         cold_starts(ferris, work, scratch, args.fsays)
+        against_perl(work, scratch)
 
 
 def print_progress(row: Row) -> None:
@@ -264,6 +273,92 @@ def cold_starts(ferris: str, work: Path, scratch: str, fsays: str | None) -> Non
         rust = cold_start([fsays, "-w", "40", "-f", str(small)], scratch)
         line += f"; fsays {rust[0] * 1000:.1f} ms (cpu {rust[1] * 1000:.1f} ms)"
     print(line)
+
+
+# ---- against Perl cowsay 3.03 ---------------------------------------------------------------
+
+PERL_COWSAY = Path("/usr/games/cowsay")
+#: The issue's goals: the drop-in within 1.5x Perl's wall time, ferris-says with options within 2x.
+DROP_IN_GOAL = 1.5
+OPTIONS_GOAL = 2.0
+
+
+def installed_copy(work: Path) -> Path:
+    """A virtualenv with ferris-says installed as pip installs it for a user (not editable: an
+    editable install's import hook costs milliseconds at every start); its dependencies are
+    this environment's, reached through a .pth line. Returns its bin directory."""
+    venv = work / "installed"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q",
+         "--no-deps", "--disable-pip-version-check", str(PROJECT)],
+        check=True,
+    )  # fmt: skip
+    ours = next(venv.glob("lib/python*/site-packages"))
+    deps = next(Path(sys.prefix).glob("lib/python*/site-packages"))
+    (ours / "dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
+    subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(ours)], check=True)
+    return venv / "bin"
+
+
+def interleaved(
+    commands: dict[str, list[str]], cwd: str, runs: int = 31
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each command's wall times and CPU times (user + system), the commands taking turns (so a
+    busy moment of the shared machine falls on all of them alike)."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
+            walls[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return walls, cpus
+
+
+def against_perl(work: Path, scratch: str) -> None:
+    """`make bench`'s rows against Debian's Perl cowsay: the drop-in and ferris-says with
+    options, median and best wall time of interleaved cold starts, and the ratios."""
+    if not PERL_COWSAY.exists():
+        print(f"against Perl cowsay: {PERL_COWSAY} is missing (make deps installs cowsay)")
+        return
+    bin_dir = installed_copy(work)
+    words = ["hello", "there"]
+    commands = {
+        "perl cowsay -f tux": [str(PERL_COWSAY), "-f", "tux", *words],
+        "perl cowsay": [str(PERL_COWSAY), *words],
+        "ferris-cowsay -f tux": [str(bin_dir / "ferris-cowsay"), "-f", "tux", *words],
+        "ferris-cowsay": [str(bin_dir / "ferris-cowsay"), *words],
+        "ferris-says -c tux --color never": [
+            str(bin_dir / "ferris-says"), "-c", "tux", "--color", "never", " ".join(words)
+        ],
+        "ferris-says": [str(bin_dir / "ferris-says"), " ".join(words)],
+        "python -c pass": [str(bin_dir / "python"), "-c", "pass"],
+    }  # fmt: skip
+    walls, cpus = interleaved(commands, scratch)
+    wall = {name: statistics.median(values) for name, values in walls.items()}
+    cpu = {name: statistics.median(values) for name, values in cpus.items()}
+    print("\ncold start against Perl cowsay 3.03 (installed copy; median of 31, wall and CPU):")
+    for name in commands:
+        print(
+            f"  {name}: {wall[name] * 1000:.1f} ms (best {min(walls[name]) * 1000:.1f} ms), "
+            f"cpu {cpu[name] * 1000:.1f} ms"
+        )
+    rows = (
+        ("ferris-cowsay -f tux", "perl cowsay -f tux", DROP_IN_GOAL),
+        ("ferris-cowsay", "perl cowsay", DROP_IN_GOAL),
+        ("ferris-says -c tux --color never", "perl cowsay -f tux", OPTIONS_GOAL),
+    )
+    for ours, perl, goal in rows:
+        ratio = wall[ours] / wall[perl]
+        verdict = "within" if ratio <= goal else "OVER"
+        print(
+            f"  {ours} / {perl}: x{ratio:.2f} wall ({verdict} the goal, x{goal}), "
+            f"x{cpu[ours] / cpu[perl]:.2f} cpu"
+        )
 
 
 if __name__ == "__main__":

@@ -357,6 +357,38 @@ def test_the_blogs_words_materialize_with_their_quotes(
     assert data_version(mat) == sha256(BLOG_WORDS)
 
 
+# ---- the cowsay bubble: what a cowsay cron job said ---------------------------------------------
+
+CRON_WORDS = "Backups done, disks at 71%, nothing to see here, carry on with your day"
+
+
+def test_the_cowsay_bubble_materializes_what_perl_cowsay_prints(
+    instance: dg.DagsterInstance, project: Project
+) -> None:
+    from perl_cowsay import run_script  # Debian's Perl cowsay 3.03 itself
+
+    project.add(
+        "cron",
+        f"asset_key: cron\nwords: {json.dumps(CRON_WORDS)}\nbubble: cowsay\ncharacter: default\n",
+    )
+    _, mat = materialize(instance, project.load(), "cron")
+    picture = markdown_picture(mat.metadata["ferris"].value)
+    assert picture == run_script([CRON_WORDS]).stdout.decode()  # wrapped at 40, as cowsay does
+    assert mat.metadata["ferris_said"].value == CRON_WORDS
+    component = FerrisSaysComponent(words="hi", bubble="cowsay", width=12, mode="dead", think=True)
+    defs = dg.build_defs_for_component(component)
+    _, thought = materialize(instance, defs, "ferris")
+    assert markdown_picture(thought.metadata["ferris"].value) == said(
+        ["--bubble", "cowsay", "--width", "12", "--mode", "dead", "--think"], "hi"
+    )
+
+
+def test_the_cowsay_bubble_refuses_a_width_below_two_at_load() -> None:
+    with pytest.raises(ValueError, match="bubble cowsay wraps at a width of 2 or more, not 1"):
+        FerrisSaysComponent(words="hi", bubble="cowsay", width=1)
+    assert FerrisSaysComponent(words="hi", width=1).bubble == "crate"
+
+
 # ---- bad attributes fail at load, naming the file and the attribute ------------------------------
 
 
@@ -370,6 +402,7 @@ def test_the_blogs_words_materialize_with_their_quotes(
         ("width: 3\n", 2, "attributes", "words"),
         ("words: [a, list]\n", 3, "attributes.words", "valid string"),
         ("words: hi\ncolour: never\n", 4, "colour", "Extra inputs are not permitted"),
+        ("words: hi\nbubble: perl\n", 4, "attributes.bubble", "one of crate, cowsay, not 'perl'"),
     ],
 )
 def test_bad_attributes_fail_at_load(

@@ -112,7 +112,7 @@ def hostile_cow(folder: Path) -> Path:
         ("character: nobody\n", "attributes.character", "unknown character 'nobody'"),
         ("character: HOSTILE\n", "attributes.character", "evil.cow:2: "),
         ("character: ./missing.cow\n", "attributes.character", "does not exist"),
-        ("character: tux\neyes: '^^'\n", "attributes.eyes", "tux has no place for eyes"),
+        ("character: pig\neyes: '^^'\n", "attributes.eyes", "pig has no place for eyes"),
         ("character: cow\nmode: dead\n", "attributes.mode", "cow has no place for eyes"),
         ("tongue: 'U '\n", "attributes.tongue", "ferris has no tongue"),
         ("character: clippy\nmode: dead\ntongue: U\n", "attributes.tongue", "clippy has no tongue"),
@@ -205,7 +205,7 @@ def test_the_command_line_wins_over_the_extras(instance: dg.DagsterInstance) -> 
         ({"mode": 3}, 'Dagster extras "mode": mode must be text, not'),
         ({"think": "yes"}, 'Dagster extras "think": think must be true or false'),
         ({"mode": "sleepy"}, "unknown mode 'sleepy'"),
-        ({"character": "tux", "eyes": "^^"}, "tux has no place for eyes"),
+        ({"character": "pig", "eyes": "^^"}, "pig has no place for eyes"),
     ],
 )
 def test_bad_extras_fail_the_run_with_one_line(

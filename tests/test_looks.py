@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,12 +20,18 @@ from crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferris_says import faces, looks, say
+from ferris_says import environment, faces, looks, say
 from ferris_says.bubble import THINK_BORDERS, bubble_lines, iter_bubble
 from ferris_says.characters import BUILTIN_CHARACTERS, character_names
+from ferris_says.cowpath import cowpath_file, cowpath_names
 
 DEBIAN_COWS = Path("/usr/share/cowsay/cows")
 THINKS = str(Path(FERRIS).with_name("ferris-thinks"))
+#: The names cowsay's directories have on this machine, in the order they are searched.
+DIRECTORY_NAMES = cowpath_names()
+#: The cowsay package's characters that no cowsay directory here shadows: what they draw is the
+#: package's picture (a name a directory has draws its .cow file, as cowsay does).
+PACKAGE_ONLY = [name for name in character_names() if cowpath_file(name) is None]
 
 
 def ferris(
@@ -79,7 +86,7 @@ texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
 @given(
     text=texts,
     width=st.none() | st.integers(0, 50),
-    name=st.sampled_from(character_names()),
+    name=st.sampled_from(PACKAGE_ONLY),
 )
 def test_every_built_in_character_thinks_in_cowthinks_bubble(
     text: str, width: int | None, name: str
@@ -156,7 +163,7 @@ def test_each_mode_letter_is_its_mode(letter: str, mode: str) -> None:
     assert ferris(f"-{letter}", "hi").stdout == ferris("--mode", mode, "hi").stdout
 
 
-@pytest.mark.parametrize("name", list(BUILTIN_CHARACTERS) + ["tux", "cow"])
+@pytest.mark.parametrize("name", list(BUILTIN_CHARACTERS) + ["pig", "cow"])
 def test_a_tongue_where_there_is_no_tongue_is_refused(name: str) -> None:
     line = one_error_line(ferris("-c", name, "-T", "U ", "hi"))
     assert f"{name} has no tongue" in line
@@ -164,8 +171,8 @@ def test_a_tongue_where_there_is_no_tongue_is_refused(name: str) -> None:
 
 @pytest.mark.parametrize("option", [["-e", "^^"], ["--mode", "dead"], ["-b"]])
 def test_eyes_on_a_drawn_in_face_are_refused(option: list[str]) -> None:
-    line = one_error_line(ferris("-c", "tux", *option, "hi"))
-    assert "tux has no place for eyes" in line
+    line = one_error_line(ferris("-c", "pig", *option, "hi"))
+    assert "pig has no place for eyes" in line
 
 
 def test_a_modes_tongue_is_left_out_where_there_is_none() -> None:
@@ -234,13 +241,15 @@ def test_cowpath_order_and_precedence(tmp_path: Path) -> None:
     # Ferris and Clippy are never shadowed: the plain-words path does not read COWPATH.
     assert ferris("-c", "ferris", "x", env=env).stdout.decode() == say("x")
     listed = ferris("--list-characters", env=env).stdout.decode().split("\n")[:-1]
-    cast = [name for name in character_names() if name not in BUILTIN_CHARACTERS]
-    assert listed == ["ferris", "clippy", "bird", "tux", *[n for n in cast if n != "tux"]]
+    found = ["bird", "tux", *(name for name in DIRECTORY_NAMES if name not in ("bird", "tux"))]
+    cast = [name for name in character_names() if name not in (*BUILTIN_CHARACTERS, *found)]
+    assert listed == ["ferris", "clippy", *found, *cast]
 
 
-def test_without_cowpath_the_list_is_unchanged() -> None:
-    listed = ferris("--list-characters").stdout.decode()
-    assert listed == "".join(f"{name}\n" for name in character_names())
+def test_without_cowpath_the_list_is_ours_cowsays_directories_then_the_package() -> None:
+    listed = ferris("--list-characters").stdout.decode().split("\n")[:-1]
+    package = [name for name in character_names() if name not in (*listed[:2], *DIRECTORY_NAMES)]
+    assert listed == ["ferris", "clippy", *DIRECTORY_NAMES, *package]
 
 
 @settings(max_examples=15, deadline=None)
@@ -269,11 +278,30 @@ def test_random_reaches_every_kind_of_character() -> None:
 
 def test_random_picks_only_characters_that_can_wear_the_tongue(tmp_path: Path) -> None:
     first, _ = cowpath(tmp_path)
+    files = {"bird", *DIRECTORY_NAMES}  # COWPATH's, then cowsay's directories'
     for seed in range(8):
         env = {"COWPATH": str(first), "FERRIS_SAYS_SEED": str(seed)}
-        assert ferris("-r", "-T", "U ", "x", env=env).stdout.endswith(b"first bird\n")
-    line = one_error_line(ferris("-r", "-T", "U ", "x"))
-    assert "no character has a place for a tongue" in line
+        done = ferris("-r", "-v", "-T", "U ", "x", env=env)
+        drawn = re.search(r"drawn: (.*), mode none", done.stderr.decode())
+        assert done.returncode == 0 and drawn is not None and drawn.group(1) in files, done
+    # With no .cow file anywhere (no COWPATH, no cowsay installed), nobody has a tongue.
+    code = (
+        "import sys\n"
+        "from ferris_says import cowpath\n"
+        "cowpath.DEFAULT_DIRS = ()\n"
+        "from ferris_says.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="ferris-looks-") as scratch:
+        done = subprocess.run(
+            [sys.executable, "-c", code, "-r", "-T", "U ", "x"],
+            capture_output=True,
+            cwd=scratch,
+            env=CLEAN_ENV,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+    assert "no character has a place for a tongue" in one_error_line(done)
 
 
 # ---- completion -------------------------------------------------------------------------------
@@ -337,7 +365,7 @@ def test_plain_words_load_none_of_the_cowsay_parity_modules(tmp_path: Path) -> N
 def test_any_seed_bytes_pick_a_character_again_and_again(seed: bytes) -> None:
     # The variable holds bytes, UTF-8 or not (a surrogate escape each, as Python reads it).
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(looks.SEED_VARIABLE, os.fsdecode(seed))
+        patch.setenv(environment.SEED, os.fsdecode(seed))
         first = looks.pick_random(looks.Look(random=True))
         assert first == looks.pick_random(looks.Look(random=True))
     try:

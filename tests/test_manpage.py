@@ -1,4 +1,5 @@
-"""`ferris-says.1`: written from the click command, read by the real `man`."""
+"""The manual pages, one per console script: written from each command's own options, read by
+the real `man`."""
 
 from __future__ import annotations
 
@@ -6,14 +7,27 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import click
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ferris_says.command import cli
-from ferris_says.manpage import escape, render
+from ferris_says import cowsay_options
+from ferris_says.command import COMMANDS
+from ferris_says.manpage import commands, escape, render
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+#: The console scripts pyproject.toml declares: each one gets a page.
+SCRIPTS = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))[
+    "project"
+]["scripts"]
 
 MAN = shutil.which("man")  # man-db: `make test` installs it
 
@@ -29,14 +43,33 @@ def _shown(page: str, tmp_path: Path) -> str:
     return done.stdout.replace("\u2010", "-").replace("\u2212", "-")
 
 
-def test_every_option_of_the_command_is_in_the_page(tmp_path: Path) -> None:
-    shown = _shown(render(), tmp_path)
-    ctx = click.Context(cli, info_name="ferris-says", **cli.context_settings)
-    for param in cli.get_params(ctx):
-        if isinstance(param, click.Option):
-            for name in param.opts + param.secondary_opts:
-                assert re.search(rf"(^|[ ,]){re.escape(name)}\b", shown, re.M), name
-    for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES"):
+def test_the_pages_are_the_console_scripts() -> None:
+    assert sorted(commands()) == sorted(SCRIPTS)
+    listed = subprocess.run(
+        [sys.executable, "-m", "ferris_says.manpage", "--list"], capture_output=True, check=True
+    )
+    assert listed.stdout.decode().split() == sorted(SCRIPTS)
+    assert render() == render("ferris-says")
+
+
+def option_names(name: str) -> list[str]:
+    """Every option of command `name`, from what it parses with."""
+    if name in COMMANDS:
+        command = COMMANDS[name]
+        ctx = click.Context(command, info_name=name, **command.context_settings)
+        params = [param for param in command.get_params(ctx) if isinstance(param, click.Option)]
+        return [option for param in params for option in (*param.opts, *param.secondary_opts)]
+    return [option.name for option in cowsay_options.OPTIONS]
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_every_option_of_the_command_is_in_its_page(tmp_path: Path, name: str) -> None:
+    shown = _shown(render(name), tmp_path)
+    assert re.search(rf"^NAME\n\s+{re.escape(name)} - ", shown, re.M), shown[:300]
+    for option in option_names(name):
+        assert re.search(rf"(^|[ ,]){re.escape(option)}\b", shown, re.M), (name, option)
+    sections = ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS")
+    for section in (*sections, "EXAMPLES" if name in COMMANDS else "ENVIRONMENT"):
         assert re.search(rf"^{section}$", shown, re.M), section
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import generate_cowsay_tables
 import generate_width_tables
 import generate_wrap_tables
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ferris_says import _width_tables, _wrap_tables
+from ferris_says import _cowsay_tables, _width_tables, _wrap_tables
+from ferris_says.perl_text import PERL_SPACE, is_space
 
 LINEBREAK_TXT = Path("/usr/share/unicode/LineBreak.txt")
 SURROGATES = range(0xD800, 0xE000)
@@ -102,3 +104,44 @@ def test_wrap_generator_writes_the_committed_module(tmp_path: Path) -> None:
     alnum = tmp_path / "alnum_runs.tsv"
     write_alphanumeric_runs(alnum)
     assert generate_wrap_tables.render(str(LINEBREAK_TXT), str(alnum)) == committed(_wrap_tables)
+
+
+# ---- the drop-in's table, asked of Perl ---------------------------------------------------------
+
+COWSAY_SOURCE = re.compile(r"Source: (perl .*),\nasked under LC_ALL=C.UTF-8\.\n")
+
+
+def cowsay_dump(changed: dict[int, int] | None = None) -> list[str]:
+    """What Perl's dump says, as the committed table describes it; `changed` overrides kinds."""
+    match = COWSAY_SOURCE.search(committed(_cowsay_tables))
+    assert match, "the committed table names its source"
+    kinds = bytearray(expand(_cowsay_tables.STARTS, _cowsay_tables.KINDS))
+    for code_point, kind in (changed or {}).items():
+        kinds[code_point] = kind
+    lines = [f"# {match.group(1)}"]
+    for cp in range(0x110000):
+        if cp in SURROGATES:
+            continue
+        kind = kinds[cp]
+        flags = [int(bool(kind & bit)) for bit in (4, 8, 16)]
+        lines.append(f"{cp:x}\t{(kind & 3) - 1}\t{flags[0]}\t{flags[1]}\t{flags[2]}")
+    return lines
+
+
+def test_cowsay_generator_writes_the_committed_module() -> None:
+    assert generate_cowsay_tables.generate(cowsay_dump()) == committed(_cowsay_tables)
+    # One character's width told otherwise changes the module: the comparison can fail.
+    assert generate_cowsay_tables.generate(cowsay_dump({0x3042: 1})) != committed(_cowsay_tables)
+
+
+def test_the_cowsay_table_is_what_perl_says_today() -> None:
+    # Perl and Text::CharWidth come with Debian's cowsay (`make test` installs it).
+    lines = generate_cowsay_tables.perl_dump()
+    assert generate_cowsay_tables.generate(lines) == committed(_cowsay_tables)
+
+
+def test_perl_space_is_the_tables_space() -> None:
+    kinds = expand(_cowsay_tables.STARTS, _cowsay_tables.KINDS)
+    spaces = {chr(cp) for cp, kind in enumerate(kinds) if kind & 8 and cp not in SURROGATES}
+    assert spaces == set(re.findall(f"[{PERL_SPACE}]", "".join(map(chr, range(0x3001)))))
+    assert all(is_space(char) for char in spaces)

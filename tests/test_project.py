@@ -14,6 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import man_pages
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,6 +39,9 @@ NOT_FRAGMENTS = {".gitkeep"}
 RELEASE_HEADING = re.compile(r"^## (\d+\.\d+\.\d+\S*) \((\d{4}-\d{2}-\d{2})\)$", re.MULTILINE)
 # Whatever the wheel holds besides the package's modules: its metadata and the PEP 561 marker.
 PACKAGE_DATA = {"ferris_says/py.typed"}
+# Where the wheel's data files go, relative to the environment it is installed in.
+WHEEL_DATA = f"ferris_says-{ferris_says.__version__}.data/data/"
+MAN_DIR = "share/man/man1/"
 
 
 # ---- the wheel ---------------------------------------------------------------------------------
@@ -76,13 +80,38 @@ def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         return archive.namelist()
 
 
-def test_wheel_holds_the_package_modules_and_nothing_else(wheel_files: list[str]) -> None:
+def test_wheel_holds_the_package_modules_its_man_pages_and_nothing_else(
+    wheel_files: list[str],
+) -> None:
     metadata = [name for name in wheel_files if name.split("/")[0].endswith(".dist-info")]
     assert {name.split("/")[0] for name in metadata} == {
         f"ferris_says-{ferris_says.__version__}.dist-info"
     }
-    shipped = set(wheel_files) - set(metadata)
+    data = {name for name in wheel_files if name.startswith(WHEEL_DATA)}
+    assert data == {WHEEL_DATA + MAN_DIR + name for name in man_pages.pages()}
+    shipped = set(wheel_files) - set(metadata) - data
     assert shipped == runtime_modules() | PACKAGE_DATA
+
+
+# ---- the manual pages --------------------------------------------------------------------------
+
+
+def test_every_console_script_has_its_man_page_or_a_reason() -> None:
+    scripts = set(PYPROJECT["project"]["scripts"])
+    assert scripts == set(man_pages.console_scripts())
+    assert set(man_pages.NOT_YET) <= scripts, "a reason kept for a command that is gone"
+    assert {name.removesuffix(".1") for name in man_pages.pages()} == scripts - set(
+        man_pages.NOT_YET
+    )
+
+
+def test_the_committed_man_pages_are_what_make_man_writes() -> None:
+    committed = {
+        path.name: path.read_text(encoding="utf-8") for path in man_pages.PAGES.glob("*.1")
+    }
+    stale = sorted(name for name, text in man_pages.pages().items() if committed.get(name) != text)
+    assert not stale, f"run `make man`: {stale} differ from what the commands' help writes"
+    assert set(committed) == set(man_pages.pages()), "a page for no command: `make man` removes it"
 
 
 def test_wheel_holds_no_development_tool(wheel_files: list[str]) -> None:

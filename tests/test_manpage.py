@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import click
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.system_tools import needs
 
 from ferris_says.command import cli
 from ferris_says.manpage import escape, render
-
-MAN = shutil.which("man")  # man-db: `make test` installs it
 
 
 def _shown(page: str, tmp_path: Path) -> str:
@@ -23,12 +21,13 @@ def _shown(page: str, tmp_path: Path) -> str:
     source.write_text(page, encoding="utf-8")
     env = {**os.environ, "MANWIDTH": "200", "MANPAGER": "cat", "LANG": "C.UTF-8"}
     done = subprocess.run(
-        [MAN or "man", "-l", str(source)], env=env, capture_output=True, text=True
+        ["man", "-l", str(source)], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0 and not done.stderr, done.stderr
     return done.stdout.replace("\u2010", "-").replace("\u2212", "-")
 
 
+@needs("man")
 def test_every_option_of_the_command_is_in_the_page(tmp_path: Path) -> None:
     shown = _shown(render(), tmp_path)
     ctx = click.Context(cli, info_name="ferris-says", **cli.context_settings)
@@ -47,6 +46,7 @@ def test_escaped_text_is_never_a_request_and_keeps_no_lone_backslash(text: str) 
     assert re.fullmatch(r"(?:[^\\]|\\[e&-])*", escaped), escaped
 
 
+@needs("man")
 @settings(max_examples=40, deadline=None)
 @given(st.text(st.sampled_from("ab.'\\- "), min_size=1, max_size=12).filter(str.strip))
 def test_escaped_text_reads_back_as_written(text: str) -> None:

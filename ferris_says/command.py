@@ -23,6 +23,7 @@ from ferris_says.errors import (
     FerrisError,
     FerrisOutputError,
 )
+from ferris_says.install_hints import WHEEL
 from ferris_says.pipes.bootstrap import (
     CONTEXT_ARG,
     MESSAGES_ARG,
@@ -65,7 +66,7 @@ Examples:
   ferris-says --color always "in Rust orange" | less -R
 """
 
-EPILOG = """\
+EPILOG = f"""\
 \b
 stdout carries only the picture, as UTF-8 bytes whatever the locale.
 Errors go to stderr, one line each (-v adds the traceback).
@@ -90,6 +91,12 @@ Environment:
                 (--dagster-pipes-context/-messages win over them)
   FERRIS_SAYS_PIPES_STORE
                 s3, gcs, azure or volumes: as --pipes-store
+
+\b
+Extras (the blob stores' SDKs, the Dagster component), e.g. s3:
+  in a clone:      pip install '.[s3]'
+  from the wheel:  pip install '{WHEEL}[s3]'
+  once published:  pip install 'ferris-says[s3]'
 """
 
 
@@ -335,7 +342,7 @@ def mode_flags(function: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(STORES),
     default=None,
     help=f"Where the Pipes params' bucket is (default: ${STORE_VAR}); needs the "
-    "store's extra, e.g. pip install 'ferris-says[s3]'.",
+    "store's extra (Extras, below).",
 )
 @click.option(
     "-v",

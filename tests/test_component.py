@@ -441,7 +441,7 @@ def test_an_image_without_dagster_docker_names_the_extra(project: Project) -> No
     assert "loaded" not in done.stdout.splitlines(), done.stdout
     assert f"{path}:4" in done.stdout and "attributes.image" in done.stdout, done.stdout
     assert "dagster-docker is not installed" in done.stdout
-    assert "pip install 'ferris-says[docker]'" in done.stdout
+    assert "pip install '.[docker]' in a clone" in done.stdout
 
 
 # ---- dg -------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from dagster_pipes import (
 )
 
 from ferris_says.errors import FerrisError
+from ferris_says.install_hints import extra_install
 from ferris_says.pipes.channel import GuardedChannel
 from ferris_says.pipes.params import CONTEXT_DEFAULTS, short
 
@@ -66,8 +67,7 @@ def load_store(name: str, chosen_by: str) -> ModuleType:
         if (exc.name or "").split(".")[0] != sdk.split(".")[0]:
             raise
         raise FerrisError(
-            f"{chosen_by} {name}: the {sdk} package is not installed;"
-            f" pip install 'ferris-says[{extra}]'"
+            f"{chosen_by} {name}: the {sdk} package is not installed; {extra_install(extra)}"
         ) from None
 
 

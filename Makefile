@@ -14,14 +14,16 @@ help:  ## this list
 	@awk -F ':.*## ' '/^[a-z0-9.-]+:.*## / { printf "  make %-20s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # ---- Debian packages ------------------------------------------------------------------------
-# The one place that runs apt-get: only for packages dpkg lacks (so no root is needed once they
-# are there), as root or through sudo, waiting for another apt rather than failing (checkouts
-# share machines), asking nothing.
+# The one place that runs apt-get: only for packages that are missing (neither installed nor a
+# command of that name on PATH, as npm is with NodeSource's nodejs), so no root is needed once
+# they are there; as root or through sudo, waiting for another apt rather than failing
+# (checkouts share machines), asking nothing.
 SUDO := $(if $(filter 0,$(shell id -u)),,$(shell command -v sudo))
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 -y -q
 # $(call apt_install,PACKAGES), a recipe line of its own.
 apt_install = missing=$$(for package in $(1); do dpkg-query -W -f='$${db:Status-Abbrev}' \
-	$$package 2>/dev/null | grep -q '^ii' || echo $$package; done); \
+	$$package 2>/dev/null | grep -q '^ii' || command -v $$package >/dev/null || \
+	echo $$package; done); \
 	if [ -z "$$missing" ]; then :; \
 	elif ! command -v apt-get >/dev/null; then \
 		echo "no apt-get here: install what Debian calls" $$missing >&2; exit 1; \
@@ -96,8 +98,8 @@ lint: $(VENV)/.extra-lint  ## ruff, mypy --strict, the changelog's fragments
 		$(BIN)/towncrier build --draft --version next
 
 # What CI runs (.ci/run, after `make deps`), one target after another, each one timed.
-CHECKS := lint test docs docs-check test-docs-slow dg-check test-dagster-matrix test-stores \
-	e2e test-container test-pythons
+CHECKS := lint test docs docs-check test-docs-slow dist dg-check test-dagster-matrix \
+	test-stores e2e test-container test-pythons
 check:  ## every target CI runs, in order
 	@for target in $(CHECKS); do start=$$(date +%s); \
 		$(MAKE) --no-print-directory $$target || exit 1; \

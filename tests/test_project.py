@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ferris_says
+from ferris_says import install_hints
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,7 +76,7 @@ def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         capture_output=True,
     )
     (wheel,) = out.glob("ferris_says-*.whl")
-    assert wheel.name.startswith(f"ferris_says-{ferris_says.__version__}-")
+    assert wheel.name == Path(install_hints.WHEEL).name  # what --help and the errors name
     with zipfile.ZipFile(wheel) as archive:
         return archive.namelist()
 
@@ -128,6 +129,72 @@ def test_no_module_of_the_package_is_a_development_tool() -> None:
     for module in runtime_modules():
         text = (ROOT / module).read_text(encoding="utf-8")
         assert "LINEBREAK_TXT" not in text and "WIDTH_DUMP" not in text, module
+
+
+# A wheel's name with a version in it (the release checklist's X.Y.Z is no version).
+WHEEL_NAMED = re.compile(r"ferris_says-(\d[^-\s'\"`]*)-py3-none-any\.whl")
+
+
+def test_the_docs_name_the_wheel_of_this_version() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs" / "pages").glob("**/*.md"))]
+    named = {
+        page.name: set(WHEEL_NAMED.findall(page.read_text(encoding="utf-8"))) for page in pages
+    }
+    assert set().union(*named.values()), "no page names the wheel"
+    assert {name: versions - {ferris_says.__version__} for name, versions in named.items()} == {
+        name: set() for name in named
+    }
+
+
+# ---- the Makefile ------------------------------------------------------------------------------
+
+# What CI ran before `make check` gathered it: none of it may drop out.
+CI_TARGETS = [
+    "lint",
+    "test",
+    "docs",
+    "docs-check",
+    "test-docs-slow",
+    "dg-check",
+    "test-dagster-matrix",
+    "test-stores",
+    "e2e",
+    "test-container",
+    "test-pythons",
+]
+
+
+def make(*args: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return done.stdout
+
+
+def test_make_test_runs_no_apt_and_needs_no_root() -> None:
+    """Every recipe `make test` could run, from nothing (-B), dry (-n): no package manager."""
+    recipes = make("-n", "-B", "test")
+    assert "pytest" in recipes
+    assert not re.search(r"\b(apt-get|apt|dpkg|sudo)\b", recipes), recipes
+
+
+def test_make_check_runs_what_ci_ran_and_ci_runs_deps_then_check() -> None:
+    checks = re.search(r"^CHECKS := ((?:.*\\\n)*.*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert checks is not None
+    listed = checks.group(1).replace("\\\n", " ").split()
+    assert set(CI_TARGETS) <= set(listed)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line for line in ci.splitlines() if line and not line.startswith("#")]
+    assert commands[-3:] == ["export CI=true", "make deps", "make check"]
+
+
+def test_every_target_make_help_lists_is_in_the_development_page() -> None:
+    listed = set(re.findall(r"^  make (\S+)", make("help"), re.M))
+    assert {"test", "deps", "check", "dist", "man", "lint"} <= listed
+    page = (ROOT / "docs" / "pages" / "development.md").read_text(encoding="utf-8")
+    in_table = set(re.findall(r"`make ([a-z0-9.-]+)`", page.split("\n## ", 1)[0]))
+    assert listed == in_table
 
 
 # ---- the changelog -----------------------------------------------------------------------------

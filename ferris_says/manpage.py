@@ -1,7 +1,7 @@
 """The manual page `ferris-says.1`, written from the click command that `--help` comes from.
 
-``python -m ferris_says.manpage > ferris-says.1``: `make docs` builds it into build/docs/man/,
-and the image installs it where `man` looks beside the command (/opt/ferris-says/share/man).
+``python -m ferris_says.manpage > ferris-says.1``: `make man` writes it into man/man1/, whence
+the wheel installs it where `man` looks beside the command (share/man/man1).
 Nothing is typed twice: the name line, synopsis, description, options, exit status and
 environment are the command's own help text, turned into man(7) macros.
 """

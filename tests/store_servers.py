@@ -1,7 +1,8 @@
 """The blob-store servers of ``make test-stores``, each on a free loopback port, stopped after.
 
-moto's S3 server (``moto[server]``), gcp-storage-emulator (both from PyPI, in .venv-stores) and
-Microsoft's Azurite (from npm, installed under build/azurite by the Makefile).
+moto's S3 server (``moto[server]``), gcp-storage-emulator (both from PyPI, in
+.venv-integrations) and Microsoft's Azurite (from npm, installed under build/azurite by the
+Makefile).
 """
 
 from __future__ import annotations

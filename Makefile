@@ -112,9 +112,17 @@ bench: $(VENV)/.installed  ## speed and memory of whole processes
 	$(BIN)/python tests/bench.py $(if $(FSAYS),--fsays $(FSAYS)) $(if $(GOLDEN),--golden $(GOLDEN)) $(BENCH_ARGS)
 
 # ---- documentation and the package ----------------------------------------------------------
-docs: $(VENV)/.extra-docs  ## the site into build/docs/site/ (strict)
+# The shim that lets the site's search run from a file (docs/hooks.py says why), from npm;
+# without npm (make deps installs it) the site's search needs a server: make docs-serve.
+SEARCH_SHIM := build/npm/node_modules/iframe-worker/shim/index.js
+$(SEARCH_SHIM):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix build/npm --no-audit --no-fund --silent iframe-worker@1.0.4; \
+	else echo "docs: no npm (make deps): searching the site will need make docs-serve" >&2; fi
+
+docs: $(VENV)/.extra-docs $(SEARCH_SHIM)  ## the site into build/docs/site/ (strict)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --config-file docs/mkdocs.yml
-	@echo "site: build/docs/site/index.html (search works there too); make docs-serve previews it"
+	@echo "site: build/docs/site/index.html; make docs-serve previews it on a loopback port"
 
 docs-check: docs  ## every page of the built site in headless Chromium, search included
 	@$(call apt_install,$(BROWSER_PACKAGES))

@@ -46,14 +46,22 @@ def search_problems(page: Page, url: str) -> list[str]:
     """Types SEARCH's word into Material's search box at `url`; what went wrong, if anything."""
     word, expected = SEARCH
     page.goto(url, wait_until="load")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill(word)
+    query = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    try:  # Material hides the box when its worker cannot start; the index is loaded once the
+        # box stops saying "Initializing"
+        query.click(timeout=10_000)
+        page.wait_for_function(
+            "m => !m.textContent.includes('Initializing')", arg=meta.element_handle()
+        )
+    except PlaywrightTimeout:
+        return [f"{url}: the search never got past {meta.inner_text().strip()!r}"]
+    query.press_sequentially(word)
     results = page.locator(".md-search-result__item a")
     try:
         results.first.wait_for(state="attached", timeout=TIMEOUT_MS)
     except PlaywrightTimeout:
-        meta = page.locator(".md-search-result__meta").inner_text()
-        return [f"{url}: searching {word!r} found nothing ({meta.strip()!r})"]
+        return [f"{url}: searching {word!r} found nothing ({meta.inner_text().strip()!r})"]
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     if not any(expected in (href or "") for href in hrefs):
         return [f"{url}: searching {word!r} did not find {expected}: {hrefs}"]

@@ -36,8 +36,9 @@ def console_scripts() -> list[str]:
 def page(command: str) -> str:
     """The manual page of one console script."""
     from ferris_says import manpage
+    from ferris_says.streams import PROG
 
-    if command != manpage.PROG:
+    if command != PROG:
         raise SystemExit(f"man_pages: ferris_says.manpage writes no page for {command} yet")
     return manpage.render()
 

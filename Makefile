@@ -199,35 +199,26 @@ test-stores: $(VENVINT)/.installed $(AZURITE_DIR)/.installed  ## --pipes-store o
 	FERRIS_SAYS_STORE_TESTS=1 AZURITE_BLOB=$(abspath $(AZURITE_DIR))/node_modules/.bin/azurite-blob \
 		$(BININT)/python -m pytest -q -rs tests/test_stores.py
 
-# ---- containers -----------------------------------------------------------------------------
-# The image is built with podman, or with docker where a Docker engine answers and podman is not
-# installed, on $(BASE_IMAGE) when the engine has it or can pull it, else on a Debian
-# $(LOCAL_BASE_SUITE) base made here with mmdebstrap. The wheels come from the host
-# (containers/wheelhouse.py).
+# ---- containers (containers/*.sh say how each step goes) -------------------------------------
+# podman, or docker where a Docker engine answers and podman is not installed.
+ENGINE ?= $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
+	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
+# podman's settings (runc, cgroupfs, explicit ulimits) live in the project; its storage does not.
+export CONTAINERS_CONF := $(CURDIR)/containers/containers.conf
 IMAGE ?= ferris-says:latest
+# The base when the engine has it or can pull it, else a Debian one made with mmdebstrap.
 BASE_IMAGE ?= python:3.12-slim
 LOCAL_BASE_SUITE ?= bookworm
-# bullseye has Python 3.9, bookworm 3.11, trixie 3.13, forky (testing) 3.14. forky ships
-# python3.15 too (`forky/python3.15` tests it), but no dagster-pipes release admits 3.15 yet.
+# Python 3.9, 3.11, 3.13, 3.14; `forky/python3.15` would add 3.15, which dagster-pipes refuses.
 PYTHON_SUITES ?= bullseye bookworm trixie forky
-ifeq ($(origin ENGINE),undefined)
-ENGINE := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
-	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
-endif
-# podman's settings live in the project (runc, cgroupfs, explicit ulimits: see the file); its
-# storage stays podman's own (/var/lib/containers), outside the checkout.
-export CONTAINERS_CONF := $(CURDIR)/containers/containers.conf
-
 # EXTRAS=s3,gcs,azure: the image with the blob stores' SDKs (--pipes-store); none by default.
 EXTRAS ?=
+
 image: $(VENV)/.uv  ## the container image (IMAGE=ferris-says:latest)
 	@$(call apt_install,$(CONTAINER_PACKAGES))
 	PYTHON=$(BIN)/python EXTRAS=$(EXTRAS) sh containers/image.sh $(ENGINE) $(IMAGE) \
 		$(BASE_IMAGE) $(LOCAL_BASE_SUITE)
 
-# The image under podman's Docker-compatible API on a private socket, driven by Dagster's
-# PipesDockerClient, and the Kubernetes example's pod under `podman kube play`. The script stops
-# the service and removes the tests' containers however the tests end.
 test-container: image $(VENVINT)/.installed  ## the image run by Dagster's Docker and k8s clients
 	FERRIS_SAYS_IMAGE=$(IMAGE) sh containers/with-podman-service.sh \
 		$(BININT)/python -m pytest -q -rs tests/test_container.py

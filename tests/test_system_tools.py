@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.system_tools import TOOLS, SystemTool, named_in, require
+from support.system_tools import TOOLS, SystemTool, named_in, needs, require
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -144,6 +144,7 @@ def test_the_scan_leaves_other_text_alone() -> None:
     assert not reaches_around('shutil.which("ferris-says")\nrun(["zsh-like"])\n"/usr/bin/env"')
 
 
+@needs("make")
 def test_make_deps_installs_every_package_the_tests_name() -> None:
     shown = subprocess.run(
         ["make", "-n", "-s", "--no-print-directory", "deps"],

@@ -105,6 +105,38 @@ def test_the_marker_acts_before_the_test_and_before_an_empty_parametrize(
         assert "CI=true: a missing tool fails the run" in out, out
 
 
+ELSEWHERE_MODULE = """
+from support.system_tools import elsewhere
+
+
+@elsewhere("/nonexistent/oracle", "an oracle")
+def test_with_the_oracle():
+    raise AssertionError("ran without the oracle")
+
+
+@elsewhere(__file__, "this very file")
+def test_with_what_is_there():
+    pass
+"""
+
+
+def test_a_test_needing_something_outside_the_project_is_not_collected_without_it(
+    tmp_path: Path,
+) -> None:
+    """Not skipped, not failed under CI (no install step brings it): left out, and said so."""
+    (tmp_path / "test_elsewhere.py").write_text(ELSEWHERE_MODULE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    env.update(PYTHONPATH=str(TESTS), CI="true")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "support.system_tools", "-p", "no:cacheprovider",
+         "-rs", "-q", "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    assert "1 passed, 1 deselected" in done.stdout and "skipped" not in done.stdout
+    assert "not collected: test_elsewhere.py::test_with_the_oracle: an oracle" in done.stdout
+
+
 # ---- every test that needs a tool goes through the helper; make deps installs them all ------
 
 

@@ -5,6 +5,11 @@ needs while it runs (a docs example) calls `require(...)`. Without the tool the 
 and the reason names `make deps`, which installs every package listed here. With CI=true the
 test fails instead: CI runs `make deps` first, so a missing tool there is a broken set-up, and
 an oracle must never drop out of CI silently. tests/conftest.py loads this module as a plugin.
+
+A test that compares with something no package brings, outside the project (the Rust crate's
+oracle binary, the shared copy of its golden file), is marked `elsewhere(PATH, what)`: where
+PATH is absent it is not collected, and the run's summary says so; no install step could bring
+it, so it is neither a skip nor, under CI, a failure.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ LINEBREAK_TXT = "/usr/share/unicode/LineBreak.txt"
 LOCALE_SOURCES = ("/usr/share/i18n/locales/en_US", "/usr/share/i18n/charmaps/ISO-8859-1.gz")
 
 MARKER = "needs"
+ELSEWHERE = "elsewhere"
 MAKE_DEPS = "make deps"
 
 
@@ -101,10 +107,42 @@ def named_in(text: str) -> list[str]:
     return found
 
 
+def elsewhere(path: str | os.PathLike[str], what: str) -> pytest.MarkDecorator:
+    """Marks a test that needs `path`, outside the project: collected only where it exists."""
+    mark: pytest.MarkDecorator = getattr(pytest.mark, ELSEWHERE)(os.fspath(path), what)
+    return mark
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(*tools): the system tools (Debian packages) the test needs"
     )
+    config.addinivalue_line(
+        "markers", f"{ELSEWHERE}(path, what): collected only where path, outside the project, is"
+    )
+
+
+NOT_COLLECTED = pytest.StashKey[list[str]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    absent = {}
+    for item in items:
+        for mark in item.iter_markers(ELSEWHERE):
+            path, what = mark.args
+            if not os.path.exists(path):
+                absent[item] = f"{item.nodeid}: {what} ({path}) is not on this machine"
+    if absent:
+        config.hook.pytest_deselected(items=list(absent))
+        items[:] = [item for item in items if item not in absent]
+    config.stash[NOT_COLLECTED] = list(absent.values())
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    for line in config.stash.get(NOT_COLLECTED, []):
+        terminalreporter.write_line(f"not collected: {line}")
 
 
 # Before the skipping plugin's own setup hook: a parametrize left empty by a missing tool (no

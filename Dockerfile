@@ -23,16 +23,13 @@ RUN python3 -m venv /opt/ferris-says \
         pip setuptools wheel \
     && rm -f /opt/ferris-says/bin/activate* /opt/ferris-says/bin/Activate.ps1 \
     && /opt/ferris-says/bin/ferris-says --version \
-    && mkdir -p /opt/ferris-says/share/man/man1 \
-    && for name in $(/opt/ferris-says/bin/python -m ferris_says.manpage --list); do \
-        /opt/ferris-says/bin/python -m ferris_says.manpage --command "$name" \
-        > "/opt/ferris-says/share/man/man1/$name.1" || exit 1; done \
+    && test -f /opt/ferris-says/share/man/man1/ferris-says.1 \
     && /opt/ferris-says/bin/python /tmp/wheels/licences.py /opt/ferris-says/share/licenses
 
-# The manual pages, one per command (man finds them from PATH: /opt/ferris-says/bin ->
-# /opt/ferris-says/share/man)
-# and, generated from the installed packages' own metadata, share/licenses/PACKAGES.txt with each
-# package's licence text beside it: cowsay's GPL-3.0 among them.
+# The wheel brings the manual page (man finds it from PATH: /opt/ferris-says/bin ->
+# /opt/ferris-says/share/man); share/licenses/PACKAGES.txt, generated from the installed
+# packages' own metadata, lists each package with its licence text beside it: cowsay's GPL-3.0
+# among them.
 
 # Stage 2: the base, man, a user, the virtualenv. No compiler, no pip, no cache, no tests.
 # `man ferris-says` works in the image: the local Debian base has man-db already (the build then

@@ -22,8 +22,8 @@ if "$engine" image inspect "$image" >/dev/null 2>&1; then
 fi
 
 if ! command -v mmdebstrap >/dev/null 2>&1; then
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
+    echo "base.sh: mmdebstrap is missing (make deps installs it)" >&2
+    exit 1
 fi
 
 # The root file system is written outside the project and removed whatever happens.

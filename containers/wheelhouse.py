@@ -49,11 +49,12 @@ def build_ferris_says_wheel(out: Path) -> Path:
         src = Path(tmp)
         for name in ("pyproject.toml", "README.md", "LICENSE-MIT", "LICENSE-APACHE"):
             shutil.copy2(ROOT / name, src / name)
-        shutil.copytree(
-            ROOT / "ferris_says",
-            src / "ferris_says",
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
+        for package_dir in ("ferris_says", "man"):  # the modules; the manual pages, as data
+            shutil.copytree(
+                ROOT / package_dir,
+                src / package_dir,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
         env = dict(os.environ, SOURCE_DATE_EPOCH=REPRODUCIBLE_EPOCH)
         subprocess.run(
             [*PIP, "wheel", "--no-deps", "--wheel-dir", str(out), str(src)], check=True, env=env

@@ -1,7 +1,7 @@
 """The blog's asset, with ferris-says in a container run by dagster-docker's PipesDockerClient.
 
     make image                                   # builds ferris-says:latest (the Dockerfile)
-    pip install 'ferris-says[docker]'            # dagster-docker, beside Dagster
+    pip install '.[docker]'                      # in the clone: dagster-docker, beside Dagster
     dagster dev -f dagster_example/docker.py     # DOCKER_HOST says which engine, as for docker
 
 The client passes the context inline in DAGSTER_PIPES_CONTEXT, asks for the messages on stderr

@@ -2,7 +2,7 @@
 
     make image IMAGE=registry.example.com/team/ferris-says:0.1.0
     podman push registry.example.com/team/ferris-says:0.1.0      # or docker push
-    pip install 'ferris-says[k8s]'                               # dagster-k8s, beside Dagster
+    pip install '.[k8s]'                                         # in the clone: dagster-k8s
     FERRIS_SAYS_IMAGE=registry.example.com/team/ferris-says:0.1.0 \\
         dagster dev -f dagster_example/kubernetes.py
 

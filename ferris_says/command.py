@@ -20,6 +20,7 @@ from ferris_says.color import COLOR_CHOICES
 from ferris_says.decorate import STYLES
 from ferris_says.environment import complete_variable
 from ferris_says.errors import EXIT_OK, FerrisInterrupted, FerrisOutputError
+from ferris_says.install_hints import WHEEL
 from ferris_says.pipes import CONTEXT_ARG, MESSAGES_ARG, STORE_OPTION, STORE_VAR, STORES
 from ferris_says.quick_options import request_from_options
 from ferris_says.request import BUBBLES, CRATE_BUBBLE
@@ -78,7 +79,7 @@ def help_text(name: str) -> str:
     return THINKS_HELP if name == THINKS else SAYS_HELP
 
 
-EPILOG = """\
+EPILOG = f"""\
 \b
 stdout carries only the picture, as UTF-8 bytes whatever the locale.
 Errors go to stderr, one line each (-v adds the traceback).
@@ -105,6 +106,12 @@ Environment:
                 (--dagster-pipes-context/-messages win over them)
   FERRIS_SAYS_PIPES_STORE
                 s3, gcs, azure or volumes: as --pipes-store
+
+\b
+Extras (the blob stores' SDKs, the Dagster component), e.g. s3:
+  in a clone:      pip install '.[s3]'
+  from the wheel:  pip install '{WHEEL}[s3]'
+  once published:  pip install 'ferris-says[s3]'
 """
 
 
@@ -340,7 +347,7 @@ def parameters(thinking: bool) -> list[click.Parameter]:
             type=click.Choice(STORES),
             default=None,
             help=f"Where the Pipes params' bucket is (default: ${STORE_VAR}); needs the "
-            "store's extra, e.g. pip install 'ferris-says[s3]'.",
+            "store's extra (Extras, below).",
         ),
         click.Option(
             ["-v", "--verbose"],

@@ -1,6 +1,6 @@
 """Ferris for Dagster projects: ``FerrisSaysComponent``, five lines of ``defs.yaml``.
 
-Installed with the ``[dagster]`` extra (``pip install 'ferris-says[dagster]'``); nothing on the
+Installed with the ``dagster`` extra (``pip install '.[dagster]'`` in a clone); nothing on the
 command's own path imports this module, so the command's cold start and its base install
 (click, rich, cowsay, dagster-pipes) do not change. ``dg`` finds the component through the
 ``dagster_dg_cli.registry_modules`` entry point of ferris-says (``dg list components``).
@@ -31,6 +31,7 @@ from ferris_says.component_checks import (
 from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster_looks import LookAttributes, as_value_error, check_character
 from ferris_says.errors import FerrisUsageError
+from ferris_says.install_hints import extra_install
 from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 from ferris_says.request import COWSAY_BUBBLE, CRATE_BUBBLE
 
@@ -54,8 +55,7 @@ def docker_client_class() -> type:
         raise ImportError(
             "FerrisSaysComponent with `image:` runs the image with dagster-docker's"
             " PipesDockerClient, and dagster-docker is not installed"
-            f" ({error}); install ferris-says with its docker extra:"
-            " pip install 'ferris-says[docker]'"
+            f" ({error}); install ferris-says with its docker extra: {extra_install('docker')}"
         ) from error
     return PipesDockerClient
 

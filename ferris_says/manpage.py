@@ -8,8 +8,9 @@ The commands are the package's console scripts (`[project.scripts]`, read from t
 distribution): `ferris-says` and `ferris-thinks` are click commands, `ferris-cowsay` and
 `ferris-cowthink` the drop-in, whose options are one table (`cowsay_options.OPTIONS`). Nothing
 is typed twice: the name line, synopsis, description, options, exit status and environment are
-each command's own help, turned into man(7) macros. `make docs` builds every page into
-build/docs/man/; the image installs them where `man` looks beside the command.
+each command's own help, turned into man(7) macros. `make man` writes every page into man/man1/
+(tools/man_pages.py), whence the wheel installs them where `man` looks beside the command
+(share/man/man1).
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from support import system_tools
+
 PROJECT = Path(__file__).resolve().parent.parent
 WIDTH = 40
 MB = 1_000_000
@@ -277,7 +279,7 @@ def cold_starts(ferris: str, work: Path, scratch: str, fsays: str | None) -> Non
 
 # ---- against Perl cowsay 3.03 ---------------------------------------------------------------
 
-PERL_COWSAY = Path("/usr/games/cowsay")
+PERL_COWSAY = Path(system_tools.COWSAY)
 #: The issue's goals: the drop-in within 1.5x Perl's wall time, ferris-says with options within 2x.
 DROP_IN_GOAL = 1.5
 OPTIONS_GOAL = 2.0

@@ -5,8 +5,9 @@ opens the home page in Debian's Chromium (playwright's Python driver with execut
 never `playwright install`), and follows the navigation from page to page. It fails unless:
 every page of docs/pages/ is reached through the navigation, every page loads with its title
 and no script error, nothing it asks for (style, script, image) is missing, each image is
-drawn, and the CLI reference shows the options of the click command. Screenshots go to
-build/docs/screens/.
+drawn, the CLI reference shows the options of the click command, and the search finds a page
+both from the server and from the files themselves (file://, which is what `make docs` points
+to). Screenshots go to build/docs/screens/.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
 from e2e_ui import open_chromium  # Chromium as make e2e starts it
+from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "pages"
 TIMEOUT_MS = 30_000
+# A word of one page only, and that page: what the search must find.
+SEARCH = ("COWPATH", "characters.html")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -37,9 +42,33 @@ def expected_pages() -> set[str]:
     return {str(p.relative_to(PAGES).with_suffix(".html")) for p in PAGES.glob("**/*.md")}
 
 
-def check_site(site: Path, screens: Path) -> list[str]:
-    from playwright.sync_api import sync_playwright
+def search_problems(page: Page, url: str) -> list[str]:
+    """Types SEARCH's word into Material's search box at `url`; what went wrong, if anything."""
+    word, expected = SEARCH
+    page.goto(url, wait_until="load")
+    query = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    try:  # Material hides the box when its worker cannot start; the index is loaded once the
+        # box stops saying "Initializing"
+        query.click(timeout=10_000)
+        page.wait_for_function(
+            "m => !m.textContent.includes('Initializing')", arg=meta.element_handle()
+        )
+    except PlaywrightTimeout:
+        return [f"{url}: the search never got past {meta.inner_text().strip()!r}"]
+    query.press_sequentially(word)
+    results = page.locator(".md-search-result__item a")
+    try:
+        results.first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        return [f"{url}: searching {word!r} found nothing ({meta.inner_text().strip()!r})"]
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    if not any(expected in (href or "") for href in hrefs):
+        return [f"{url}: searching {word!r} did not find {expected}: {hrefs}"]
+    return []
 
+
+def check_site(site: Path, screens: Path) -> list[str]:
     problems: list[str] = []
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # a free port
@@ -94,6 +123,8 @@ def check_site(site: Path, screens: Path) -> list[str]:
             for option in ("--width", "--files", "--character", "--color", "--verbose"):
                 if option not in reference:
                     problems.append(f"cli.html: the reference lacks {option}")
+            for url in (base + "index.html", (site / "index.html").resolve().as_uri()):
+                problems += search_problems(page, url)
             print(
                 f"docs-check: {len(seen)} pages reached through the navigation; "
                 f"screenshots in {screens}"

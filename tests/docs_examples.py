@@ -6,14 +6,15 @@ lines after it, up to the next `$ `, are what the terminal shows: stdout and std
 stream, byte for byte. A line that is exactly `...` stands for any number of lines. An HTML
 comment on the line just before the fence changes how the block runs:
 
-    <!-- console: in-clone -->      run in a copy of the checkout (fake_temp/ and all)
+    <!-- console: in-clone -->      run in ~/ferris-says, a copy of the checkout (fake_temp/...)
     <!-- console: slow -->          run only by `make test-docs-slow` (installs, dg)
     <!-- console: slow, in-clone -->  both
     <!-- console: not run: WHY -->  shown, never run (WHY is required: a container push...)
 
-Each block runs in a fresh scratch directory, which is also HOME; commands run one by one with
-`bash -c` from that directory, so files carry over between the commands of a block but `cd`
-does not. The path of the scratch directory shows as `~` in the output.
+Each block runs in a fresh scratch directory, which is also HOME (an in-clone block runs in
+its ferris-says/); commands run one by one with `bash -c` from that directory, so files carry
+over between the commands of a block but `cd` does not. The path of the scratch directory
+shows as `~` in the output.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ COMMAND_TIMEOUT_S = 120
 SLOW_COMMAND_TIMEOUT_S = 900
 # Output that depends on where the example ran: the scratch directory reads as `~`.
 HOME_SHOWN_AS = "~"
+# An in-clone block's clone, in HOME: its output shows where a reader's own clone would be.
+CLONE = "ferris-says"
 DAGSTER_HOME = ".dagster"  # in the scratch directory
 
 
@@ -200,7 +203,7 @@ def prepare_scratch(example: Example, scratch: Path) -> None:
     (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     if example.in_clone:
         for name in checkout_files():
-            target = scratch / name
+            target = scratch / CLONE / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, target)
 
@@ -212,11 +215,11 @@ def expected_pattern(expected: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def run_step(step: Step, scratch: Path, timeout: float) -> str:
+def run_step(step: Step, scratch: Path, timeout: float, cwd: Path | None = None) -> str:
     """The step's output as the terminal shows it, the scratch path as `~`."""
     done = subprocess.run(
         ["bash", "-c", step.command],
-        cwd=scratch,
+        cwd=cwd or scratch,
         env=example_environment(scratch),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -249,8 +252,9 @@ def run_example(example: Example, scratch: Path) -> Iterator[str]:
     """Runs every step; yields one difference per step whose output is not the page's."""
     prepare_scratch(example, scratch)
     timeout = SLOW_COMMAND_TIMEOUT_S if example.slow else COMMAND_TIMEOUT_S
+    cwd = scratch / CLONE if example.in_clone else scratch
     for step in example.steps:
-        difference = mismatch(step, run_step(step, scratch, timeout))
+        difference = mismatch(step, run_step(step, scratch, timeout, cwd))
         if difference is not None:
             yield difference
 

@@ -108,7 +108,7 @@ def tool(name: str) -> str:
         return beside
     found = shutil.which(name)
     if found is None:
-        raise SystemExit(f"e2e: {name} is not installed (make .venv-ui/.installed)")
+        raise SystemExit(f"e2e: {name} is not installed (make .venv-integrations/.installed)")
     return found
 
 
@@ -392,7 +392,7 @@ def browse(base: str, out: str, bubbles: dict[str, str], docs_screenshot: str | 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.path.exists(chromium):
         raise SystemExit(
-            f"e2e: no Chromium at {chromium} (apt-get install chromium, or set CHROMIUM)"
+            f"e2e: no Chromium at {chromium} (make deps installs it, or set CHROMIUM)"
         )
 
     profile_dir = tempfile.TemporaryDirectory(prefix="ferris-e2e-chromium-")

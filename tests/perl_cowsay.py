@@ -1,6 +1,6 @@
 """Debian's Perl cowsay 3.03 as an oracle the tests can ask thousands of times a second.
 
-`/usr/games/cowsay` is a Perl script; starting it costs about 20 ms, mostly loading Perl's
+Debian's cowsay is a Perl script; starting it costs about 20 ms, mostly loading Perl's
 modules. `PerlCowsay` keeps one Perl running, with those modules loaded, that forks a child per
 request; the child runs the real script (``do FILE``) with the request's @ARGV, $0 (cowsay or
 cowthink) and stdin, as a fresh process would, and sends back what it printed, warned and died
@@ -18,9 +18,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-COWSAY = Path("/usr/games/cowsay")
-COWTHINK = Path("/usr/games/cowthink")
-DEBIAN_COWS = Path("/usr/share/cowsay/cows")
+from support import system_tools
+
+COWSAY = Path(system_tools.COWSAY)
+COWTHINK = Path(system_tools.COWTHINK)
+DEBIAN_COWS = Path(system_tools.DEBIAN_COWS)
 # cowsay decodes its arguments and writes UTF-8 only under a UTF-8 locale.
 ORACLE_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 
@@ -71,7 +73,7 @@ class Answer:
 
 
 class PerlCowsay:
-    """One Perl that runs /usr/games/cowsay's code per request (see the module's docstring)."""
+    """One Perl that runs Debian's cowsay's code per request (see the module's docstring)."""
 
     def __init__(self) -> None:
         assert COWSAY.exists(), "Debian's cowsay is missing: run `make test`"

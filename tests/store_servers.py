@@ -1,10 +1,10 @@
 """The blob-store servers of ``make test-stores``, each on a free loopback port, stopped after.
 
-moto's S3 server (``moto[server]``), gcp-storage-emulator (both from PyPI, in .venv-stores) and
-Microsoft's Azurite (from npm, installed under build/azurite by the Makefile); and the drip
-server (``drip_server``, this module run as a process of its own), which answers S3's, GCS's
-and Azure's requests and then misbehaves: drips, falls silent, states a size it never sends,
-or sends more than a context may hold.
+moto's S3 server (``moto[server]``), gcp-storage-emulator (both from PyPI, in
+.venv-integrations) and Microsoft's Azurite (from npm, installed under build/azurite by the
+Makefile); and the drip server (``drip_server``, this module run as a process of its own),
+which answers S3's, GCS's and Azure's requests and then misbehaves: drips, falls silent, states
+a size it never sends, or sends more than a context may hold.
 """
 
 from __future__ import annotations

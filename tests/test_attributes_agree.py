@@ -31,7 +31,7 @@ from ferris_says.component_checks import TEMPLATE_MARKERS
 
 pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
-COW = "/usr/share/cowsay/cows/default.cow"  # has $eyes and $tongue (Debian's cowsay)
+COW = "default"  # cowsay's cow, which has $eyes and $tongue
 #: Each attribute, its command-line option, and what else it needs to be drawn at all.
 OPTIONS = {"eyes": "--eyes", "tongue": "--tongue", "mode": "--mode", "character": "--character"}
 NEEDS = {"tongue": {"character": COW}}

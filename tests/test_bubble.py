@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from crate_pictures import CRATE_FERRIS
+from support.system_tools import elsewhere
 
 from ferris_says import iter_say, say
 from ferris_says.bubble import bubble_lines, default_width, merge_whitespace, render_bubble
@@ -65,9 +66,8 @@ def test_iter_say_checks_before_the_first_piece() -> None:
         iter_say("hi", None, "nobody")
 
 
+@elsewhere(SHARED_GOLDEN, "the shared golden file beside this clone")
 def test_golden_copy_is_current() -> None:
-    if not SHARED_GOLDEN.exists():
-        pytest.skip("no ../shared/golden beside this clone")
     assert SHARED_GOLDEN.read_bytes() == GOLDEN.read_bytes()
 
 

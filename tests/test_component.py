@@ -23,6 +23,7 @@ from command import CLEAN_ENV, FERRIS, sha256
 from dagster_events import check_evaluations, data_version
 from dg_json import listed_asset_keys, listed_components
 from pytest import MonkeyPatch
+from support.system_tools import needs
 
 from ferris_says.dagster import FerrisSaysComponent
 
@@ -362,6 +363,7 @@ def test_the_blogs_words_materialize_with_their_quotes(
 CRON_WORDS = "Backups done, disks at 71%, nothing to see here, carry on with your day"
 
 
+@needs("cowsay")
 def test_the_cowsay_bubble_materializes_what_perl_cowsay_prints(
     instance: dg.DagsterInstance, project: Project
 ) -> None:
@@ -474,7 +476,7 @@ def test_an_image_without_dagster_docker_names_the_extra(project: Project) -> No
     assert "loaded" not in done.stdout.splitlines(), done.stdout
     assert f"{path}:4" in done.stdout and "attributes.image" in done.stdout, done.stdout
     assert "dagster-docker is not installed" in done.stdout
-    assert "pip install 'ferris-says[docker]'" in done.stdout
+    assert "pip install '.[docker]' in a clone" in done.stdout
 
 
 # ---- dg -------------------------------------------------------------------------------------

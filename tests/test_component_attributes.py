@@ -39,7 +39,7 @@ from ferris_says.dagster import FerrisSaysComponent
 pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 UNSET_VARIABLE = "FERRIS_SAYS_TEST_UNSET"
-COW_WITH_A_TONGUE = "/usr/share/cowsay/cows/default.cow"  # Debian's cowsay (make test)
+COW_WITH_A_TONGUE = "default"  # cowsay's cow (ferris_says.cowsay_cast) has a tongue
 
 
 class Nested:

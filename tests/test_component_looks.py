@@ -11,6 +11,7 @@ import dagster as dg
 import pytest
 from command import CLEAN_ENV, FERRIS
 from dagster_events import materialization
+from support.system_tools import COWTHINK, DEBIAN_COWS, needs
 from test_component import Project, error_chain, markdown_picture, materialize
 from test_cowsay_oracle import ORACLE_ENV
 
@@ -23,7 +24,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:.*is in beta.*"),
 ]
 
-DEFAULT_COW = "/usr/share/cowsay/cows/default.cow"
+DEFAULT_COW = f"{DEBIAN_COWS}/default.cow"
 CHECKS = ("ferris_should_say_something", "ferris_should_speak_3_words")
 
 
@@ -58,7 +59,7 @@ def said(options: list[str], words: str) -> str:
 
 def cowthink(options: list[str], words: str) -> str:
     done = subprocess.run(
-        ["/usr/games/cowthink", *options, words], capture_output=True, env=ORACLE_ENV, check=True
+        [COWTHINK, *options, words], capture_output=True, env=ORACLE_ENV, check=True
     )
     return done.stdout.decode()
 
@@ -66,6 +67,7 @@ def cowthink(options: list[str], words: str) -> str:
 # ---- the component's attributes ---------------------------------------------------------------
 
 
+@needs("cowsay")
 def test_yaml_attributes_draw_what_cowthink_draws(
     instance: dg.DagsterInstance, project: Project
 ) -> None:
@@ -169,6 +171,7 @@ def run_extras(
     )
 
 
+@needs("cowsay")
 def test_extras_choose_the_look(instance: dg.DagsterInstance) -> None:
     extras = {
         "words": "through the extras",

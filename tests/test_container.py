@@ -1,10 +1,10 @@
 """The image under a real container engine, run by Dagster's own container clients.
 
 ``make test-container`` builds the image, starts ``podman system service`` on a private socket
-(``DOCKER_HOST``) and runs this module from ``.venv-docker`` (dagster-docker and dagster-k8s pin
-their own Dagster release). FERRIS_SAYS_IMAGE names the image under test; without it (plain
-``make test``) the module is skipped. With it, a missing engine, client library or image is a
-failure, never a skip.
+(``DOCKER_HOST``) and runs this module from ``.venv-integrations`` (dagster-docker and
+dagster-k8s pin their own Dagster release). FERRIS_SAYS_IMAGE names the image under test;
+without it (plain ``make test``) the module is skipped. With it, a missing engine, client
+library or image is a failure, never a skip.
 
 - ``podman run --rm IMAGE "what you want"`` prints the host command's exact bytes.
 - ``dagster_example/docker.py``, the blog's asset through PipesDockerClient: materialized, both

@@ -16,7 +16,8 @@ import pytest
 from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cowsay_oracle import COWSAY, ORACLE_ENV, debian_cows
+from support.system_tools import needs
+from test_cowsay_oracle import COWSAY, DEBIAN_COWS, ORACLE_ENV, debian_cows
 
 from ferris_says.cowfile import MAX_COW_CHARS, CowFileError, load_cow_file, parse_cow
 
@@ -63,6 +64,7 @@ def cowsay_cow(path: Path, eyes: str, tongue: str, think: bool = False) -> str:
     return done.stdout.decode("utf-8").split(" ----\n", 1)[1]
 
 
+@needs("cowsay")
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opening=opening, text=body, eyes=face, tongue=face, think=st.booleans())
 def test_random_bodies_draw_as_perl_draws_them(
@@ -79,6 +81,7 @@ def test_random_bodies_draw_as_perl_draws_them(
     assert ours == cowsay_cow(path, eyes, tongue, think)
 
 
+@needs("cowsay")
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=body)
 def test_single_quoted_heredocs_are_literal_as_in_perl(
@@ -89,9 +92,10 @@ def test_single_quoted_heredocs_are_literal_as_in_perl(
     assert load_cow_file(str(path)).draw("\\", "oo", "  ") == cowsay_cow(path, "oo", "  ")
 
 
+@needs("cowsay")
 def test_three_eyes_chop_and_repeat_follow_perl(tmp_path: Path) -> None:
     # The one Debian file with statements besides $the_cow, over eyes of every length.
-    cow = Path("/usr/share/cowsay/cows/three-eyes.cow")
+    cow = DEBIAN_COWS / "three-eyes.cow"
     for eyes in ["", "a", "ab", "é€"]:
         assert load_cow_file(str(cow)).draw("\\", eyes, "  ") == cowsay_cow(cow, eyes, "  ")
 
@@ -157,6 +161,7 @@ def hostile_file(draw: st.DrawFn, marker: str) -> tuple[str, int]:
     return "\n".join(lines), at + 1
 
 
+@needs("cowsay")
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_hostile_files_are_refused_at_their_line_without_running(
@@ -173,6 +178,7 @@ def test_hostile_files_are_refused_at_their_line_without_running(
     assert not marker.exists()
 
 
+@needs("cowsay")
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_command_refuses_hostile_files_in_one_line_exit_2(
@@ -200,13 +206,14 @@ def test_the_command_refuses_hostile_files_in_one_line_exit_2(
     assert not marker.exists()
 
 
+@needs("cowsay")
 @pytest.mark.parametrize(
     "payload, inside", [(STATEMENTS[0], False), (INTERPOLATIONS[0], True), (STATEMENTS[8], False)]
 )
 def test_control_perl_does_run_the_payloads(tmp_path: Path, payload: str, inside: bool) -> None:
     # The payloads are live: Perl's cowsay runs them (so the tests above can fail).
     marker = tmp_path / "ran"
-    lines, start, _ = cow_lines(Path("/usr/share/cowsay/cows/default.cow"))
+    lines, start, _ = cow_lines(DEBIAN_COWS / "default.cow")
     payload = payload.replace("MARKER", str(marker))
     if inside:
         lines[start + 1] = payload + lines[start + 1]
@@ -369,6 +376,7 @@ def test_a_name_with_cow_suffix_is_looked_up_not_read_from_here(tmp_path: Path) 
     assert run_character("./here.cow", tmp_path).stdout.endswith(b" ----\nx")
 
 
+@needs("cowsay")
 @pytest.mark.parametrize("cow", debian_cows(), ids=lambda path: path.stem)
 def test_every_debian_file_parses(cow: Path) -> None:
     assert load_cow_file(str(cow)).draw("\\", "oo", "  ")

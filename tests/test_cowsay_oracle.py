@@ -3,8 +3,8 @@ say and think, eyes and tongues, byte for byte.
 
 For a one-line text the crate's bubble and cowsay's are the same bytes, so the whole output is
 compared. Texts are chosen so that cowsay does not re-wrap them (Text::Wrap at 40 columns, one
-space between words) and is not handed "0" (which cowsay reads as no words). `make test`
-installs cowsay (the Makefile's COWSAY target); its absence fails, it never skips.
+space between words) and is not handed "0" (which cowsay reads as no words). Without Debian's
+cowsay every test here is skipped, naming `make deps`, and fails under CI=true.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import pytest
 from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import system_tools
+from support.system_tools import needs
 
 from ferris_says import looks
 from ferris_says.bubble import bubble_lines, iter_bubble
@@ -25,9 +27,11 @@ from ferris_says.bubble import bubble_lines, iter_bubble
 # ferris-says runs outside the checkout: in its root, ./fake_temp/ would take the messages.
 OUTSIDE = tempfile.gettempdir()
 
-COWSAY = Path("/usr/games/cowsay")
-COWTHINK = Path("/usr/games/cowthink")
-DEBIAN_COWS = Path("/usr/share/cowsay/cows")
+pytestmark = needs("cowsay")
+
+COWSAY = Path(system_tools.COWSAY)
+COWTHINK = Path(system_tools.COWTHINK)
+DEBIAN_COWS = Path(system_tools.DEBIAN_COWS)
 # cowsay decodes its arguments and writes UTF-8 only under a UTF-8 locale.
 ORACLE_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 # cowsay's own letters: -w is wired there (ferris-says' -w is --width).
@@ -37,9 +41,9 @@ WORDS = "Hello fellow Rustaceans!"
 
 
 def debian_cows() -> list[Path]:
-    assert COWSAY.exists() and COWTHINK.exists(), "Debian's cowsay is missing: run `make test`"
+    """Debian's .cow files; none without the package, whose tests `needs` then skips."""
     cows = sorted(DEBIAN_COWS.glob("*.cow"))
-    assert len(cows) >= 40, cows
+    assert not cows or len(cows) >= 40, cows
     return cows
 
 

@@ -2,12 +2,15 @@
 
 The collector is tests/docs_examples.py (its docstring and docs/README.md give the format).
 Slow examples (installs, the dg walkthrough) run under `make test-docs-slow`, which sets
-FERRIS_SAYS_DOCS_SLOW=1; plain `make test` runs the rest.
+FERRIS_SAYS_DOCS_SLOW=1; plain `make test` runs the rest. Each run collects only its own
+examples, so a skip means something is missing: an example that runs a system tool (zsh, fish,
+man) or names Debian's .cow files needs its package (tests/support/system_tools.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,23 +28,21 @@ from docs_examples import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+from support.system_tools import named_in, needs
 
 RUN_SLOW = os.environ.get("FERRIS_SAYS_DOCS_SLOW") == "1"
 EXAMPLES = all_examples()
+# This run's examples: the slow ones or the others; `not run` blocks are shown, never run.
+THIS_RUN = [e for e in EXAMPLES if e.not_run is None and e.slow == RUN_SLOW]
 
 
-def _marks(example: Example) -> list[pytest.MarkDecorator]:
-    if example.not_run is not None:
-        return [pytest.mark.skip(reason=f"not run: {example.not_run}")]
-    if example.slow != RUN_SLOW:
-        why = "slow: make test-docs-slow runs it" if example.slow else "not slow: make test"
-        return [pytest.mark.skip(reason=why)]
-    return []
+def tools_used(example: Example) -> list[str]:
+    return named_in("\n".join(step.command for step in example.steps))
 
 
 @pytest.mark.parametrize(
     "example",
-    [pytest.param(example, id=example.name, marks=_marks(example)) for example in EXAMPLES],
+    [pytest.param(e, id=e.name, marks=needs(*tools_used(e))) for e in THIS_RUN],
 )
 def test_example_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
     before = checkout_snapshot()
@@ -69,6 +70,16 @@ def test_the_readme_reads_in_two_minutes() -> None:
     assert len(readme.splitlines()) <= 200
     for link in ("docs/pages/install.md", "docs/pages/errors.md", "docs/pages/components.md"):
         assert f"]({link})" in readme and (REPO / link).is_file()
+
+
+def test_the_readmes_table_lists_every_page() -> None:
+    """Its Documentation section links each page of docs/pages/ but the site's home page (whose
+    place the README takes on GitHub), and no page that is not there."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Documentation\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"\]\((docs/pages/[^)#]+\.md)\)", section))
+    pages = {str(page.relative_to(REPO)) for page in (REPO / "docs" / "pages").glob("**/*.md")}
+    assert listed == pages - {"docs/pages/index.md"}
 
 
 # ---- the collector itself: it must be able to fail ----------------------------------------

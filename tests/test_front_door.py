@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from command import FERRIS, HERE, encode, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.system_tools import needs
 
 EXTRAS_LINE = 'the run\'s extras={"words": ...} are not used'
 REPO = HERE.parent
@@ -57,7 +56,7 @@ def test_verbose_in_the_project_root_says_six_things_at_most(fake_temp: Path) ->
     assert len(lines) == 6, lines
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is part of the set-up: always there")
+@needs("make", "bash")
 def test_make_demo_ends_by_saying_how_to_run_the_command(tmp_path: Path) -> None:
     """The demo's last lines name a command that works as printed, from a fresh shell."""
     makefile = (REPO / "Makefile").read_text()
@@ -148,7 +147,7 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
     pid, fd = pty.fork()
     if pid == 0:  # the child: an interactive bash in the scratch directory
         os.chdir(tmp_path)
-        os.execve("/bin/bash", ["bash", "--norc", "--noprofile", "-i"], env)
+        os.execvpe("bash", ["bash", "--norc", "--noprofile", "-i"], env)
     shown = b""
 
     def read_for(seconds: float) -> None:
@@ -175,7 +174,7 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
     return shown.decode(errors="replace")
 
 
-@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="bash is Debian's own shell")
+@needs("bash")
 def test_bash_completes_file_names_after_files(tmp_path: Path) -> None:
     for name in ("notes.txt", "todo.txt"):
         (tmp_path / name).write_text("x")
@@ -183,7 +182,7 @@ def test_bash_completes_file_names_after_files(tmp_path: Path) -> None:
     assert "ferris-says --files notes.txt" in shown, shown
 
 
-@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="bash is Debian's own shell")
+@needs("bash")
 def test_bash_completes_color_choices(tmp_path: Path) -> None:
     shown = _type_into_bash(tmp_path, b"ferris-says --color ne\t")
     assert "ferris-says --color never" in shown, shown

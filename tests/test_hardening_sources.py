@@ -539,7 +539,12 @@ MESSAGE_KINDS = {
     "unread fifo": "a FIFO that nobody reads",
     "/dev/tty": "No such device or address",  # no controlling terminal (a new session)
     "/dev/full": "No space left on device",
-    "/proc/version": "cannot write to messages file",
+    # Root opens it and fails at the write; anyone else is refused at the open.
+    "/proc/version": (
+        "cannot write to messages file"
+        if os.access("/proc/version", os.W_OK)
+        else "cannot be opened (Permission denied)"
+    ),
     "directory": "is a directory",
     "missing directory": "does not exist",
     "dangling": None,  # created through the link: works

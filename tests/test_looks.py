@@ -19,13 +19,15 @@ from command import CLEAN_ENV, FERRIS
 from crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import system_tools
+from support.system_tools import needs
 
 from ferris_says import environment, faces, looks, say
 from ferris_says.bubble import THINK_BORDERS, bubble_lines, iter_bubble
 from ferris_says.characters import BUILTIN_CHARACTERS, character_names
 from ferris_says.cowpath import cowpath_file, cowpath_names
 
-DEBIAN_COWS = Path("/usr/share/cowsay/cows")
+DEBIAN_COWS = Path(system_tools.DEBIAN_COWS)
 THINKS = str(Path(FERRIS).with_name("ferris-thinks"))
 #: The names cowsay's directories have on this machine, in the order they are searched.
 DIRECTORY_NAMES = cowpath_names()
@@ -252,6 +254,7 @@ def test_without_cowpath_the_list_is_ours_cowsays_directories_then_the_package()
     assert listed == ["ferris", "clippy", *DIRECTORY_NAMES, *package]
 
 
+@needs("cowsay")
 @settings(max_examples=15, deadline=None)
 @given(
     seed=st.text(
@@ -267,6 +270,7 @@ def test_random_is_repeatable_with_a_seed(seed: str) -> None:
     assert ferris("--random", "hi", env=env).stdout == first.stdout
 
 
+@needs("cowsay")
 def test_random_reaches_every_kind_of_character() -> None:
     env = {"COWPATH": str(DEBIAN_COWS)}
     seen = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.system_tools import needs
 
 from ferris_says import cowsay_options
 from ferris_says.command import COMMANDS
@@ -29,16 +29,12 @@ SCRIPTS = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_t
     "project"
 ]["scripts"]
 
-MAN = shutil.which("man")  # man-db: `make test` installs it
-
 
 def _shown(page: str, tmp_path: Path) -> str:
     source = tmp_path / "ferris-says.1"
     source.write_text(page, encoding="utf-8")
     env = {**os.environ, "MANWIDTH": "200", "MANPAGER": "cat", "LANG": "C.UTF-8"}
-    done = subprocess.run(
-        [MAN or "man", "-l", str(source)], env=env, capture_output=True, text=True
-    )
+    done = subprocess.run(["man", "-l", str(source)], env=env, capture_output=True, text=True)
     assert done.returncode == 0 and not done.stderr, done.stderr
     return done.stdout.replace("\u2010", "-").replace("\u2212", "-")
 
@@ -62,6 +58,7 @@ def option_names(name: str) -> list[str]:
     return [option.name for option in cowsay_options.OPTIONS]
 
 
+@needs("man")
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 def test_every_option_of_the_command_is_in_its_page(tmp_path: Path, name: str) -> None:
     shown = _shown(render(name), tmp_path)
@@ -80,6 +77,7 @@ def test_escaped_text_is_never_a_request_and_keeps_no_lone_backslash(text: str) 
     assert re.fullmatch(r"(?:[^\\]|\\[e&-])*", escaped), escaped
 
 
+@needs("man")
 @settings(max_examples=40, deadline=None)
 @given(st.text(st.sampled_from("ab.'\\- "), min_size=1, max_size=12).filter(str.strip))
 def test_escaped_text_reads_back_as_written(text: str) -> None:

@@ -39,6 +39,8 @@ from dagster._core.pipes.utils import PipesBlobStoreMessageReader  # noqa: E402
 from dagster_events import check_evaluations, data_version, materialization, user_messages  # noqa: E402
 from pipes_errors import closed_exceptions  # noqa: E402
 
+from ferris_says import __version__  # noqa: E402
+
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
     pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
@@ -288,7 +290,8 @@ def test_a_missing_extra_is_one_line_naming_it(
     assert done.stderr.decode().strip().splitlines() == [
         f"ferris-says: error: --pipes-store {store}: the "
         f"{ {'s3': 'boto3', 'gcs': 'google.cloud.storage', 'azure': 'azure.storage.blob'}[store] }"
-        f" package is not installed; pip install 'ferris-says[{extra}]'"
+        f" package is not installed; pip install '.[{extra}]' in a clone, or"
+        f" 'dist/ferris_says-{__version__}-py3-none-any.whl[{extra}]'"
     ]
 
 

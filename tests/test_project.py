@@ -15,11 +15,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import man_pages
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ferris_says
+from ferris_says import install_hints
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +41,9 @@ NOT_FRAGMENTS = {".gitkeep"}
 RELEASE_HEADING = re.compile(r"^## (\d+\.\d+\.\d+\S*) \((\d{4}-\d{2}-\d{2})\)$", re.MULTILINE)
 # Whatever the wheel holds besides the package's modules: its metadata and the PEP 561 marker.
 PACKAGE_DATA = {"ferris_says/py.typed"}
+# Where the wheel's data files go, relative to the environment it is installed in.
+WHEEL_DATA = f"ferris_says-{ferris_says.__version__}.data/data/"
+MAN_DIR = "share/man/man1/"
 
 
 # ---- the wheel ---------------------------------------------------------------------------------
@@ -72,18 +77,40 @@ def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         capture_output=True,
     )
     (wheel,) = out.glob("ferris_says-*.whl")
-    assert wheel.name.startswith(f"ferris_says-{ferris_says.__version__}-")
+    assert wheel.name == Path(install_hints.WHEEL).name  # what --help and the errors name
     with zipfile.ZipFile(wheel) as archive:
         return archive.namelist()
 
 
-def test_wheel_holds_the_package_modules_and_nothing_else(wheel_files: list[str]) -> None:
+def test_wheel_holds_the_package_modules_its_man_pages_and_nothing_else(
+    wheel_files: list[str],
+) -> None:
     metadata = [name for name in wheel_files if name.split("/")[0].endswith(".dist-info")]
     assert {name.split("/")[0] for name in metadata} == {
         f"ferris_says-{ferris_says.__version__}.dist-info"
     }
-    shipped = set(wheel_files) - set(metadata)
+    data = {name for name in wheel_files if name.startswith(WHEEL_DATA)}
+    assert data == {WHEEL_DATA + MAN_DIR + name for name in man_pages.pages()}
+    shipped = set(wheel_files) - set(metadata) - data
     assert shipped == runtime_modules() | PACKAGE_DATA
+
+
+# ---- the manual pages --------------------------------------------------------------------------
+
+
+def test_every_console_script_has_its_man_page() -> None:
+    scripts = set(PYPROJECT["project"]["scripts"])
+    assert scripts == set(man_pages.console_scripts())
+    assert {name.removesuffix(".1") for name in man_pages.pages()} == scripts
+
+
+def test_the_committed_man_pages_are_what_make_man_writes() -> None:
+    committed = {
+        path.name: path.read_text(encoding="utf-8") for path in man_pages.PAGES.glob("*.1")
+    }
+    stale = sorted(name for name, text in man_pages.pages().items() if committed.get(name) != text)
+    assert not stale, f"run `make man`: {stale} differ from what the commands' help writes"
+    assert set(committed) == set(man_pages.pages()), "a page for no command: `make man` removes it"
 
 
 def test_wheel_holds_no_development_tool(wheel_files: list[str]) -> None:
@@ -100,6 +127,72 @@ def test_no_module_of_the_package_is_a_development_tool() -> None:
     for module in runtime_modules():
         text = (ROOT / module).read_text(encoding="utf-8")
         assert "LINEBREAK_TXT" not in text and "WIDTH_DUMP" not in text, module
+
+
+# A wheel's name with a version in it (the release checklist's X.Y.Z is no version).
+WHEEL_NAMED = re.compile(r"ferris_says-(\d[^-\s'\"`]*)-py3-none-any\.whl")
+
+
+def test_the_docs_name_the_wheel_of_this_version() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs" / "pages").glob("**/*.md"))]
+    named = {
+        page.name: set(WHEEL_NAMED.findall(page.read_text(encoding="utf-8"))) for page in pages
+    }
+    assert set().union(*named.values()), "no page names the wheel"
+    assert {name: versions - {ferris_says.__version__} for name, versions in named.items()} == {
+        name: set() for name in named
+    }
+
+
+# ---- the Makefile ------------------------------------------------------------------------------
+
+# What CI ran before `make check` gathered it: none of it may drop out.
+CI_TARGETS = [
+    "lint",
+    "test",
+    "docs",
+    "docs-check",
+    "test-docs-slow",
+    "dg-check",
+    "test-dagster-matrix",
+    "test-stores",
+    "e2e",
+    "test-container",
+    "test-pythons",
+]
+
+
+def make(*args: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return done.stdout
+
+
+def test_make_test_runs_no_apt_and_needs_no_root() -> None:
+    """Every recipe `make test` could run, from nothing (-B), dry (-n): no package manager."""
+    recipes = make("-n", "-B", "test")
+    assert "pytest" in recipes
+    assert not re.search(r"\b(apt-get|apt|dpkg|sudo)\b", recipes), recipes
+
+
+def test_make_check_runs_what_ci_ran_and_ci_runs_deps_then_check() -> None:
+    checks = re.search(r"^CHECKS := ((?:.*\\\n)*.*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert checks is not None
+    listed = checks.group(1).replace("\\\n", " ").split()
+    assert set(CI_TARGETS) <= set(listed)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line for line in ci.splitlines() if line and not line.startswith("#")]
+    assert commands[-3:] == ["export CI=true", "make deps", "make check"]
+
+
+def test_every_target_make_help_lists_is_in_the_development_page() -> None:
+    listed = set(re.findall(r"^  make (\S+)", make("help"), re.M))
+    assert {"test", "deps", "check", "dist", "man", "lint"} <= listed
+    page = (ROOT / "docs" / "pages" / "development.md").read_text(encoding="utf-8")
+    in_table = set(re.findall(r"`make ([a-z0-9.-]+)`", page.split("\n## ", 1)[0]))
+    assert listed == in_table
 
 
 # ---- the changelog -----------------------------------------------------------------------------

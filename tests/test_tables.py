@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import system_tools
+from support.system_tools import needs
 
 from ferris_says import _wrap_tables
 from ferris_says.linebreak import break_opportunities, class_name
 from ferris_says.linebreak_rules import COLUMNS, ROWS, compile_pair_table
 
-LINEBREAK_TXT = Path("/usr/share/unicode/LineBreak.txt")
+LINEBREAK_TXT = Path(system_tools.LINEBREAK_TXT)
 
 
 def test_committed_pair_table_compiles_from_the_rules() -> None:
@@ -19,9 +21,8 @@ def test_committed_pair_table_compiles_from_the_rules() -> None:
     assert flat == _wrap_tables.PAIR_TABLE
 
 
+@needs("linebreak")
 def test_line_break_classes_match_linebreak_txt() -> None:
-    if not LINEBREAK_TXT.exists():
-        pytest.skip("Debian's unicode-data (LineBreak.txt 15.0.0) is not installed")
     from generate_wrap_tables import line_break_classes, runs
 
     starts, classes = runs(line_break_classes(str(LINEBREAK_TXT)))

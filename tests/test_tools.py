@@ -17,11 +17,13 @@ import generate_wrap_tables
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import system_tools
+from support.system_tools import needs
 
 from ferris_says import _cowsay_tables, _width_tables, _wrap_tables
 from ferris_says.perl_text import PERL_SPACE, is_space
 
-LINEBREAK_TXT = Path("/usr/share/unicode/LineBreak.txt")
+LINEBREAK_TXT = Path(system_tools.LINEBREAK_TXT)
 SURROGATES = range(0xD800, 0xE000)
 HEADER = re.compile(r"Source: a dump of the Rust crates themselves \((.*)\)\.\n")
 
@@ -98,9 +100,8 @@ def test_width_generator_refuses_a_dump_with_missing_code_points(tmp_path: Path)
         generate_width_tables.generate(str(dump))
 
 
+@needs("linebreak")
 def test_wrap_generator_writes_the_committed_module(tmp_path: Path) -> None:
-    if not LINEBREAK_TXT.exists():
-        pytest.fail("Debian's unicode-data is not installed: `make test` installs it")
     alnum = tmp_path / "alnum_runs.tsv"
     write_alphanumeric_runs(alnum)
     assert generate_wrap_tables.render(str(LINEBREAK_TXT), str(alnum)) == committed(_wrap_tables)

@@ -20,6 +20,7 @@ from bisect import bisect_right
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.system_tools import elsewhere
 
 from ferris_says import _width_tables, str_width, str_width_states
 from ferris_says import char_width as char_width_module
@@ -285,7 +286,7 @@ def test_char_table_lookup_agrees_with_the_cache() -> None:
 ORACLE = os.environ.get("FERRIS_SAYS_ORACLE", "/work/ref/oracle")
 
 
-@pytest.mark.skipif(not os.access(ORACLE, os.X_OK), reason="Rust reference oracle not available")
+@elsewhere(ORACLE, "the Rust reference oracle")
 def test_against_oracle() -> None:
     rng = random.Random(2024)
     pool = SEQUENCE_PRONE + "".join(text for text, _, _ in CASES)

@@ -39,6 +39,7 @@ from dagster_pipes import (
 )
 
 from ferris_says.errors import REASON_SHOWN, FerrisError, FerrisInterrupted, shown
+from ferris_says.install_hints import extra_install
 from ferris_says.pipes.channel import GuardedChannel
 from ferris_says.pipes.sources import CONTEXT_DEFAULTS, short
 from ferris_says.pipes.stores.bounds import Bound, bounded_call
@@ -95,8 +96,7 @@ def load_store(name: str, chosen_by: str) -> Store:
         if (exc.name or "").split(".")[0] != sdk.split(".")[0]:
             raise
         raise FerrisError(
-            f"{chosen_by} {name}: the {sdk} package is not installed;"
-            f" pip install 'ferris-says[{extra}]'"
+            f"{chosen_by} {name}: the {sdk} package is not installed; {extra_install(extra)}"
         ) from None
 
 

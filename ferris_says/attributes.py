@@ -22,6 +22,7 @@ from ferris_says.errors import VALUE_SHOWN, FerrisUsageError, shown
 from ferris_says.request import BUBBLES, COWSAY_BUBBLE, COWSAY_MIN_WIDTH
 
 __all__ = [
+    "ASSET_KEY_MAX_BYTES",
     "IMAGE_MAX_CHARS",
     "MODES",
     "PATH_MAX_BYTES",
@@ -59,6 +60,12 @@ PATH_MAX_BYTES = 4095
 #: A container image reference is a name of at most 255 characters, a tag of at most 128 and a
 #: digest: no reference is longer than this (checked before the pattern, which then stays fast).
 IMAGE_MAX_CHARS = 1024
+
+#: The longest asset key the command reports on. Every message about the asset carries its key
+#: whole (a cut key would name another asset), and a message line on stdio holds 8 KiB; a key
+#: of 1 KiB, even as JSON escapes, leaves room for the rest. No one names an asset with more.
+ASSET_KEY_MAX_BYTES = 1024
+MESSAGE_HOLDS = "what a Dagster Pipes message carries whole"
 
 #: Numbers in messages are written out up to this size (a 77-digit number), else their size.
 SHOWN_INT_BITS = 256
@@ -142,8 +149,9 @@ def check_width(value: object) -> int:
 
 
 def check_asset_key(value: object) -> str:
-    """An asset key Dagster can run: slash-separated parts, each non-empty and printable."""
-    key = text(value, "asset_key")
+    """An asset key Dagster can run and the command can report on: slash-separated parts, each
+    non-empty and printable, the whole within ASSET_KEY_MAX_BYTES."""
+    key = at_most_bytes(text(value, "asset_key"), "asset_key", ASSET_KEY_MAX_BYTES, MESSAGE_HOLDS)
     if not all(key.split("/")):
         raise FerrisUsageError(
             f"asset_key {shown(key, VALUE_SHOWN)} has an empty part (slashes separate the parts"

@@ -8,7 +8,6 @@ words, `-` alone and no words at all (stdin) go to `speak.run` with the defaults
 
 from __future__ import annotations
 
-import os  # loaded by Python's start-up already
 import sys
 
 from ferris_says import environment, failures
@@ -33,8 +32,8 @@ def _arguments(argv: list[str] | None) -> list[str]:
     return [utf8_argument(arg) for arg in sys.argv[1:]] if argv is None else list(argv)
 
 
-#: Each click command's completion request, and whether it thinks.
-COMMANDS = {PROG: (environment.COMPLETE, False), THINKS: (environment.THINKS_COMPLETE, True)}
+#: Each click command, and whether it thinks.
+COMMANDS = {PROG: False, THINKS: True}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,10 +57,10 @@ def run_command(program: str, argv: list[str] | None) -> int:
 
 
 def _main(program: str, args: list[str]) -> int:
-    complete_var, thinking = COMMANDS[program]
+    thinking = COMMANDS[program]
     replaced = end_on_signals()  # SIGTERM, SIGHUP, ...: one line and 128 + N, as in a session
     try:
-        if complete_var not in os.environ:
+        if environment.completion_request(program) is None:
             if _plain_words(args):
                 return run(Request(words=args, think=thinking))
             from ferris_says import quick_options  # options: read without click if it can

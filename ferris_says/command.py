@@ -6,7 +6,6 @@ words): click costs more to import than Python does to start, so plain words nev
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from ferris_says import __version__, attributes, failures, looks
 from ferris_says.bubble import MAX_WIDTH
 from ferris_says.color import COLOR_CHOICES
 from ferris_says.decorate import STYLES
-from ferris_says.environment import complete_variable
+from ferris_says.environment import COMPLETE_VARIABLES, completion_request
 from ferris_says.errors import EXIT_OK, FerrisInterrupted, FerrisOutputError
 from ferris_says.install_hints import WHEEL
 from ferris_says.pipes import CONTEXT_ARG, MESSAGES_ARG, STORE_OPTION, STORE_VAR, STORES
@@ -145,8 +144,9 @@ class FerrisCommand(click.Command):
         **extra: Any,
     ) -> int:
         extra.setdefault("windows_expand_args", False)  # words are words, not globs
-        variable = complete_var or complete_variable(self.name or PROG)
-        instruction = os.environ.get(variable)
+        # Each command has its own, fixed variable (click's complete_var is not asked for).
+        variable = COMPLETE_VARIABLES[self.name or PROG]
+        instruction = completion_request(self.name or PROG)
         try:
             if instruction:  # the shell's completion request, checked before click answers it
                 from ferris_says import completion

@@ -8,11 +8,10 @@ shell's completion requests (`cowsay_completion`).
 
 from __future__ import annotations
 
-import os
 import sys
 
-from ferris_says import __version__, failures, streams
-from ferris_says.cowsay_options import COWSAY, COWTHINK, complete_var, help_text, parse
+from ferris_says import __version__, environment, failures, streams
+from ferris_says.cowsay_options import COWSAY, COWTHINK, help_text, parse
 from ferris_says.errors import EXIT_OK, end_on_signals, restore_signals
 
 TYPE_CHECKING = False
@@ -30,13 +29,13 @@ def run_command(program: str, argv: Sequence[str] | None) -> int:
     streams.set_program(program, label="")
     replaced = end_on_signals()
     try:
-        if complete_var(program) in os.environ:
+        if environment.completion_request(program) is not None:
             from ferris_says.cowsay_completion import complete  # click, only when completing
 
             return complete(program)
         request = parse(program, _arguments(argv))
-        for warning in request.warnings:  # Perl's `Unknown option: X`, X escaped
-            streams.write_line("", warning)
+        for warning in request.warnings:  # Perl's `Unknown option: X` (getopts escapes X)
+            streams.write_line("", warning, escape=False)
         if request.help:
             streams.write_stdout(help_text(program))
             return EXIT_OK

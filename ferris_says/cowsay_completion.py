@@ -8,12 +8,10 @@ file). Loaded only when the shell asks (`_FERRIS_COWSAY_COMPLETE` set).
 
 from __future__ import annotations
 
-import os
-
 import click
 from click.shell_completion import CompletionItem, shell_complete
 
-from ferris_says import cowsay_options, cowsay_run
+from ferris_says import cowsay_options, cowsay_run, environment
 
 
 def complete_cow(
@@ -51,6 +49,6 @@ def completion_command(program: str) -> click.Command:
 
 def complete(program: str) -> int:
     """Answer the shell's request in the completion variable; the exit status."""
-    variable = cowsay_options.complete_var(program)
-    instruction = os.environ[variable]
+    variable = environment.COMPLETE_VARIABLES[program]
+    instruction = environment.completion_request(program) or ""
     return shell_complete(completion_command(program), {}, program, variable, instruction)

@@ -247,10 +247,3 @@ def checked(argument: str) -> str:
     return argument
 
 
-#: click's completion request, one variable per command.
-COMPLETE_VARS = {COWSAY: environment.COWSAY_COMPLETE, COWTHINK: environment.COWTHINK_COMPLETE}
-
-
-def complete_var(program: str) -> str:
-    """The variable the shell sets to ask `program` for completions."""
-    return COMPLETE_VARS[program]

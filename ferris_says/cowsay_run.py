@@ -87,10 +87,10 @@ def find_cow(request: CowsayRequest) -> CowFile:
     name = random_cow() if request.random else request.cowfile
     name = DEFAULT_COWFILE if name is None else name
     if "/" in name:  # cowsay's rule: a path
-        return load_cow_file(name)
+        return load_cow_file(name, f"-f {shown(name, PATH_SHOWN)}")
     path = cowpath.cowpath_file(name)
     if path is not None:
-        return load_cow_file(path)
+        return load_cow_file(path, f"-f {shown(name, PATH_SHOWN)} ({shown(path, PATH_SHOWN)})")
     builtin = cowsay_cast.builtin_cow(name.removesuffix(cowpath.COW_SUFFIX))
     if builtin is not None:
         return builtin

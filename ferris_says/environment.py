@@ -4,10 +4,13 @@ A variable is an input like an option: `tests/test_surfaces.py` gives each one h
 and fails when the package reads a variable that is not here (it finds every ``os.environ`` read
 in the source), or when one is here that its table does not cover.
 
-Constants only: the plain shell path loads this module, so it imports nothing.
+Constants, and the one reader of the completion requests: the plain shell path loads this
+module, so it imports nothing but `os` (loaded with Python itself).
 """
 
 from __future__ import annotations
+
+import os
 
 # ---- ours ------------------------------------------------------------------------------------
 #: Colour (no-color.org, force-color.org), read by `color.py`; rich reads them too.
@@ -35,10 +38,18 @@ COMP_WORDS = "COMP_WORDS"
 COMP_CWORD = "COMP_CWORD"
 
 
-def complete_variable(program: str) -> str:
-    """The completion request's variable for ``program``, as click names it: ``ferris-thinks``
-    -> ``_FERRIS_THINKS_COMPLETE``."""
-    return f"_{program}_COMPLETE".replace("-", "_").upper()
+#: Each command's completion variable, as click names it (`_<PROGRAM>_COMPLETE`).
+COMPLETE_VARIABLES = {
+    "ferris-says": COMPLETE,
+    "ferris-thinks": THINKS_COMPLETE,
+    "ferris-cowsay": COWSAY_COMPLETE,
+    "ferris-cowthink": COWTHINK_COMPLETE,
+}
+
+
+def completion_request(program: str) -> str | None:
+    """What the shell asks ``program`` to complete (its completion variable), if it asks."""
+    return os.environ.get(COMPLETE_VARIABLES[program])
 
 # ---- the blob stores' settings, read by `pipes/stores/` when a store is chosen ------------------
 AZURE_CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"

@@ -41,8 +41,10 @@ class Parsed:
 
 
 def unknown_option(letter: str) -> str:
-    """Perl's warning for a letter the spec does not have."""
-    return f"Unknown option: {letter}"
+    """Perl's warning for a letter the spec does not have; a letter a terminal would act on (a
+    control character: ESC starts a sequence) is shown escaped, where Perl prints it as it is."""
+    shown = letter if letter.isprintable() else ascii(letter)[1:-1]
+    return f"Unknown option: {shown}"
 
 
 def getopts(spec: str, argv: Sequence[str], long_options: Collection[str] = ()) -> Parsed:

@@ -57,8 +57,12 @@ while (1) {
     my $died = $@ && $@ !~ /^EXIT \d+\n\z/;
     $err .= $@ if $died;
     close STDOUT;
+    # STDERR's bytes as print writes them: characters below 256 as one byte each (Latin-1),
+    # the whole text as UTF-8 once it holds a wider one.
+    utf8::encode($err) if $err =~ /[^\x00-\xff]/;
     print $answers $json->encode({stdout => MIME::Base64::encode_base64($out, ""),
-                                  stderr => $err, died => $died ? 1 : 0}), "\n";
+                                  stderr => MIME::Base64::encode_base64($err, ""),
+                                  died => $died ? 1 : 0}), "\n";
     POSIX::_exit(0);
 }
 """
@@ -67,6 +71,7 @@ while (1) {
 @dataclass(frozen=True)
 class Answer:
     stdout: bytes
+    #: As UTF-8, a byte that is not (Perl writes Latin-1 below 256) as its surrogate escape.
     stderr: str
     #: The script died (cowsay's `die`: a usage, an unknown cow), which exits non-zero.
     died: bool = False
@@ -96,7 +101,8 @@ class PerlCowsay:
         self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
         self.process.stdin.flush()
         answer = json.loads(self.process.stdout.readline())
-        return Answer(base64.b64decode(answer["stdout"]), answer["stderr"], bool(answer["died"]))
+        stderr = base64.b64decode(answer["stderr"]).decode("utf-8", "surrogateescape")
+        return Answer(base64.b64decode(answer["stdout"]), stderr, bool(answer["died"]))
 
     def close(self) -> None:
         if self.process.stdin is not None:

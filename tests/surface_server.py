@@ -10,8 +10,8 @@ what the interpreter's shutdown does but freeing its heap (`shut_down`). `test_s
 a sample of cases against the console script run from scratch.
 
 Protocol, one JSON object a line on stdin, one reply a line on stdout: ``{"argv": [b64...],
-"env": [[b64, b64]...], "cwd": str, "stdin": str | null, "entry": "ferris-says" |
-"show_messages", "timeout": seconds}`` -> ``{"code": int | null (killed when it hung),
+"env": [[b64, b64]...], "cwd": str, "stdin": str | null, "entry": a console script of the
+package or "show_messages", "timeout": seconds}`` -> ``{"code": int | null (killed when it hung),
 "stderr": b64, "stdout_bytes": int}``.
 """
 
@@ -27,6 +27,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 #: Address space of each case: far above what the command needs (about 200 MiB with
@@ -34,12 +35,21 @@ from typing import Any
 #: command's "out of memory" without taking the memory of everything else on the machine.
 ADDRESS_SPACE = 1 << 30
 
+#: The package's commands (ferris-says, ferris-thinks, ferris-cowsay, ferris-cowthink), by name.
+CONSOLE_SCRIPTS = {
+    script.name: script
+    for script in metadata.distribution("ferris-says").entry_points
+    if script.group == "console_scripts"
+}
+
 
 def preload() -> None:
     """Everything a case may import, imported before the first fork."""
     import ferris_says.cli
     import ferris_says.command
     import ferris_says.completion
+    import ferris_says.cowsay_cli
+    import ferris_says.cowsay_run
     import ferris_says.looks
     import ferris_says.pipes.reports
     import ferris_says.pipes.session
@@ -66,10 +76,9 @@ def run_child(case: dict[str, Any]) -> None:
         from ferris_says.show_messages import main
 
         sys.argv = ["show_messages", *argv]
-    else:
-        from ferris_says.cli import main
-
-        sys.argv = ["ferris-says", *argv]
+    else:  # a console script, run by its entry point as the installed script runs it
+        main = CONSOLE_SCRIPTS[case["entry"]].load()
+        sys.argv = [case["entry"], *argv]
     os._exit(shut_down(main))
 
 

@@ -142,6 +142,7 @@ ATTRIBUTES: dict[str, Row] = {
     "kinds": Row(shape="item"),
     "owners": Row(shape="item"),
     "partition_keys": Row(shape="item"),
+    "bubble": Row(),
     "image": Row(runs=False),
 }
 

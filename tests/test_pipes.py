@@ -12,15 +12,21 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from ferris_says.attributes import ASSET_KEY_MAX_BYTES
+from ferris_says.pipes.channel import STDIO_LINE_MAX_BYTES, fitted, line_size
 from ferris_says.pipes.metadata import METADATA_CAP_BYTES
+from ferris_says.pipes.reports import CHECK_SAID_SOMETHING, CHECK_THREE_WORDS
 
 if TYPE_CHECKING:
     from _pytest.mark import ParameterSet
+    from dagster_pipes import PipesMessage
 
 
 def context_env(data: object) -> dict[str, str]:
@@ -338,6 +344,52 @@ def test_asset_key_picks_one(fake_temp: Path) -> None:
     messages = read_messages(fake_temp / "fake_temp" / "messages.json")
     assert [m["method"] for m in messages] == BLOG_METHODS
     assert {m["params"]["asset_key"] for m in messages[3:6]} == {"right"}
+
+
+@settings(max_examples=30)
+@given(
+    key=st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=400).filter(
+        lambda key: len(key.encode()) <= ASSET_KEY_MAX_BYTES
+    ),
+    check=st.sampled_from([CHECK_SAID_SOMETHING, CHECK_THREE_WORDS]),
+    entries=st.integers(min_value=0, max_value=16),
+    size=st.integers(min_value=0, max_value=4000),
+)
+@example(key="k" * ASSET_KEY_MAX_BYTES, check=CHECK_THREE_WORDS, entries=12, size=2000)
+def test_a_report_fitted_to_a_stdio_line_keeps_its_asset_key_and_check_whole(
+    key: str, check: str, entries: int, size: int
+) -> None:
+    """Whatever else is cut to fit 8 KiB, a report names the asset and check it is about: a cut
+    key would report on another asset, or on one Dagster does not know."""
+    message = {
+        "__dagster_pipes_version": "0.1",
+        "method": "report_asset_check",
+        "params": {
+            "asset_key": key,
+            "check_name": check,
+            "passed": True,
+            "metadata": {f"m{n}": "é" * size for n in range(entries)},  # many long strings
+        },
+    }
+    out = fitted(cast("PipesMessage", message), STDIO_LINE_MAX_BYTES)
+    assert line_size(out) <= STDIO_LINE_MAX_BYTES
+    params = out["params"]
+    assert params is not None and (params["asset_key"], params["check_name"]) == (key, check)
+
+
+@pytest.mark.parametrize("size", [ASSET_KEY_MAX_BYTES + 1, 1024 * 1024])
+def test_a_context_key_longer_than_a_message_holds_is_one_line_that_reaches_dagster(
+    fake_temp: Path, size: int
+) -> None:
+    key = "k" * size
+    done = run(["hi"], fake_temp, context_env({"asset_keys": [key]}))
+    assert done.returncode == 1
+    (line,) = done.stderr.decode().splitlines()
+    assert f"asset key is {size} bytes" in line and len(line) < 1024, line[:300]
+    closed = read_messages(fake_temp / "fake_temp" / "messages.json")[-1]
+    assert (
+        closed["method"] == "closed" and "asset key is" in closed["params"]["exception"]["message"]
+    )
 
 
 def test_no_asset_keys_an_op_speaks_and_logs_only(fake_temp: Path) -> None:

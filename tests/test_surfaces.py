@@ -171,7 +171,11 @@ OPTIONS: dict[str, Delivery] = {
     **{f"-{letter}": flag(f"-{letter}") for letter in looks.MODE_LETTERS},
     "--random": flag("--random"),
     "--list-characters": flag("--list-characters"),
+    "--bubble": with_value("--bubble"),
     "--color": with_value("--color"),
+    "--rainbow": flag("--rainbow"),
+    "--bold": flag("--bold"),
+    "--aurora": flag("--aurora"),
     # Under Dagster, where the key is looked up (without Dagster it is ignored).
     "--asset-key": with_value("--asset-key", env=PIPES_ENV),
     "--dagster-pipes-context": pipes_argument("--dagster-pipes-context"),
@@ -191,13 +195,14 @@ def env_cell(
     argv: tuple[bytes, ...] = WORDS,
     companions: dict[bytes, bytes] | None = None,
     file: Callable[[bytes], Invocation] | None = None,
+    entry: str = "ferris-says",
 ) -> Delivery:
     def deliver(value: Hostile) -> list[Cell]:
         return _cells(
             "variable",
             name,
             value,
-            lambda raw: Invocation(argv, {**(companions or {}), name.encode(): raw}),
+            lambda raw: Invocation(argv, {**(companions or {}), name.encode(): raw}, entry=entry),
             file,
         )
 
@@ -239,7 +244,11 @@ VARIABLES: dict[str, Delivery] = {
             environment.PIPES_CONTEXT.encode(): PIPES_ENV[environment.PIPES_CONTEXT.encode()]
         },
     ),
-    environment.COMPLETE: env_cell(environment.COMPLETE, ()),
+    # Each command's own completion request, given to that command.
+    **{
+        variable: env_cell(variable, (), entry=program)
+        for program, variable in environment.COMPLETE_VARIABLES.items()
+    },
     environment.COMP_WORDS: env_cell(
         environment.COMP_WORDS,
         (),
@@ -361,6 +370,41 @@ class Constants:
                         return self.resolve(node.module, ast.Name(alias.name), depth + 1)
         return None
 
+    def resolve_all(self, module: str, expr: ast.AST | None) -> list[str] | None:
+        """Like `resolve`, and a constant dict indexed by anything (``VARIABLES[program]``)
+        names every value it holds."""
+        if isinstance(expr, ast.Subscript):
+            table = self._assigned(module, expr.value)
+            if isinstance(table, tuple) and isinstance(table[1], ast.Dict):
+                names = [self.resolve(table[0], value) for value in table[1].values]
+                return None if None in names else [name for name in names if name is not None]
+            return None
+        name = self.resolve(module, expr)
+        return None if name is None else [name]
+
+    def _assigned(self, module: str, expr: ast.AST, depth: int = 0) -> tuple[str, ast.AST] | None:
+        """(module, value) of the module-level assignment a name or module attribute refers to."""
+        if depth > 10:
+            return None
+        tree = self.trees[module]
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            imported = self._imported(tree, expr.value.id)
+            if imported is not None and imported in self.trees:
+                return self._assigned(imported, ast.Name(expr.attr), depth + 1)
+            return None
+        if not isinstance(expr, ast.Name):
+            return None
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == expr.id for t in node.targets
+            ):
+                return module, node.value
+            if isinstance(node, ast.ImportFrom) and node.module in self.trees:
+                for alias in node.names:
+                    if (alias.asname or alias.name) == expr.id:
+                        return self._assigned(node.module, ast.Name(alias.name), depth + 1)
+        return None
+
     @staticmethod
     def _imported(tree: ast.Module, name: str) -> str | None:
         for node in tree.body:
@@ -378,11 +422,11 @@ def environment_reads() -> tuple[set[str], list[str]]:
     unnamed: list[str] = []
     for module, tree in constants.trees.items():
         for node, key in _environ_uses(tree):
-            name = constants.resolve(module, key)
-            if name is None:
+            names = constants.resolve_all(module, key)
+            if names is None:
                 unnamed.append(f"{module}:{getattr(node, 'lineno', '?')}")
             else:
-                found.add(name)
+                found.update(names)
     return found, unnamed
 
 
@@ -574,14 +618,18 @@ def test_the_reads_scanner_finds_reads_in_every_form() -> None:
         "    inputs.environ('DELTA'); inputs.environ_bytes(A)\n"
         "def environ(variable):\n"
         "    return os.environb.get(variable)\n"
+        "TABLE = {'a': A, 'e': 'EPSILON'}\n"
+        "def g(program, other):\n"
+        "    os.environ.get(TABLE[program]); os.environ.get(other[program])\n"
     )
     tree = ast.parse(source)
     constants = Constants()
     constants.trees["probe"] = tree
-    names = [constants.resolve("probe", key) for _, key in _environ_uses(tree)]
+    names = [constants.resolve_all("probe", key) for _, key in _environ_uses(tree)]
     assert sorted(map(str, names)) == sorted(
-        ["ALPHA", "BETA", environment.SEED, "GAMMA", "None", "DELTA", "ALPHA"]
-    )
+        map(str, [["ALPHA"], ["BETA"], [environment.SEED], ["GAMMA"], None, ["DELTA"], ["ALPHA"],
+                  ["ALPHA", "EPSILON"], None])
+    )  # fmt: skip
 
 
 def all_cells() -> list[Cell]:

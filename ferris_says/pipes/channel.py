@@ -89,6 +89,9 @@ class AppendChannel(PipesMessageWriterChannel):
 
 #: A string cut to fit a line keeps at least this many bytes of JSON.
 KEPT_MIN_BYTES = 32
+#: What a message is about, never cut: a cut asset key or check name would name another one
+#: (the key's size is bounded where it is read: attributes.ASSET_KEY_MAX_BYTES).
+ADDRESS_PARAMS = frozenset({"asset_key", "check_name"})
 #: The key that says how many entries of an object were cut to fit a line.
 CUT_ENTRIES = "…"
 
@@ -117,7 +120,12 @@ def fitted(message: PipesMessage, limit: int) -> PipesMessage:
     if line_size(message) <= limit:
         return message
     message = copy.deepcopy(message)
-    leaves = list(_strings(message))
+    params = message.get("params")
+    leaves = [
+        (holder, key)
+        for holder, key in _strings(message)
+        if not (holder is params and key in ADDRESS_PARAMS)
+    ]
     if leaves:
         sizes = [len(json.dumps(holder[key])) for holder, key in leaves]
         others = line_size(message) - sum(sizes)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from dagster_pipes import DagsterPipesError, PipesContext, PipesContextLoader, PipesException
 
+from ferris_says.attributes import ASSET_KEY_MAX_BYTES, MESSAGE_HOLDS, at_most_bytes
 from ferris_says.errors import (
     PATH_SHOWN,
     VALUE_SHOWN,
@@ -334,6 +335,11 @@ class FerrisPipesSession:
             raise fail(where, f'"partition_key" must be a string, got {short(partition_key)}')
         self.asset_keys = list(keys or [])
         self.asset_key = self._pick_asset_key(picked)
+        if self.asset_key is not None:
+            try:
+                at_most_bytes(self.asset_key, "asset key", ASSET_KEY_MAX_BYTES, MESSAGE_HOLDS)
+            except FerrisUsageError as error:  # the context's key, not the user's argument
+                raise fail(where, f"{error!s}: {shown(self.asset_key, VALUE_SHOWN)}") from None
         if partition_key is not None:
             self.partition_key = partition_key
         elif pkr is not None:

@@ -52,7 +52,7 @@ def answer(command: click.Command, instruction: str, variable: str) -> int:
     if verb == "source":
         streams.write_stdout(comp.source())
         return EXIT_OK
-    args, incomplete = completion_args(NUMBERED_WORD[shell])
+    args, incomplete = completion_args(NUMBERED_WORD[shell], variable)
     lines, left_out = [], []
     for item in comp.get_completions(args, incomplete):
         line = comp.format_completion(item)
@@ -68,13 +68,13 @@ def answer(command: click.Command, instruction: str, variable: str) -> int:
     return EXIT_OK
 
 
-def completion_args(numbered: bool) -> tuple[list[str], str]:
+def completion_args(numbered: bool, variable: str) -> tuple[list[str], str]:
     """(the complete words after the command's name, the word being completed), from the
-    variables the shell's completion function sets."""
+    variables the shell's completion function sets with the request in ``variable``."""
     words = split_arg_string(
-        _required(os.environ.get(environment.COMP_WORDS), environment.COMP_WORDS)
+        _required(os.environ.get(environment.COMP_WORDS), environment.COMP_WORDS, variable)
     )
-    current = _required(os.environ.get(environment.COMP_CWORD), environment.COMP_CWORD)
+    current = _required(os.environ.get(environment.COMP_CWORD), environment.COMP_CWORD, variable)
     if not numbered:  # fish: the word itself, also last in COMP_WORDS
         incomplete = (split_arg_string(current) or [""])[0]
         args = words[1:]
@@ -91,11 +91,12 @@ def completion_args(numbered: bool) -> tuple[list[str], str]:
     return words[1:number], words[number] if number < len(words) else ""
 
 
-def _required(value: str | None, name: str) -> str:
-    """The value of the variable ``name``, which the shell's completion function sets."""
+def _required(value: str | None, name: str, request: str) -> str:
+    """The value of the variable ``name``, which the shell's completion function sets with
+    the request (in the variable ``request``)."""
     if value is None:
         raise FerrisUsageError(
-            f"not set, while {environment.COMPLETE} asks to complete a command line (the"
+            f"not set, while {request} asks to complete a command line (the"
             " shell's completion function sets both)",
             where=name,
         )

@@ -9,9 +9,9 @@ file). Loaded only when the shell asks (`_FERRIS_COWSAY_COMPLETE` set).
 from __future__ import annotations
 
 import click
-from click.shell_completion import CompletionItem, shell_complete
+from click.shell_completion import CompletionItem
 
-from ferris_says import cowsay_options, cowsay_run, environment
+from ferris_says import completion, cowsay_options, cowsay_run, environment
 
 
 def complete_cow(
@@ -48,7 +48,8 @@ def completion_command(program: str) -> click.Command:
 
 
 def complete(program: str) -> int:
-    """Answer the shell's request in the completion variable; the exit status."""
+    """Answer the shell's request in the completion variable, checked as every command's is
+    (`completion.answer`); the exit status."""
     variable = environment.COMPLETE_VARIABLES[program]
     instruction = environment.completion_request(program) or ""
-    return shell_complete(completion_command(program), {}, program, variable, instruction)
+    return completion.answer(completion_command(program), instruction, variable)

@@ -1,14 +1,16 @@
 """Shell completion requests, well-formed or not: an answer, or one line and exit 2.
 
-The shells' scripts set `_FERRIS_SAYS_COMPLETE`, `COMP_WORDS` and `COMP_CWORD`; hypothesis sets
-them to anything (unset, empty, not a number, quotes left open, bytes that are not UTF-8) and
-puts a `.cow` file whose name is not UTF-8 in COWPATH. The command runs in this process
-(`cli.main`), its descriptors captured.
+The shells' scripts set the command's own variable (`_FERRIS_SAYS_COMPLETE`, ...), `COMP_WORDS`
+and `COMP_CWORD`; hypothesis sets them to anything (unset, empty, not a number, quotes left open,
+bytes that are not UTF-8) and puts a `.cow` file whose name is not UTF-8 in COWPATH. Every
+console script of the package is asked, each run in this process by its entry point, its
+descriptors captured.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,19 @@ from hypothesis import strategies as st
 
 from ferris_says import cli, environment
 
+#: Every command the package installs, by name: its entry point.
+SCRIPTS = {
+    script.name: script
+    for script in metadata.distribution("ferris-says").entry_points
+    if script.group == "console_scripts"
+}
+#: How each command's error line starts: click's commands say `error:`, the drop-in speaks as
+#: cowsay's `die` does.
+ERROR_HEAD = {"ferris_says.cli": "error: ", "ferris_says.cowsay_cli": ""}
+
 #: Variables a run must not inherit: the completion's own and what changes its answers.
 VARIABLES = (
-    environment.COMPLETE,
+    *environment.COMPLETE_VARIABLES.values(),
     environment.COMP_WORDS,
     environment.COMP_CWORD,
     environment.COWPATH,
@@ -62,8 +74,14 @@ def cowpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def test_every_command_has_its_completion_variable() -> None:
+    assert sorted(SCRIPTS) == sorted(environment.COMPLETE_VARIABLES)
+    assert {script.module for script in SCRIPTS.values()} == set(ERROR_HEAD)
+
+
+@pytest.mark.parametrize("program", sorted(SCRIPTS))
 @settings(
-    max_examples=150,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -76,6 +94,7 @@ def cowpath(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_any_completion_request_is_an_answer_or_one_line(
     capfdbinary: pytest.CaptureFixture[bytes],
     cowpath: Path,
+    program: str,
     instruction: str,
     words: str | None,
     number: str | None,
@@ -86,7 +105,7 @@ def test_any_completion_request_is_an_answer_or_one_line(
         for name in VARIABLES:
             patch.delenv(name, raising=False)
         given_values = {
-            environment.COMPLETE: instruction,
+            environment.COMPLETE_VARIABLES[program]: instruction,
             environment.COMP_WORDS: words,
             environment.COMP_CWORD: number,
             environment.COWPATH: str(cowpath) if with_cowpath else None,
@@ -95,19 +114,21 @@ def test_any_completion_request_is_an_answer_or_one_line(
             if value is not None:
                 patch.setenv(name, value)
         capfdbinary.readouterr()
-        code = cli.main([])
+        code = SCRIPTS[program].load()([])
         out, err = capfdbinary.readouterr()
     lines = err.splitlines()
-    assert b"Traceback" not in err
-    assert all(line.startswith(b"ferris-says: ") for line in lines), err
+    head = f"{program}: ".encode()
+    error = head + ERROR_HEAD[SCRIPTS[program].module].encode()
+    assert b"Traceback" not in err and b"unexpected" not in err, err
+    assert all(line.startswith(head) for line in lines), err
     if not instruction:
         return  # an empty instruction is no completion: the command runs (nothing to say)
     if code == 2:
-        assert len(lines) == 1 and lines[0].startswith(b"ferris-says: error: "), err
+        assert len(lines) == 1 and lines[0].startswith(error), err
         assert out == b""
         return
     assert code == 0, (code, err)
-    assert not any(line.startswith(b"ferris-says: error: ") for line in lines), err
+    assert not any(b" asks to complete" in line or b"completion request" in line for line in lines)
     if instruction.endswith("_complete"):
         assert out.endswith(b"\n")
         out.decode("utf-8")  # whatever the names, the answer is UTF-8

@@ -23,6 +23,8 @@ from hostile import hostile_text
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ferris_says.attributes import PATH_MAX_BYTES
+
 RUNS = settings(
     max_examples=20,
     deadline=None,
@@ -188,6 +190,11 @@ def test_every_message_line_on_stdio_is_under_8_kib(
     done = run(args, cwd, env, timeout=60)
     out = done.stdout if stream == "stdout" else done.stderr
     lines = [line for line in out.split(b"\n") if line.startswith(b'{"__dagster_pipes_version"')]
+    if surface == "--character NAME" and len(long.encode()) > PATH_MAX_BYTES:
+        # No name is longer than a path: refused with the other options, before `opened`.
+        assert done.returncode == 2 and lines == [], done.stderr[-300:]
+        assert done.stderr.count(b"\n") == 1 and b"longer than any path" in done.stderr
+        return
     assert lines and json.loads(lines[0])["method"] == "opened"
     assert json.loads(lines[-1])["method"] == "closed"
     for line in lines:

@@ -188,7 +188,7 @@ e2e: $(VENVINT)/.installed  ## the example's asset pages in headless Chromium; b
 # ---- blob stores ----------------------------------------------------------------------------
 # --pipes-store against real servers on loopback: moto's S3 server and gcp-storage-emulator
 # (in $(VENVINT)) and Azurite (from npm, into build/azurite). The tests start and stop them,
-# and a drip server of their own (tests/store_servers.py) that answers and then misbehaves: its
+# and a drip server of their own (tests/support/store_servers.py) that answers and then misbehaves: its
 # cases wait out the 20 s deadline six at a time, about four of the run's seven minutes on a
 # shared 2-core machine.
 AZURITE_DIR := build/azurite

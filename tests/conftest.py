@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import HERE
-from docs_examples import checkout_snapshot
+from support.docs_examples import checkout_snapshot
+from support.run_command import (
+    TESTS,
+)
 
 # The marker needs(...) and its hook: a test that needs a system tool (Perl cowsay, zsh, man...)
 # is skipped without it, naming `make deps`, and fails under CI=true.
@@ -41,5 +43,11 @@ def the_checkout_is_left_as_it_was() -> Iterator[None]:
 def fake_temp(tmp_path: Path) -> Path:
     """A working directory with the committed fake_temp/context.json."""
     (tmp_path / "fake_temp").mkdir()
-    shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
+    shutil.copy(TESTS.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
+    return tmp_path
+
+
+@pytest.fixture
+def cwd(tmp_path: Path) -> Path:
+    """An empty working directory: no fake_temp/, so no session unless variables say so."""
     return tmp_path

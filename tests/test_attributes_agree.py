@@ -18,13 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.run_command import (
+    CLEAN_ENV,
+    FERRIS,
+    dagster_env,
+    one_error_line,
+)
 from test_component import Project, dg_command, error_chain
 from test_component import pytestmark as DAGSTER_WARNINGS
-from test_hardening import dagster_env, one_error_line
-from test_hardening_component import yaml_string
+from test_component_checks import yaml_string
 
 from ferris_says import looks
 from ferris_says.component_checks import TEMPLATE_MARKERS

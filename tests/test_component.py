@@ -19,10 +19,10 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from command import CLEAN_ENV, FERRIS, sha256
-from dagster_events import check_evaluations, data_version
-from dg_json import listed_asset_keys, listed_components
 from pytest import MonkeyPatch
+from support.dagster_events import check_evaluations, data_version
+from support.dg_json import listed_asset_keys, listed_components
+from support.run_command import CLEAN_ENV, FERRIS, sha256
 from support.system_tools import needs
 
 from ferris_says.dagster import FerrisSaysComponent
@@ -367,7 +367,7 @@ CRON_WORDS = "Backups done, disks at 71%, nothing to see here, carry on with you
 def test_the_cowsay_bubble_materializes_what_perl_cowsay_prints(
     instance: dg.DagsterInstance, project: Project
 ) -> None:
-    from perl_cowsay import run_script  # Debian's Perl cowsay 3.03 itself
+    from support.perl_cowsay import run_script  # Debian's Perl cowsay 3.03 itself
 
     project.add(
         "cron",

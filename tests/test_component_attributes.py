@@ -32,7 +32,7 @@ import pytest
 from pydantic import ValidationError
 from test_component import Project, error_chain
 from test_component import pytestmark as DAGSTER_WARNINGS
-from test_hardening_component import yaml_string
+from test_component_checks import yaml_string
 
 from ferris_says.dagster import FerrisSaysComponent
 

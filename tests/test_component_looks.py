@@ -9,8 +9,8 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from command import CLEAN_ENV, FERRIS
-from dagster_events import materialization
+from support.dagster_events import materialization
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import COWTHINK, DEBIAN_COWS, needs
 from test_component import Project, error_chain, markdown_picture, materialize
 from test_cowsay_oracle import ORACLE_ENV

@@ -46,7 +46,6 @@ import click
 import docker
 import kubernetes
 import yaml
-from command import CLEAN_ENV, FERRIS, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -67,13 +66,14 @@ from dagster import (
 from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_docker import PipesDockerClient
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
 from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 from docker.models.containers import Container
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.run_command import CLEAN_ENV, FERRIS, sha256
 
 from ferris_says import __version__
 from ferris_says.command import cli

@@ -18,7 +18,6 @@ from pytest import MonkeyPatch
 
 dagster = pytest.importorskip("dagster")
 
-from command import sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -45,8 +44,9 @@ from dagster import (
 )
 from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_pipes import PipesDefaultMessageWriter, PipesParams
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.run_command import sha256
 
 # Dagster's own deprecation and preview notices about its internals, not about this code.
 pytestmark = [

@@ -31,9 +31,7 @@ if not os.environ.get("FERRIS_SAYS_STORE_TESTS"):
     )
 
 import boto3  # type: ignore[import-untyped, import-not-found, unused-ignore]
-import store_servers
 from azure.storage.blob import BlobServiceClient
-from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -53,13 +51,15 @@ from dagster_azure.pipes import (
     PipesAzureBlobStorageContextInjector,
     PipesAzureBlobStorageMessageReader,
 )
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_gcp.pipes import PipesGCSContextInjector, PipesGCSMessageReader
 from google.cloud import storage  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pipes_errors import closed_exceptions
-from store_servers import DRIP_SECONDS, ROOT, Answer
+from support import store_servers
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.pipes_errors import closed_exceptions
+from support.run_command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
+from support.store_servers import DRIP_SECONDS, ROOT, Answer
 
 from ferris_says.pipes import STORES as STORE_CHOICES
 from ferris_says.pipes.sources import CONTEXT_MAX_BYTES

@@ -20,20 +20,21 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.dagster_project import (
+    Project,
+    dg_command,
+    error_chain,
+    yaml_string,
+)
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
     dagster_env,
     one_error_line,
 )
-from test_component import Project, dg_command, error_chain
-from test_component import pytestmark as DAGSTER_WARNINGS
-from test_component_checks import yaml_string
 
 from ferris_says import looks
 from ferris_says.component_checks import TEMPLATE_MARKERS
-
-pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 COW = "default"  # cowsay's cow, which has $eyes and $tongue
 #: Each attribute, its command-line option, and what else it needs to be drawn at all.

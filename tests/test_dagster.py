@@ -48,13 +48,6 @@ from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 from support.dagster_events import check_evaluations, data_version, materialization, user_messages
 from support.run_command import sha256
 
-# Dagster's own deprecation and preview notices about its internals, not about this code.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-]
-
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 
@@ -81,12 +74,6 @@ def blog_client(**kwargs: Any) -> PipesSubprocessClient:
         message_reader=kwargs.pop("message_reader", PipesTempFileMessageReader()),
         **kwargs,
     )
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)

@@ -41,20 +41,8 @@ from support.pipes_errors import closed_exceptions  # noqa: E402
 
 from ferris_says import __version__  # noqa: E402
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-]
-
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 WORDS = "'Say, say, say'"
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)

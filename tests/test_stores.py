@@ -66,10 +66,10 @@ from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
 from ferris_says.pipes.stores import SDKS, load_store
 from ferris_says.pipes.stores.bounds import ANSWER_MAX_BYTES, CALL_SECONDS
 
+# Dagster's own notices are filtered for every test (pyproject.toml); here also the deprecations
+# and beta notices of the blob stores' SDKs and Dagster libraries, from any module.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
     pytest.mark.filterwarnings("ignore:.*beta.*"),
 ]
 
@@ -202,12 +202,6 @@ def running(
         client = store.client()
         store.create_bucket(client, BUCKET)
         yield Running(store, env, client)
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -18,18 +18,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_component import Project, dg_command, error_chain
-from test_component import pytestmark as DAGSTER_WARNINGS
-from test_hardening import dagster_env, one_error_line
-from test_hardening_component import yaml_string
+from support.dagster_project import (
+    Project,
+    dg_command,
+    error_chain,
+    yaml_string,
+)
+from support.run_command import (
+    CLEAN_ENV,
+    FERRIS,
+    dagster_env,
+    one_error_line,
+)
 
 from ferris_says import looks
 from ferris_says.component_checks import TEMPLATE_MARKERS
-
-pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 COW = "default"  # cowsay's cow, which has $eyes and $tongue
 #: Each attribute, its command-line option, and what else it needs to be drawn at all.

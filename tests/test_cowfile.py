@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import needs
 from test_cowsay_oracle import COWSAY, DEBIAN_COWS, ORACLE_ENV, debian_cows
 

@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import system_tools
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import needs
 
 from ferris_says import looks

@@ -31,9 +31,7 @@ if not os.environ.get("FERRIS_SAYS_STORE_TESTS"):
     )
 
 import boto3  # type: ignore[import-untyped, import-not-found, unused-ignore]
-import store_servers
 from azure.storage.blob import BlobServiceClient
-from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -53,23 +51,25 @@ from dagster_azure.pipes import (
     PipesAzureBlobStorageContextInjector,
     PipesAzureBlobStorageMessageReader,
 )
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_gcp.pipes import PipesGCSContextInjector, PipesGCSMessageReader
 from google.cloud import storage  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pipes_errors import closed_exceptions
-from store_servers import DRIP_SECONDS, ROOT, Answer
+from support import store_servers
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.pipes_errors import closed_exceptions
+from support.run_command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
+from support.store_servers import DRIP_SECONDS, ROOT, Answer
 
 from ferris_says.pipes import STORES as STORE_CHOICES
 from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
 from ferris_says.pipes.stores import SDKS, load_store
 from ferris_says.pipes.stores.bounds import ANSWER_MAX_BYTES, CALL_SECONDS
 
+# Dagster's own notices are filtered for every test (pyproject.toml); here also the deprecations
+# and beta notices of the blob stores' SDKs and Dagster libraries, from any module.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
     pytest.mark.filterwarnings("ignore:.*beta.*"),
 ]
 
@@ -202,12 +202,6 @@ def running(
         client = store.client()
         store.create_bucket(client, BUCKET)
         yield Running(store, env, client)
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.run_command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
 from support.system_tools import needs
 
 from ferris_says import say

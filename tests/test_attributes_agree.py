@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from support.dagster_project import (
     Project,
@@ -26,6 +26,7 @@ from support.dagster_project import (
     error_chain,
     yaml_string,
 )
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
@@ -41,11 +42,7 @@ COW = "default"  # cowsay's cow, which has $eyes and $tongue
 OPTIONS = {"eyes": "--eyes", "tongue": "--tongue", "mode": "--mode", "character": "--character"}
 NEEDS = {"tongue": {"character": COW}}
 
-SLOW = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SLOW = process_runs(40)
 
 
 def untemplated(value: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from support.dagster_project import (
     Project,
@@ -18,16 +18,13 @@ from support.dagster_project import (
     materialize,
     yaml_string,
 )
+from support.hypothesis_runs import process_runs
 
 from ferris_says.attributes import WORDS_MAX_BYTES
 from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster import FerrisSaysComponent
 
-SLOW = settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SLOW = process_runs(12)
 
 
 def fails_at_load(project: Project, attributes: str, attribute: str, says: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from support.hostile_text import hostile_text
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from pathlib import Path
 
 import pytest
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     error_line,
     run,
@@ -29,11 +30,7 @@ def surrogate_escapes_as_bytes(text: str) -> str:
     return "".join(chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch for ch in text)
 
 
-RUNS = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(25)
 
 
 

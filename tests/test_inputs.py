@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
@@ -40,11 +41,7 @@ from support.run_command import (
 
 from ferris_says import say
 
-RUNS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(20)
 COW = "$the_cow = <<EOC;\n $thoughts\nEOC\n"
 
 

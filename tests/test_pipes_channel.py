@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from support.hostile_text import hostile_text
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     BLOG_METHODS,
     CLEAN_ENV,
@@ -150,11 +151,7 @@ def test_stdio_messages_to_a_closed_stream(cwd: Path, key: str, stream: str) -> 
 STDIO_LINE_UNDER = 8 * 1024
 
 
-RUNS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(20)
 
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLOSED_MAX_BYTES,
     encode,
@@ -32,11 +33,7 @@ from support.run_command import (
 
 from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
 
-RUNS = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(25)
 
 
 # ---- 1. a context that never ends: only a regular file of bounded size is read --------------

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hostile_text import hostile_text
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     RAW_CONTROLS,
@@ -161,11 +162,7 @@ def no_raw_control(data: bytes) -> None:
             assert raw not in data, (raw, data[:500])
 
 
-RUNS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(20)
 
 
 

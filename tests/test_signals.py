@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
@@ -36,11 +37,7 @@ from ferris_says.errors import ENDING_SIGNAL_NAMES
 ENDING = [getattr(signal, name) for name in ENDING_SIGNAL_NAMES]
 ALL = [*ENDING, signal.SIGINT, signal.SIGPIPE]
 
-RUNS = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(30)
 
 
 class Reader(threading.Thread):

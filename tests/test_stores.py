@@ -53,10 +53,11 @@ from dagster_azure.pipes import (
 )
 from dagster_gcp.pipes import PipesGCSContextInjector, PipesGCSMessageReader
 from google.cloud import storage  # type: ignore[import-untyped, import-not-found, unused-ignore]
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from support import store_servers
 from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.hypothesis_runs import process_runs
 from support.pipes_errors import closed_exceptions
 from support.run_command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
 from support.store_servers import DRIP_SECONDS, ROOT, Answer
@@ -396,15 +397,6 @@ def test_the_metadata_cap_on_a_store(running: Running) -> None:
     assert mat["params"]["data_version"] == sha256(words)
 
 
-def subprocess_examples(count: int) -> settings:
-    """Hypothesis for examples that each run the command (seconds apiece, module fixtures)."""
-    return settings(
-        max_examples=count,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
-
 prefixes = st.text(
     alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd"), max_codepoint=0x7F)
     | st.sampled_from("-_."),
@@ -420,7 +412,7 @@ word_lists = st.lists(
 )
 
 
-@subprocess_examples(8)
+@process_runs(8)
 @given(prefix=prefixes, words=word_lists, nested=st.booleans())
 def test_any_prefix_and_words_come_back_whole(
     running: Running, prefix: str, words: list[str], nested: bool
@@ -688,7 +680,7 @@ def test_the_context_cap_while_reading(outcomes: dict[Case, Future[Outcome]], ca
         assert line.startswith(f"ferris-says: error: {case.expected_line(CONTEXT_TOO_LARGE)}")
 
 
-@subprocess_examples(6)
+@process_runs(6)
 @given(
     store=st.sampled_from(sorted(STORES)),
     stated=st.integers(CONTEXT_MAX_BYTES + 1, 2**63 - 1),
@@ -708,7 +700,7 @@ def test_a_stated_size_over_the_cap_is_refused_before_the_body(
     assert outcome.to_line < REFUSED_AT_ONCE, outcome
 
 
-@subprocess_examples(4)
+@process_runs(4)
 @given(
     store=st.sampled_from(sorted(STORES)),
     signum=st.sampled_from([signal.SIGINT, signal.SIGTERM, signal.SIGHUP]),

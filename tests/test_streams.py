@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from support.hostile_text import hostile_text
+from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
@@ -155,11 +156,7 @@ def test_stderr_closed_or_full_keeps_the_exit_code(
         assert done.stdout == say("hi").encode()
 
 
-RUNS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(20)
 
 
 

@@ -347,28 +347,13 @@ class Constants:
         }
 
     def resolve(self, module: str, expr: ast.AST | None, depth: int = 0) -> str | None:
+        """The string a constant, a name or a module's attribute stands for, if it is one."""
         if expr is None or depth > 10:
             return None
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             return expr.value
-        tree = self.trees[module]
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-            imported = self._imported(tree, expr.value.id)
-            if imported is not None and imported in self.trees:
-                return self.resolve(imported, ast.Name(expr.attr), depth + 1)
-            return None
-        if not isinstance(expr, ast.Name):
-            return None
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == expr.id for t in node.targets
-            ):
-                return self.resolve(module, node.value, depth + 1)
-            if isinstance(node, ast.ImportFrom) and node.module in self.trees:
-                for alias in node.names:
-                    if (alias.asname or alias.name) == expr.id:
-                        return self.resolve(node.module, ast.Name(alias.name), depth + 1)
-        return None
+        assigned = self._assigned(module, expr)
+        return None if assigned is None else self.resolve(*assigned, depth + 1)
 
     def resolve_all(self, module: str, expr: ast.AST | None) -> list[str] | None:
         """Like `resolve`, and a constant dict indexed by anything (``VARIABLES[program]``)

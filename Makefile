@@ -150,7 +150,7 @@ dist: $(VENV)/.extra-dist  ## the sdist and the wheel into dist/, checked as an 
 # (tools/dagster_matrix.py); the table lands in build/dagster-matrix/table.md. Three lines at a
 # time on 2 cores: the component lines wait on `dg` most of their time.
 MATRIX_JOBS ?= 3
-test-dagster-matrix: $(VENV)/.uv  ## the Dagster tests on every Dagster minor from 1.8
+test-dagster-matrix: $(VENV)/.uv $(VENV)/.installed  ## the Dagster tests on every Dagster minor from 1.8
 	nice $(BIN)/python tools/dagster_matrix.py --uv $(BIN)/uv --python $(PYTHON) \
 		--jobs $(MATRIX_JOBS) $(MATRIX_ARGS)
 

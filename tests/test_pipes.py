@@ -78,6 +78,27 @@ def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path: Path) -
     assert not {"dagster_pipes", "zlib", "base64", "hashlib"} & imported
 
 
+def test_a_session_on_files_never_imports_the_stores_machinery(tmp_path: Path) -> None:
+    """The blob stores' bounded calls need http.client and sockets; a run whose context and
+    messages are files (what Dagster's subprocess client gives) loads none of it."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ferris_says", "hi"],
+        check=False,
+        cwd=tmp_path,
+        env={
+            **CLEAN_ENV,
+            **context_env({"asset_keys": ["ferris"]}),
+            **messages_env(tmp_path / "m.json"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "dagster_pipes" in imported  # a session did start
+    assert not {"ferris_says.pipes.stores", "http.client", "socket", "ssl"} & imported
+
+
 # ---- fake_temp --------------------------------------------------------------------------------
 
 

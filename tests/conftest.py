@@ -12,8 +12,9 @@ from command import HERE
 from docs_examples import checkout_snapshot
 
 # The marker needs(...) and its hook: a test that needs a system tool (Perl cowsay, zsh, man...)
-# is skipped without it, naming `make deps`, and fails under CI=true.
-pytest_plugins = ["support.system_tools"]
+# is skipped without it, naming `make deps`, and fails under CI=true. The hypothesis profiles
+# `make test` and `make check` choose between, registered before any test module is imported.
+pytest_plugins = ["support.system_tools", "support.hypothesis_profiles"]
 
 # Modules another target runs, with what it provides: the image (make test-container), the
 # blob-store servers (make test-stores). Elsewhere they are not collected, so that what make

@@ -21,6 +21,7 @@ import pytest
 from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from test_component import Project, dg_command, error_chain
 from test_component import pytestmark as DAGSTER_WARNINGS
 from test_hardening import dagster_env, one_error_line
@@ -37,7 +38,7 @@ OPTIONS = {"eyes": "--eyes", "tongue": "--tongue", "mode": "--mode", "character"
 NEEDS = {"tongue": {"character": COW}}
 
 SLOW = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -177,6 +178,7 @@ def test_the_issues_cases_are_refused_in_our_words_everywhere(
     assert line is not None and says in line, line
 
 
+@pytest.mark.slow  # dg: a process that imports Dagster and its CLI
 def test_dg_check_defs_names_the_attribute_of_eyes_with_a_nul(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 import ferris_says.speak
 from ferris_says import __version__, inputs, say, streams
@@ -157,7 +158,9 @@ def test_words_that_look_like_options_after_double_dash() -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     st.lists(

@@ -74,6 +74,7 @@ from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 from docker.models.containers import Container
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says import __version__
 from ferris_says.command import cli
@@ -567,7 +568,9 @@ def test_man_finds_the_page_beside_the_command() -> None:
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     user=st.one_of(

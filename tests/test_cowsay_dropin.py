@@ -33,6 +33,7 @@ from command import CLEAN_ENV
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
+from support.hypothesis_profiles import examples
 from support.system_tools import needs
 
 from ferris_says import cowpath, cowsay_cast, cowsay_cli, cowsay_options, perl_text
@@ -45,9 +46,11 @@ MODE_LETTERS = "".join(letter for letter, *_ in MODES)
 PROGRAMS = {False: cowsay_options.COWSAY, True: cowsay_options.COWTHINK}
 
 
-def slow(examples: int) -> settings:
+def perl_cases(count: int) -> settings:
+    """``count`` examples (scaled by the profile: tests/support/hypothesis_profiles.py), each
+    asking Perl, so no deadline."""
     return settings(
-        max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        max_examples=examples(count), deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
 
 
@@ -200,7 +203,7 @@ cow_names = st.sampled_from([path.stem for path in debian_cows()] + [str(DEBIAN_
 
 
 @needs("cowsay")
-@slow(400)
+@perl_cases(400)
 @given(
     text=message,
     cols=st.none() | columns,
@@ -228,7 +231,7 @@ def test_stdin_at_any_column(
 
 
 @needs("cowsay")
-@slow(300)
+@perl_cases(300)
 @given(
     words=st.lists(message.filter(lambda word: "\0" not in word), min_size=1, max_size=5),
     cols=st.none() | columns,
@@ -251,7 +254,7 @@ def test_words_at_any_column(
 
 
 @needs("cowsay")
-@slow(200)
+@perl_cases(200)
 @given(text=message | st.text(max_size=60).filter(lambda t: "\0" not in t), think=st.booleans())
 @example(text="a\tb\n  c\td\n\n\te\n", think=False)
 @example(text="\x1b[31mred\x1b[0m\nhello\n", think=True)
@@ -311,7 +314,7 @@ option_token = st.one_of(
 
 
 @needs("cowsay")
-@slow(300)
+@perl_cases(300)
 @given(
     tokens=st.lists(option_token, max_size=6),
     words=st.lists(letters.filter(lambda word: word != "0"), max_size=3),
@@ -341,7 +344,7 @@ def test_getopts_spec_is_cowsays() -> None:
 
 
 @needs("cowsay")
-@slow(15)
+@perl_cases(15)
 @given(
     argv=st.lists(
         st.sampled_from(["-b", "-W", "12", "-n", "-f", "tux", "hi", "--", "-x", "a b"]), max_size=5
@@ -512,7 +515,7 @@ def display_width(text: str) -> int:
 wide_word = st.text(st.sampled_from("日本語の言葉世界ｶﾞ한국어😀🦀ab"), min_size=1, max_size=25)
 
 
-@slow(150)
+@perl_cases(150)
 @given(words=st.lists(wide_word, min_size=1, max_size=12), cols=columns, think=st.booleans())
 def test_wide_characters_wrap_by_columns(words: list[str], cols: int, think: bool) -> None:
     code, answer = ours(["-W", str(cols), " ".join(words)], think=think)

@@ -20,6 +20,7 @@ import pytest
 from command import CLEAN_ENV
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.system_tools import elsewhere
 
 from ferris_says.decorate import AURORA, AURORA_STEPS, BOLD, RAINBOW, aurora_code, decorate
@@ -57,7 +58,7 @@ words = st.text(
 
 
 @needs_neo
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(text=words, bold=st.booleans(), think=st.booleans())
 def test_rainbow_and_bold_are_neo_cowsays(text: str, bold: bool, think: bool) -> None:
     program = ["-f", "default"] if not think else ["-f", "tux"]
@@ -70,7 +71,7 @@ def test_rainbow_and_bold_are_neo_cowsays(text: str, bold: bool, think: bool) ->
 
 
 @needs_neo
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(text=words, bold=st.booleans())
 def test_aurora_is_neo_cowsays_from_some_start(text: str, bold: bool) -> None:
     plain = neo(text)

@@ -18,6 +18,7 @@ import pytest
 from command import CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 dagster = pytest.importorskip("dagster")
 
@@ -184,7 +185,9 @@ malformed_values = st.one_of(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(value=malformed_values, which=st.sampled_from(["context", "messages"]))
 def test_a_malformed_argument_fails_as_the_variable_does(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says import show_messages
 
@@ -55,7 +56,9 @@ def show(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(lines=st.lists(messages | json_values, min_size=1, max_size=5))
 def test_any_json_lines_are_shown_without_a_traceback(

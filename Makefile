@@ -123,7 +123,7 @@ check:  ## every target CI runs, in order, hypothesis trying every example
 bench: $(VENV)/.installed  ## speed and memory of whole processes
 	# Compiled first, as pip does on a normal install: cold start should not time compiling.
 	$(BIN)/python -m compileall -q ferris_says
-	$(BIN)/python tests/bench.py $(if $(FSAYS),--fsays $(FSAYS)) $(if $(GOLDEN),--golden $(GOLDEN)) $(BENCH_ARGS)
+	PYTHONPATH=tests $(BIN)/python tools/bench.py $(if $(FSAYS),--fsays $(FSAYS)) $(if $(GOLDEN),--golden $(GOLDEN)) $(BENCH_ARGS)
 
 # ---- documentation and the package ----------------------------------------------------------
 # The shim that lets the site's search run from a file (docs/hooks.py says why), from npm;
@@ -140,7 +140,7 @@ docs: $(VENV)/.extra-docs $(SEARCH_SHIM)  ## the site into build/docs/site/ (str
 
 docs-check: docs  ## every page of the built site in headless Chromium, search included
 	@$(call apt_install,$(BROWSER_PACKAGES))
-	$(BIN)/python tests/docs_browser.py build/docs/site
+	$(BIN)/python tools/docs_browser.py build/docs/site
 
 docs-serve: $(VENV)/.extra-docs  ## a live preview of the site on a free loopback port
 	@port=$$($(BIN)/python -c 'import socket; s = socket.socket(); \
@@ -197,12 +197,12 @@ dagster: $(VENVINT)/.installed  ## Dagster's web UI with the example; Ctrl-C sto
 # playwright's Python driver only: it drives Debian's chromium (never `playwright install`).
 e2e: $(VENVINT)/.installed  ## the example's asset pages in headless Chromium; build/e2e/
 	@$(call apt_install,$(BROWSER_PACKAGES))
-	$(BININT)/python tests/e2e_ui.py
+	$(BININT)/python tools/e2e_ui.py
 
 # ---- blob stores ----------------------------------------------------------------------------
 # --pipes-store against real servers on loopback: moto's S3 server and gcp-storage-emulator
 # (in $(VENVINT)) and Azurite (from npm, into build/azurite). The tests start and stop them,
-# and a drip server of their own (tests/store_servers.py) that answers and then misbehaves: its
+# and a drip server of their own (tests/support/store_servers.py) that answers and then misbehaves: its
 # cases wait out the 20 s deadline six at a time, about four of the run's seven minutes on a
 # shared 2-core machine.
 AZURITE_DIR := build/azurite

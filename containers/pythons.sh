@@ -65,9 +65,9 @@ for entry in "$@"; do
                     --ignore=tests/test_dagster.py --ignore-glob="tests/test_component*.py" \
                     --ignore=tests/test_container.py --ignore=tests/test_project.py \
                     --ignore=tests/test_cowsay_oracle.py --ignore=tests/test_cowfile.py \
-                    --ignore=tests/test_hardening_component.py \
+                    --ignore=tests/test_component_checks.py \
                     --ignore=tests/test_docs_examples.py --ignore=tests/test_front_door.py \
-                    --ignore=tests/test_manpage.py --ignore=tests/test_hardening_locale.py' ||
+                    --ignore=tests/test_manpage.py --ignore=tests/test_locales.py' ||
             status=$?
     fi
     seconds=$(($(date +%s) - start))

@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import HERE
-from docs_examples import checkout_snapshot
+from support.docs_examples import checkout_snapshot
+from support.run_command import (
+    TESTS,
+)
 
 # The marker needs(...) and its hook: a test that needs a system tool (Perl cowsay, zsh, man...)
-# is skipped without it, naming `make deps`, and fails under CI=true. The hypothesis profiles
+# is skipped without it, naming `make deps`, and fails under CI=true. The Dagster fixtures
+# (instance, project, dagster_home) for the tests that run real Dagster. The hypothesis profiles
 # `make test` and `make check` choose between, registered before any test module is imported.
-pytest_plugins = ["support.system_tools", "support.hypothesis_profiles"]
+pytest_plugins = ["support.system_tools", "support.dagster_fixtures", "support.hypothesis_profiles"]
 
 # Modules another target runs, with what it provides: the image (make test-container), the
 # blob-store servers (make test-stores). Elsewhere they are not collected, so that what make
@@ -42,5 +45,11 @@ def the_checkout_is_left_as_it_was() -> Iterator[None]:
 def fake_temp(tmp_path: Path) -> Path:
     """A working directory with the committed fake_temp/context.json."""
     (tmp_path / "fake_temp").mkdir()
-    shutil.copy(HERE.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
+    shutil.copy(TESTS.parent / "fake_temp" / "context.json", tmp_path / "fake_temp")
+    return tmp_path
+
+
+@pytest.fixture
+def cwd(tmp_path: Path) -> Path:
+    """An empty working directory: no fake_temp/, so no session unless variables say so."""
     return tmp_path

@@ -18,30 +18,31 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from support.hypothesis_profiles import examples
-from test_component import Project, dg_command, error_chain
-from test_component import pytestmark as DAGSTER_WARNINGS
-from test_hardening import dagster_env, one_error_line
-from test_hardening_component import yaml_string
+from support.dagster_project import (
+    Project,
+    dg_command,
+    error_chain,
+    yaml_string,
+)
+from support.hypothesis_runs import process_runs
+from support.run_command import (
+    CLEAN_ENV,
+    FERRIS,
+    dagster_env,
+    one_error_line,
+)
 
 from ferris_says import looks
 from ferris_says.component_checks import TEMPLATE_MARKERS
-
-pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 COW = "default"  # cowsay's cow, which has $eyes and $tongue
 #: Each attribute, its command-line option, and what else it needs to be drawn at all.
 OPTIONS = {"eyes": "--eyes", "tongue": "--tongue", "mode": "--mode", "character": "--character"}
 NEEDS = {"tongue": {"character": COW}}
 
-SLOW = settings(
-    max_examples=examples(40),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SLOW = process_runs(40)
 
 
 def untemplated(value: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crate_pictures import CRATE_FERRIS
+from support.crate_pictures import CRATE_FERRIS
 from support.system_tools import elsewhere
 
 from ferris_says import iter_say, say

@@ -7,7 +7,7 @@ import sys
 
 import cowsay
 import pytest
-from crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
+from support.crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 
 from ferris_says import characters, say
 from ferris_says.characters import UnknownCharacterError, character_names, mascot

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pytest
 from click.testing import CliRunner, Result
-from crate_pictures import CRATE_FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.crate_pictures import CRATE_FERRIS
 from support.hypothesis_profiles import examples
 
 import ferris_says.speak
@@ -37,6 +37,15 @@ from ferris_says.speak import gather_texts
 
 if TYPE_CHECKING:
     from ferris_says.pipes.session import FerrisPipesSession
+
+from support.run_command import (
+    one_error_line as error_line_naming,
+)
+from support.run_command import (
+    run,
+)
+
+from ferris_says.bubble import MAX_WIDTH
 
 ENTRY_POINT = Path(sys.executable).parent / "ferris-says"
 
@@ -813,3 +822,47 @@ def test_fake_temp_session_without_extras_still_reads_piped_stdin(
     monkeypatch.setattr(streams, "stdin_is_terminal", lambda: True)
     with pytest.raises(FerrisUsageError, match="nothing to say"):
         gather_texts(Request(), as_session(session))
+
+
+# ---- options: enormous --width, --asset-key without Dagster ----------------------------------
+
+
+def test_width_up_to_rusts_usize_max_is_accepted(cwd: Path) -> None:
+    done = run(["--width", str(MAX_WIDTH), "big", "width"], cwd)
+    assert (done.returncode, done.stdout) == (0, say("big width", MAX_WIDTH).encode())
+    assert MAX_WIDTH == 2**64 - 1
+
+
+@pytest.mark.parametrize("value", [str(2**64), str(10**30), "9" * 5000, "-" + "9" * 5000])
+def test_width_beyond_rusts_usize_is_a_usage_error(cwd: Path, value: str) -> None:
+    done = run(["--width", value, "hi"], cwd)
+    assert done.returncode == 2 and done.stdout == b""
+    line = error_line_naming(
+        done.stderr, "--width", "is not in the range 0<=x<=18446744073709551615"
+    )
+    assert len(line) < 300  # thousands of digits are not echoed back
+
+
+def test_width_with_thousands_of_leading_zeros_is_still_a_width(cwd: Path) -> None:
+    done = run(["--width", "0" * 5000 + "3", "big width"], cwd)  # past Python's int() digit limit
+    assert (done.returncode, done.stdout) == (0, say("big width", 3).encode())
+
+
+def test_asset_key_without_dagster_is_ignored(cwd: Path) -> None:
+    done = run(["--asset-key", "ferris", "hi"], cwd)
+    assert (done.returncode, done.stdout, done.stderr) == (0, say("hi").encode(), b"")
+    verbose = run(["-v", "--asset-key", "ferris", "hi"], cwd)
+    assert b"--asset-key 'ferris' ignored" in verbose.stderr
+    assert list(cwd.iterdir()) == []  # and nothing written anywhere
+
+
+@pytest.mark.parametrize("width", ["1_000", " 5", "5 ", "５", "-0", "0x10", "", "+"])
+def test_width_must_be_what_rusts_usize_parser_takes(cwd: Path, width: str) -> None:
+    done = run(["--width", width, "hi"], cwd)
+    assert done.returncode == 2 and done.stdout == b""
+    error_line_naming(done.stderr, "--width")
+
+
+def test_width_may_carry_a_plus_sign_as_in_rust(cwd: Path) -> None:
+    done = run(["--width", "+5", "hi there"], cwd)
+    assert (done.returncode, done.stdout) == (0, say("hi there", 5).encode())

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV
+from support.run_command import CLEAN_ENV
 
 from ferris_says import __version__
 

@@ -7,60 +7,40 @@ Needs Dagster's components (1.11+), dagster-dg-cli and dagster-docker: all in th
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import textwrap
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
-from command import CLEAN_ENV, FERRIS, sha256
-from dagster_events import check_evaluations, data_version
-from dg_json import listed_asset_keys, listed_components
 from pytest import MonkeyPatch
+from support.dagster_events import check_evaluations, data_version, markdown_picture
+from support.dagster_project import (
+    TYPE,
+    Project,
+    dg_command,
+    error_chain,
+    materialize,
+)
+from support.dg_json import listed_asset_keys, listed_components
+from support.run_command import CLEAN_ENV, FERRIS, sha256
 from support.system_tools import needs
 
 from ferris_says.dagster import FerrisSaysComponent
-
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-    pytest.mark.filterwarnings("ignore:.*is in beta.*"),
-]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "dagster_example"
 BLOG_WORDS = "'Say, say, say'"
 CHECKS = {"ferris_should_say_something", "ferris_should_speak_3_words"}
-DG = str(Path(sys.executable).with_name("dg"))
-TYPE = "ferris_says.dagster.FerrisSaysComponent"
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)
 def _no_inherited_pipes_vars(monkeypatch: MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DAGSTER_PIPES_CONTEXT", "DAGSTER_PIPES_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
-def dagster_home(tmp_path: Path) -> Path:
-    """A DAGSTER_HOME with telemetry off, for the dg and dagster commands."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return home
 
 
 def said(options: Sequence[str], words: str) -> str:
@@ -76,98 +56,6 @@ def said(options: Sequence[str], words: str) -> str:
             stdin=subprocess.DEVNULL,
         )
     return done.stdout.decode()
-
-
-def markdown_picture(markdown: object) -> str:
-    """The picture inside the ``ferris`` metadata's code fence."""
-    assert isinstance(markdown, str), markdown
-    lines = markdown.splitlines(keepends=True)
-    assert lines[0] == "```text\n" and lines[-1] == "```\n", markdown
-    return "".join(lines[1:-1])
-
-
-def materialize(
-    instance: dg.DagsterInstance, defs: dg.Definitions, key: str, **kwargs: Any
-) -> tuple[dg.ExecuteInProcessResult, dg.AssetMaterialization]:
-    assets_def = defs.resolve_assets_def(dg.AssetKey.from_user_string(key))
-    result = dg.materialize([assets_def], instance=instance, **kwargs)
-    assert result.success
-    [mat] = result.asset_materializations_for_node(assets_def.node_def.name)
-    return result, mat
-
-
-def error_chain(error: BaseException) -> str:
-    """Every message in an exception's chain: Dagster wraps the located error in its own."""
-    messages = []
-    link: BaseException | None = error
-    while link is not None:
-        messages.append(str(link))
-        link = link.__cause__ or link.__context__
-    return "\n".join(messages)
-
-
-class Project:
-    """A fresh Dagster components project in tmp_path: pyproject.toml, a package, defs/."""
-
-    def __init__(self, root: Path, monkeypatch: MonkeyPatch) -> None:
-        self.root = root
-        # A new module name each time: Python caches imported modules by name.
-        self.module = "ferris_project_" + uuid.uuid4().hex[:8]
-        package = root / self.module
-        (package / "defs").mkdir(parents=True)
-        (package / "__init__.py").write_text("")
-        (package / "defs" / "__init__.py").write_text("")
-        (package / "definitions.py").write_text(
-            textwrap.dedent(
-                """\
-                from pathlib import Path
-
-                import dagster as dg
-
-
-                @dg.definitions
-                def defs():
-                    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-                """
-            )
-        )
-        (root / "pyproject.toml").write_text(
-            textwrap.dedent(
-                f"""\
-                [project]
-                name = "{self.module}"
-                version = "0.1.0"
-
-                [tool.dg]
-                directory_type = "project"
-
-                [tool.dg.project]
-                root_module = "{self.module}"
-                """
-            )
-        )
-        monkeypatch.syspath_prepend(str(root))
-        self.defs = package / "defs"
-
-    def add(self, name: str, attributes: str) -> Path:
-        folder = self.defs / name
-        folder.mkdir()
-        path = folder / "defs.yaml"
-        path.write_text(f"type: {TYPE}\nattributes:\n{textwrap.indent(attributes, '  ')}")
-        return path
-
-    def load(self) -> dg.Definitions:
-        return dg.load_from_defs_folder(path_within_project=self.root)
-
-    def components(self) -> list[FerrisSaysComponent]:
-        """The FerrisSaysComponents Dagster loaded from the YAML, before any definitions."""
-        tree = dg.ComponentTree.for_project(self.root)
-        return tree.get_all_components(of_type=FerrisSaysComponent)
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: MonkeyPatch) -> Project:
-    return Project(tmp_path / "project", monkeypatch)
 
 
 # ---- the example project ----------------------------------------------------------------------
@@ -367,7 +255,7 @@ CRON_WORDS = "Backups done, disks at 71%, nothing to see here, carry on with you
 def test_the_cowsay_bubble_materializes_what_perl_cowsay_prints(
     instance: dg.DagsterInstance, project: Project
 ) -> None:
-    from perl_cowsay import run_script  # Debian's Perl cowsay 3.03 itself
+    from support.perl_cowsay import run_script  # Debian's Perl cowsay 3.03 itself
 
     project.add(
         "cron",
@@ -469,23 +357,6 @@ def test_an_image_without_dagster_docker_names_the_extra(
 # ---- dg -------------------------------------------------------------------------------------
 # Marked slow (`make test-slow`): each `dg` is a process that imports Dagster and its CLI, seconds
 # of CPU; `make test` loads the same YAML with Dagster's own loading, in this process.
-
-
-def dg_command(
-    args: Sequence[str], cwd: Path, dagster_home: Path, timeout: int = 300
-) -> subprocess.CompletedProcess[str]:
-    env = {**CLEAN_ENV, "DAGSTER_HOME": str(dagster_home), "NO_COLOR": "1", "COLUMNS": "200"}
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    return subprocess.run(
-        [DG, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
 
 
 @pytest.mark.slow

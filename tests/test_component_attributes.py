@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,14 +30,14 @@ from typing import Any
 import dagster as dg
 import pytest
 from pydantic import ValidationError
+from support.dagster_project import (
+    Project,
+    error_chain,
+    yaml_string,
+)
 from support.slow import sample
-from test_component import Project, error_chain
-from test_component import pytestmark as DAGSTER_WARNINGS
-from test_hardening_component import yaml_string
 
 from ferris_says.dagster import FerrisSaysComponent
-
-pytestmark = DAGSTER_WARNINGS  # Dagster's preview and beta warnings, as test_component.py
 
 UNSET_VARIABLE = "FERRIS_SAYS_TEST_UNSET"
 COW_WITH_A_TONGUE = "default"  # cowsay's cow (ferris_says.cowsay_cast) has a tongue
@@ -156,12 +156,6 @@ RAW_PYTHON = re.compile(
 )
 #: The whole error Dagster raises stays this small, whatever the value (a 1 MiB one included).
 ERROR_MAX_CHARS = 16 * 1024
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)

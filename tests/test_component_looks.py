@@ -3,40 +3,25 @@ attributes (checked at load) and the Pipes extras, with the drawn character and 
 materialization's metadata."""
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
-from command import CLEAN_ENV, FERRIS
-from dagster_events import materialization
+from support.dagster_events import markdown_picture, materialization
+from support.dagster_project import (
+    Project,
+    error_chain,
+    materialize,
+)
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import COWTHINK, DEBIAN_COWS, needs
-from test_component import Project, error_chain, markdown_picture, materialize
 from test_cowsay_oracle import ORACLE_ENV
 
 from ferris_says.dagster import FerrisSaysComponent
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-    pytest.mark.filterwarnings("ignore:.*is in beta.*"),
-]
-
 DEFAULT_COW = f"{DEBIAN_COWS}/default.cow"
 CHECKS = ("ferris_should_say_something", "ferris_should_speak_3_words")
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.ephemeral() as instance:
-        yield instance
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    return Project(tmp_path / "project", monkeypatch)
 
 
 @pytest.fixture(autouse=True)

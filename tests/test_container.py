@@ -46,7 +46,6 @@ import click
 import docker
 import kubernetes
 import yaml
-from command import CLEAN_ENV, FERRIS, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -67,23 +66,22 @@ from dagster import (
 from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
 from dagster_docker import PipesDockerClient
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_k8s import PipesK8sClient
 from dagster_k8s.pipes import build_pod_body, get_pod_name
 from dagster_pipes import PipesDefaultMessageWriter, PipesParams
 from docker.models.containers import Container
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, FERRIS, sha256
 
 from ferris_says import __version__
 from ferris_says.command import cli
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-]
+# Dagster's own notices are filtered for every test (pyproject.toml); here also the deprecations
+# of the container clients' libraries (docker, kubernetes), from any module.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
@@ -156,12 +154,6 @@ def container_of_run(engine: docker.DockerClient, run_id: str) -> Container:
     found = [c for c in containers_of_the_image(engine) if _context_run_id(c) == run_id]
     assert len(found) == 1, f"{len(found)} containers for run {run_id}"
     return found[0]
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

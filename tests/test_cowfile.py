@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import needs
 from test_cowsay_oracle import COWSAY, DEBIAN_COWS, ORACLE_ENV, debian_cows
 

@@ -29,11 +29,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
 from support.hypothesis_profiles import examples
+from support.perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
+from support.run_command import CLEAN_ENV
 from support.system_tools import needs
 
 from ferris_says import cowpath, cowsay_cast, cowsay_cli, cowsay_options, perl_text

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from perl_cowsay import PerlCowsay
 from support import system_tools
 from support.hypothesis_profiles import examples
+from support.perl_cowsay import PerlCowsay
+from support.run_command import CLEAN_ENV, FERRIS
 from support.slow import sample
 from support.system_tools import needs
 

@@ -18,7 +18,6 @@ from pytest import MonkeyPatch
 
 dagster = pytest.importorskip("dagster")
 
-from command import sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -45,15 +44,9 @@ from dagster import (
 )
 from dagster._core.events import EngineEventData
 from dagster._core.pipes.utils import extract_message_or_forward_to_stdout
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_pipes import PipesDefaultMessageWriter, PipesParams
-
-# Dagster's own deprecation and preview notices about its internals, not about this code.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-]
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.run_command import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
@@ -81,12 +74,6 @@ def blog_client(**kwargs: Any) -> PipesSubprocessClient:
         message_reader=kwargs.pop("message_reader", PipesTempFileMessageReader()),
         **kwargs,
     )
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)

@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV
 from support.system_tools import elsewhere
 
 from ferris_says.decorate import AURORA, AURORA_STEPS, BOLD, RAINBOW, aurora_code, decorate

@@ -1,7 +1,8 @@
 """dg_json reads every `dg list --json` layout of the supported range, and refuses any other.
 
-The layouts are the ones dagster-dg-cli 1.11 and 1.12+ write (tests/dg_json.py); the real `dg`
-output of each is read by tests/test_component.py on each line of `make test-dagster-matrix`.
+The layouts are the ones dagster-dg-cli 1.11 and 1.12+ write (tests/support/dg_json.py); the
+real `dg` output of each is read by tests/test_component.py on each line of
+`make test-dagster-matrix`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import json
 from typing import Any, Callable
 
 import pytest
-from dg_json import UnknownDgLayout, listed_asset_keys, listed_components
 from hypothesis import given
 from hypothesis import strategies as st
+from support.dg_json import UnknownDgLayout, listed_asset_keys, listed_components
 
 # Asset keys as dg prints them: slash-joined path parts.
 asset_keys = st.lists(

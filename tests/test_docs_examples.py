@@ -1,6 +1,6 @@
 """Every `$ command` of README.md and docs/pages/*.md runs, and prints what the page shows.
 
-The collector is tests/docs_examples.py (its docstring and docs/README.md give the format).
+The collector is tests/support/docs_examples.py (its docstring and docs/README.md give the format).
 Slow examples (installs, the dg walkthrough) run under `make test-docs-slow`, which sets
 FERRIS_SAYS_DOCS_SLOW=1; plain `make test` runs the rest. Each run collects only its own
 examples, so a skip means something is missing: an example that runs a system tool (zsh, fish,
@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
-from docs_examples import (
+from hypothesis import given
+from hypothesis import strategies as st
+from support.docs_examples import (
     REPO,
     Example,
     ExampleFormatError,
@@ -26,8 +28,6 @@ from docs_examples import (
     run_example,
     run_step,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 from support.system_tools import named_in, needs
 
 RUN_SLOW = os.environ.get("FERRIS_SAYS_DOCS_SLOW") == "1"

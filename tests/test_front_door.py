@@ -7,14 +7,14 @@ import os
 import subprocess
 from pathlib import Path
 
-from command import FERRIS, HERE, encode, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
+from support.run_command import FERRIS, TESTS, encode, run
 from support.system_tools import needs
 
 EXTRAS_LINE = 'the run\'s extras={"words": ...} are not used'
-REPO = HERE.parent
+REPO = TESTS.parent
 
 
 def _context(extras: dict[str, object]) -> dict[str, object]:

@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS
-from crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import system_tools
+from support.crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, FERRIS
 from support.system_tools import needs
 
 from ferris_says import environment, faces, looks, say

@@ -15,12 +15,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
+from support.run_command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 from ferris_says.pipes.metadata import METADATA_CAP_BYTES
 
 if TYPE_CHECKING:
     from _pytest.mark import ParameterSet
+import hashlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
+from support.run_command import (
+    closed_reason,
+    dagster_env,
+    one_error_line,
+)
+
+from ferris_says import say
+from ferris_says.bubble import default_width as utf8_length
+from ferris_says.pipes import metadata
 
 
 def context_env(data: object) -> dict[str, str]:
@@ -620,3 +637,141 @@ def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path: Pa
     assert {(m["pid"], m["n"]) for m in messages} == {
         (p.pid, n) for p in processes for n in range(4)
     }
+
+
+# ---- the helpers behind the caps: same answers as the whole-text versions --------------------
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.text(max_size=300), st.integers(min_value=0, max_value=64))
+def test_cap_and_hash_in_chunks_equal_the_whole_text(
+    monkeypatch_chunk: None, text: str, limit: int
+) -> None:
+    encoded = text.encode("utf-8", "surrogatepass")
+    assert utf8_length(text) == len(encoded)
+    shown, total, cut = metadata.cap(text, limit)
+    if len(encoded) <= limit:
+        assert shown == text and not cut
+    else:
+        assert cut and total == len(encoded)
+        assert shown == encoded[:limit].decode("utf-8", "ignore")
+    assert metadata.data_version(text, None) == hashlib.sha256(encoded).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_chunk() -> Iterator[None]:
+    """Tiny chunks, so that a few hundred characters cross many chunk boundaries."""
+    saved = metadata.CHUNK
+    metadata.CHUNK = 7
+    yield
+    metadata.CHUNK = saved
+
+
+# ---- extras --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words", ["a\ud800b", ["ok", "\udfff"]], ids=["string", "list"])
+def test_extras_words_with_a_lone_surrogate_are_a_usage_error(cwd: Path, words: object) -> None:
+    messages = cwd / "messages.jsonl"
+    # json.dumps writes the lone surrogate as the escape "\ud800", as any JSON producer may.
+    env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": words}})
+    done = run([], cwd, env)
+    assert done.returncode == 2
+    assert done.stdout == b""
+    line = one_error_line(done.stderr, 'extras "words"', "lone surrogate")
+    assert "U+D800" in line or "U+DFFF" in line
+    assert "lone surrogate" in closed_reason(read_messages(messages))
+
+
+@pytest.mark.parametrize("words", [42, 1.5, True, {"a": 1}, [1, 2], ["a", None], [["a"]]], ids=repr)
+def test_extras_words_of_the_wrong_type_are_a_usage_error(cwd: Path, words: object) -> None:
+    messages = cwd / "messages.jsonl"
+    env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": words}})
+    done = run([], cwd, env)
+    assert done.returncode == 2 and done.stdout == b""
+    one_error_line(done.stderr, 'extras "words" must be a string or a list of strings')
+    assert "words" in closed_reason(read_messages(messages))
+
+
+def test_words_given_win_over_the_extras(cwd: Path) -> None:
+    messages = cwd / "messages.jsonl"
+    env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": "from extras"}})
+    done = run(["-v", "from", "arguments"], cwd, env)
+    assert done.returncode == 0
+    assert done.stdout == say("from arguments").encode()
+    assert b"extras" in done.stderr and b"not used" in done.stderr
+    said = read_messages(messages)[5]["params"]["metadata"]["ferris_said"]["raw_value"]
+    assert said == "from arguments"
+
+
+def test_bad_extras_words_are_ignored_when_words_are_given(cwd: Path) -> None:
+    messages = cwd / "messages.jsonl"
+    env = dagster_env(messages, {"asset_keys": ["ferris"], "extras": {"words": 42}})
+    done = run(["a", "b", "c"], cwd, env)
+    assert done.returncode == 0, done.stderr
+
+
+# ---- Dagster with nothing to say and a silent, open stdin: never a hang ----------------------
+
+
+@pytest.mark.parametrize("which", ["both", "context-only", "messages-only"])
+def test_dagster_with_no_words_and_a_silent_open_stdin_is_a_usage_error(
+    fake_temp: Path, which: str
+) -> None:
+    messages = fake_temp / "messages.jsonl"
+    env = dagster_env(messages)
+    if which == "context-only":  # messages fall back to fake_temp/
+        del env["DAGSTER_PIPES_MESSAGES"]
+        messages = fake_temp / "fake_temp" / "messages.json"
+    elif which == "messages-only":  # context falls back to fake_temp/
+        del env["DAGSTER_PIPES_CONTEXT"]
+    read_end, write_end = os.pipe()  # nobody ever writes, nobody closes: a read would hang
+    try:
+        done = run([], fake_temp, env, stdin=read_end, timeout=30)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert done.returncode == 2 and done.stdout == b""
+    one_error_line(done.stderr, "nothing to say", "Dagster")
+    assert "nothing to say" in closed_reason(read_messages(messages))
+
+
+# ---- context fields of the wrong type, --asset-key for an op: after `opened`, so in `closed` --
+
+
+@pytest.mark.parametrize(
+    "data,why",
+    [
+        ({"asset_keys": ["ferris"], "run_id": 7}, '"run_id" must be a string'),
+        ({"asset_keys": ["ferris"], "job_name": ["j"]}, '"job_name" must be a string'),
+        ({"asset_keys": ["ferris", ""]}, '"asset_keys" must be a list of asset key strings'),
+        (
+            {"asset_keys": ["ferris"], "partition_key_range": {"start": "a"}},
+            '"partition_key_range" must be',
+        ),
+        (
+            {
+                "asset_keys": ["ferris"],
+                "partition_key": 3,
+                "partition_key_range": {"start": "a", "end": "a"},
+            },
+            '"partition_key" must be a string',
+        ),
+        ({"asset_keys": ["ferris"], "extras": "words"}, '"extras" must be an object'),
+    ],
+    ids=["run_id", "job_name", "empty-key", "range", "partition_key", "extras"],
+)
+def test_context_fields_of_the_wrong_type(cwd: Path, data: dict[str, Any], why: str) -> None:
+    messages = cwd / "messages.jsonl"
+    done = run(["hi"], cwd, dagster_env(messages, data))
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "DAGSTER_PIPES_CONTEXT", why)
+    assert why in closed_reason(read_messages(messages))
+
+
+def test_asset_key_for_an_op_is_an_error_reported_to_dagster(cwd: Path) -> None:
+    messages = cwd / "messages.jsonl"
+    done = run(["--asset-key", "ferris", "hi"], cwd, dagster_env(messages, {"asset_keys": None}))
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "--asset-key 'ferris'", "targets no assets")
+    assert "targets no assets" in closed_reason(read_messages(messages))

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from command import CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 dagster = pytest.importorskip("dagster")
 
@@ -37,25 +37,13 @@ from dagster import (  # noqa: E402
     open_pipes_session,
 )
 from dagster._core.pipes.utils import PipesBlobStoreMessageReader  # noqa: E402
-from dagster_events import check_evaluations, data_version, materialization, user_messages  # noqa: E402
-from pipes_errors import closed_exceptions  # noqa: E402
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages  # noqa: E402
+from support.pipes_errors import closed_exceptions  # noqa: E402
 
 from ferris_says import __version__  # noqa: E402
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-]
-
 CHECKS = ["ferris_should_say_something", "ferris_should_speak_3_words"]
 WORDS = "'Say, say, say'"
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(autouse=True)

@@ -17,10 +17,10 @@ from pathlib import Path
 import click
 import generate_option_table
 import pytest
-from command import CLEAN_ENV
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV
 
 from ferris_says import _option_table, quick_options
 from ferris_says.command import COMMANDS

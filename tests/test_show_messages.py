@@ -7,6 +7,7 @@ whose params or metadata is not a JSON object is shown in red instead of crashin
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hostile_text import hostile_text
 from support.hypothesis_profiles import examples
+from support.hypothesis_runs import process_runs
+from support.run_command import (
+    CLEAN_ENV,
+    RAW_CONTROLS,
+)
 
 from ferris_says import show_messages
 
@@ -135,3 +142,89 @@ def test_help_works_even_without_docstrings(flag: str, optimize: list[str]) -> N
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "python -m ferris_says.show_messages [FILE]" in done.stdout
+
+
+# ---- class K: show_messages on anything ----------------------------------------------------------
+
+
+def show_in_process(
+    path: Path | str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "ferris_says.show_messages", str(path)],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def no_raw_control(data: bytes) -> None:
+    for raw in RAW_CONTROLS:
+        if raw != b"\n":
+            assert raw not in data, (raw, data[:500])
+
+
+RUNS = process_runs(20)
+
+
+
+KINDS = ["fifo", "/dev/zero", "/dev/null", "directory", "missing", "deep", "esc", "huge line",
+         "bytes", "markdown"]  # fmt: skip
+
+
+@RUNS
+@given(
+    kind=st.sampled_from(KINDS),
+    depth=st.integers(min_value=1000, max_value=100_000),
+    value=hostile_text,
+    columns=st.sampled_from(["80", "0", "abc"]),
+)
+def test_show_messages_shows_anything_as_one_line_or_a_table(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, depth: int, value: str, columns: str
+) -> None:
+    """A FIFO hung, /dev/zero was a MemoryError traceback, 100 K `[` a RecursionError
+    traceback, ESC was printed raw: each is one line on stderr (exit 1) or a table (exit 0)."""
+    cwd = tmp_path_factory.mktemp("show")
+    path = cwd / "messages.json"
+    line = {
+        "__dagster_pipes_version": "0.1",
+        "method": "log",
+        "params": {"message": value, "level": value},
+    }
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind in ("/dev/zero", "/dev/null"):
+        path = Path(kind)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "deep":
+        path.write_text("[" * depth + "\n" + json.dumps(line) + "\n")
+    elif kind == "esc":
+        path.write_text(json.dumps(line, ensure_ascii=False) + "\n", errors="surrogatepass")
+    elif kind == "huge line":
+        path.write_text(
+            json.dumps({**line, "params": {"message": value * 50}}) + "\n" + "x" * depth
+        )
+    elif kind == "bytes":
+        path.write_bytes(value.encode("utf-8", "surrogatepass") + b"\xff\x1b[31m\n")
+    elif kind == "markdown":
+        metadata = {"ferris": {"type": "md", "raw_value": f"```\n{value}\x1b[2J\n```\n"}}
+        materialization = {
+            "__dagster_pipes_version": "0.1",
+            "method": "report_asset_materialization",
+            "params": {"asset_key": value, "metadata": metadata, "data_version": value},
+        }
+        path.write_text(json.dumps(materialization) + "\n")
+    done = show_in_process(path, cwd, {"COLUMNS": columns})
+    assert b"Traceback" not in done.stderr
+    no_raw_control(done.stdout)
+    no_raw_control(done.stderr)
+    if done.returncode == 1:
+        assert done.stdout == b""
+        assert done.stderr.count(b"\n") == 1, done.stderr
+        assert kind in ("fifo", "/dev/zero", "/dev/null", "directory", "missing"), done.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == b""
+        assert kind not in ("fifo", "/dev/zero", "directory", "missing")

@@ -31,9 +31,7 @@ if not os.environ.get("FERRIS_SAYS_STORE_TESTS"):
     )
 
 import boto3  # type: ignore[import-untyped, import-not-found, unused-ignore]
-import store_servers
 from azure.storage.blob import BlobServiceClient
-from command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -53,23 +51,26 @@ from dagster_azure.pipes import (
     PipesAzureBlobStorageContextInjector,
     PipesAzureBlobStorageMessageReader,
 )
-from dagster_events import check_evaluations, data_version, materialization, user_messages
 from dagster_gcp.pipes import PipesGCSContextInjector, PipesGCSMessageReader
 from google.cloud import storage  # type: ignore[import-untyped, import-not-found, unused-ignore]
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
-from pipes_errors import closed_exceptions
-from store_servers import DRIP_SECONDS, ROOT, Answer
+from support import store_servers
+from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.hypothesis_runs import process_runs
+from support.pipes_errors import closed_exceptions
+from support.run_command import BLOG_METHODS, CLEAN_ENV, FERRIS, encode, sha256
+from support.store_servers import DRIP_SECONDS, ROOT, Answer
 
 from ferris_says.pipes import STORES as STORE_CHOICES
 from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
 from ferris_says.pipes.stores import SDKS, load_store
 from ferris_says.pipes.stores.bounds import ANSWER_MAX_BYTES, CALL_SECONDS
 
+# Dagster's own notices are filtered for every test (pyproject.toml); here also the deprecations
+# and beta notices of the blob stores' SDKs and Dagster libraries, from any module.
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
     pytest.mark.filterwarnings("ignore:.*beta.*"),
 ]
 
@@ -202,12 +203,6 @@ def running(
         client = store.client()
         store.create_bucket(client, BUCKET)
         yield Running(store, env, client)
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[DagsterInstance]:
-    with DagsterInstance.ephemeral() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")
@@ -402,15 +397,6 @@ def test_the_metadata_cap_on_a_store(running: Running) -> None:
     assert mat["params"]["data_version"] == sha256(words)
 
 
-def subprocess_examples(count: int) -> settings:
-    """Hypothesis for examples that each run the command (seconds apiece, module fixtures)."""
-    return settings(
-        max_examples=count,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
-
 prefixes = st.text(
     alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd"), max_codepoint=0x7F)
     | st.sampled_from("-_."),
@@ -426,7 +412,7 @@ word_lists = st.lists(
 )
 
 
-@subprocess_examples(8)
+@process_runs(8)
 @given(prefix=prefixes, words=word_lists, nested=st.booleans())
 def test_any_prefix_and_words_come_back_whole(
     running: Running, prefix: str, words: list[str], nested: bool
@@ -694,7 +680,7 @@ def test_the_context_cap_while_reading(outcomes: dict[Case, Future[Outcome]], ca
         assert line.startswith(f"ferris-says: error: {case.expected_line(CONTEXT_TOO_LARGE)}")
 
 
-@subprocess_examples(6)
+@process_runs(6)
 @given(
     store=st.sampled_from(sorted(STORES)),
     stated=st.integers(CONTEXT_MAX_BYTES + 1, 2**63 - 1),
@@ -714,7 +700,7 @@ def test_a_stated_size_over_the_cap_is_refused_before_the_body(
     assert outcome.to_line < REFUSED_AT_ONCE, outcome
 
 
-@subprocess_examples(4)
+@process_runs(4)
 @given(
     store=st.sampled_from(sorted(STORES)),
     signum=st.sampled_from([signal.SIGINT, signal.SIGTERM, signal.SIGHUP]),

@@ -11,13 +11,23 @@ import hashlib
 import re
 import resource
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from command import BLOG_METHODS, CLEAN_ENV, FERRIS, read_messages, run
+from support.run_command import (
+    BLOG_METHODS,
+    CLEAN_ENV,
+    FERRIS,
+    big_text,
+    read_messages,
+    run,
+    sha256,
+)
 
-from ferris_says import iter_say
+from ferris_says import iter_say, say
+from ferris_says.pipes import metadata
 from ferris_says.pipes.metadata import METADATA_CAP_BYTES
 
 # Address space for the child: several times what the streaming command needs (about 100 MiB
@@ -175,3 +185,56 @@ def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> Non
     code, _, size, stderr = run_limited(["--width", "40", "--files", str(words)], tmp_path, words)
     assert (code, size) == (1, 0)
     assert stderr == b"ferris-says: error: out of memory\n"
+
+
+def test_ten_megabytes_through_stdin_under_a_session(fake_temp: Path) -> None:
+    """The whole picture on stdout, the data version over every byte, and the messages small:
+    metadata is capped, so no message line grows with the input."""
+    text = big_text(10)
+    done = run(["-"], fake_temp, input=text.encode(), timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == say(text).encode()
+    messages_file = fake_temp / "fake_temp" / "messages.json"
+    assert messages_file.stat().st_size < 3 * metadata.METADATA_CAP_BYTES
+    messages = read_messages(messages_file)
+    assert [m["method"] for m in messages] == BLOG_METHODS
+    materialization = messages[5]["params"]
+    assert materialization["data_version"] == sha256(text)
+    said = materialization["metadata"]["ferris_said"]["raw_value"]
+    assert said.startswith(text[:1000]) and f"of {len(text.encode())} bytes" in said
+    count = messages[4]["params"]["metadata"]["number_of_words_spoken_by_ferris"]["raw_value"]
+    assert count == len(text.split())
+
+
+def _peak_rss_mb(args: Sequence[str], cwd: Path, input_path: Path) -> float:
+    """Peak RSS of one run of the command, measured by a fresh parent that has no other child."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "with open(sys.argv[1], 'rb') as stdin:\n"
+        "    code = subprocess.call(sys.argv[2:], stdin=stdin, stdout=subprocess.DEVNULL)\n"
+        "assert code == 0, code\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(input_path), FERRIS, *args],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return int(done.stdout) / 1024
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
+def test_memory_grows_with_the_input_not_faster(fake_temp: Path) -> None:
+    """Peak RSS at 2 MB and 8 MB of stdin, under a session: the extra for 4x the input is at
+    most ~4x the extra of the first (generous: 6x), never a quadratic blow-up."""
+    small, big = fake_temp / "2mb.txt", fake_temp / "8mb.txt"
+    small.write_text(big_text(2), encoding="utf-8")
+    big.write_text(big_text(8), encoding="utf-8")
+    baseline = _peak_rss_mb(["hi"], fake_temp, small)
+    at_2 = _peak_rss_mb(["-"], fake_temp, small) - baseline
+    at_8 = _peak_rss_mb(["-"], fake_temp, big) - baseline
+    assert at_8 < 6 * max(at_2, 1), (baseline, at_2, at_8)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import click
 import pytest
-from command import encode as encode_json
-from surfaces import (
+from support.run_command import encode as encode_json
+from support.surface_table import (
     Cell,
     Delivery,
     Family,

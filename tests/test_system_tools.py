@@ -16,6 +16,8 @@ from support.system_tools import TOOLS, SystemTool, named_in, needs, require
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 HELPER = TESTS / "support" / "system_tools.py"
+# The scripts that targets run as tests (make bench, docs-check, e2e), scanned with the tests.
+TEST_SCRIPTS = [REPO / "tools" / name for name in ("bench.py", "docs_browser.py", "e2e_ui.py")]
 ABSENT = SystemTool(
     "no-such-package", commands=("ferris-no-such-command",), files=("/nonexistent/ferris",)
 )
@@ -167,7 +169,7 @@ def reaches_around(text: str) -> list[str]:
 def test_no_test_module_reaches_a_system_tool_around_the_helper() -> None:
     offenders = {
         str(path.relative_to(REPO)): reaches_around(path.read_text(encoding="utf-8"))
-        for path in TESTS.rglob("*.py")
+        for path in [*TESTS.rglob("*.py"), *TEST_SCRIPTS]
         if path not in (HELPER, Path(__file__))  # the helper, and this module's own probes
     }
     assert not {name: found for name, found in offenders.items() if found}

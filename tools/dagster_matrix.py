@@ -2,7 +2,7 @@
 
 The range comes from ferris-says' own requirements, read from its installed metadata:
 - the command needs `dagster-pipes>=1.8.4`, so every Dagster minor from 1.8 on gets a *core* line:
-  the newest patch of that minor with the Pipes, hardening and Dagster tests;
+  the newest patch of that minor with the Pipes, streams, signals and Dagster tests;
 - the `dagster` extra (FerrisSaysComponent) admits `dagster>=1.11`, so each minor it admits also
   gets a *component* line: the component tests with the matching dagster-dg-cli and
   dagster-docker.
@@ -47,11 +47,20 @@ LIBRARY_MINOR_OFFSET = 16
 # dagster 1.8 imports six without declaring it.
 UNDECLARED_BEFORE = {(1, 8): ["six"]}
 TEST_TOOLS = ["pytest", "hypothesis"]
-CORE_TESTS = ["tests/test_dagster.py", "tests/test_pipes.py", "tests/test_hardening.py"]
+# Where Dagster's side of the protocol is in play: the sessions, their messages on every
+# channel, on broken streams, under signals, over megabytes.
+CORE_TESTS = [
+    "tests/test_dagster.py",
+    "tests/test_pipes.py",
+    "tests/test_pipes_channel.py",
+    "tests/test_streams.py",
+    "tests/test_signals.py",
+    "tests/test_streaming.py",
+]
 COMPONENT_TESTS = [
     "tests/test_component.py",
     "tests/test_component_looks.py",
-    "tests/test_hardening_component.py",
+    "tests/test_component_checks.py",
 ]
 # Installed versions the table reports for each line.
 REPORTED = ["dagster", "dagster-pipes", "dagster-dg-cli", "dagster-docker"]

@@ -1,7 +1,8 @@
-"""Hardening round 2: whatever the context, the params and the files around them are, every run
-keeps the promises: one bounded, escaped error line naming what was wrong, exit 1 (or 2), nothing
-on stdout, never `unexpected`, never a hang, and a messages file of whole JSON lines with
-`closed` last, that is never stdout, stderr or the context.
+"""The files a Pipes session touches (`ferris_says.pipes.sources` and the params that name them):
+whatever the context, the params and the files around them are, every run keeps the promises:
+one bounded, escaped error line naming what was wrong, exit 1 (or 2), nothing on stdout, never
+`unexpected`, never a hang, and a messages file of whole JSON lines with `closed` last, that is
+never stdout, stderr or the context.
 
 Each test generates the neighbours of one class with hypothesis, through the installed command.
 """
@@ -11,34 +12,28 @@ from __future__ import annotations
 import json
 import os
 import socket
-import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
-from command import CLOSED_MAX_BYTES, encode, error_line, fails, run, whole_messages
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
+from support.run_command import (
+    CLOSED_MAX_BYTES,
+    encode,
+    error_line,
+    fails,
+    messages_env,
+    one_error_line,
+    read_messages,
+    run,
+    whole_messages,
+)
 
 from ferris_says.pipes.sources import CONTEXT_MAX_BYTES
 
-RUNS = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-@pytest.fixture
-def cwd(tmp_path: Path) -> Path:
-    return tmp_path
-
-
-def messages_env(cwd: Path, context_params: dict[str, Any]) -> tuple[dict[str, str], Path]:
-    messages = cwd / "messages.jsonl"
-    return {
-        "DAGSTER_PIPES_CONTEXT": encode(context_params),
-        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
-    }, messages
+RUNS = process_runs(25)
 
 
 # ---- 1. a context that never ends: only a regular file of bounded size is read --------------
@@ -184,33 +179,6 @@ def test_ten_million_asset_keys_give_a_short_line_and_a_short_closed(cwd: Path) 
     assert len(messages.read_bytes().splitlines()[-1]) <= CLOSED_MAX_BYTES
 
 
-@RUNS
-@given(value=st.text(min_size=1, max_size=5000))
-def test_every_error_quoting_an_argument_is_one_escaped_bounded_line(
-    tmp_path_factory: pytest.TempPathFactory, value: str
-) -> None:
-    cwd = tmp_path_factory.mktemp("arg")
-    value = value.replace("\0", "")
-    if not value:
-        return
-    cases = [
-        (["--files", value], 1),
-        (["--character", value, "hi"], 2),
-        (["--width", value, "hi"], 2),
-        ([f"--{value}", "hi"], 2),
-    ]
-    for args, _code in cases:
-        if args[0] == "--files" and Path(cwd, value).is_file():
-            continue
-        if args[0] == "--width" and value.strip().isdigit():
-            continue
-        done = run(args, cwd, timeout=30)
-        if done.returncode == 0:
-            continue  # e.g. a real character's name, an option that exists
-        assert done.returncode in (1, 2), done.stderr
-        error_line(done.stderr)
-
-
 # ---- 3 and 11. the messages file is never stdout, stderr or the context ----------------------
 
 
@@ -302,36 +270,6 @@ def test_the_messages_file_equal_to_the_context_is_refused(
     done = run(["hi"], cwd, env, timeout=30)
     fails(done, 1, "is the context file")
     assert context.read_text() == text
-
-
-# ---- 4. stdio messages with the stream closed ------------------------------------------------
-
-
-@pytest.mark.parametrize("key", ["stdio", "buffered_stdio"])
-@pytest.mark.parametrize("stream", ["stdout", "stderr"])
-def test_stdio_messages_to_a_closed_stream(cwd: Path, key: str, stream: str) -> None:
-    import subprocess
-
-    from command import CLEAN_ENV, FERRIS
-
-    env = {
-        **CLEAN_ENV,
-        "DAGSTER_PIPES_CONTEXT": encode({"data": {"asset_keys": ["ferris"]}}),
-        "DAGSTER_PIPES_MESSAGES": encode({key: stream}),
-    }
-    fd = 1 if stream == "stdout" else 2
-    done = subprocess.run(
-        ["/bin/sh", "-c", f'exec "$0" "$@" {fd}>&-', FERRIS, "hi"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        timeout=30,
-    )
-    assert done.returncode == 1, done.stderr
-    if stream == "stdout":
-        error_line(done.stderr, f"the messages go to {stream}, and {stream} is closed")
-    else:
-        assert done.stdout == b""
 
 
 # ---- 6. every stage's error names its stage, never `unexpected` -------------------------------
@@ -494,45 +432,6 @@ def test_include_stdio_in_messages_false_is_the_plain_form(cwd: Path) -> None:
     assert whole_messages(cwd / "m.jsonl")[-1]["method"] == "closed"
 
 
-# ---- 12. reading without end names what was being read --------------------------------------
-
-
-@pytest.mark.parametrize("source", ["--files", "stdin", "-"])
-@pytest.mark.parametrize("session", [False, True])
-def test_words_without_end_name_their_source(cwd: Path, source: str, session: bool) -> None:
-    env: dict[str, str] = {}
-    if session:
-        env, messages = messages_env(cwd, {"data": {"asset_keys": ["ferris"]}})
-    args = {"--files": ["--files", "/dev/zero"], "stdin": [], "-": ["-"]}[source]
-    with open("/dev/zero", "rb") as zero:
-        done = run(args, cwd, env, timeout=120, stdin=zero)
-    says = "--files '/dev/zero'" if source == "--files" else "stdin"
-    if session and source == "stdin":  # under Dagster, stdin is never read
-        fails(done, 2, "nothing to say")
-        return
-    fails(done, 1, f"{says}: is too large", "16 MiB")
-    if session:
-        assert "too large" in whole_messages(messages)[-1]["params"]["exception"]["message"]
-
-
-def test_files_from_a_fifo_with_a_writer_are_read(cwd: Path) -> None:
-    import threading
-
-    fifo = cwd / "words.fifo"
-    os.mkfifo(fifo)
-
-    def write() -> None:
-        with open(fifo, "w") as handle:
-            handle.write("from a pipe")
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    done = run(["--files", str(fifo)], cwd, timeout=30)
-    writer.join()
-    assert done.returncode == 0 and b"from a pipe" in done.stdout
-    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
-
-
 # ---- the messages side: every kind of file -----------------------------------------------------
 
 MESSAGE_KINDS = {
@@ -586,3 +485,20 @@ def test_a_messages_path_of_any_kind_is_one_line_or_works(
         return
     assert done.returncode == 1
     error_line(done.stderr, "DAGSTER_PIPES_MESSAGES", says)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_context_fifo_nobody_writes_is_refused_at_once(cwd: Path) -> None:
+    """Opening a context FIFO nobody writes would block: it is refused at once instead (not a
+    regular file), with no `opened` (nothing had been sent). The first test of this module
+    covers every kind of file."""
+    os.mkfifo(cwd / "context.fifo")
+    messages = cwd / "messages.jsonl"
+    env = {
+        "DAGSTER_PIPES_CONTEXT": encode({"path": str(cwd / "context.fifo")}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
+    }
+    done = run(["hi"], cwd, env, timeout=30)
+    assert (done.returncode, done.stdout) == (1, b"")
+    one_error_line(done.stderr, "context.fifo", "is a FIFO, not a regular file")
+    assert not messages.exists() or read_messages(messages) == []

@@ -1,29 +1,47 @@
-"""The input gate (issue 23): every path or name a run reads, whatever brings it, is checked and
-opened in one place, and every file the run reads is one the messages can never be written into.
+"""The input gate (`ferris_says.inputs`): every path or name a run reads, whatever brings it, is
+checked and opened in one place, and every file the run reads is one the messages can never be
+written into.
 
-Each test generates the neighbours of one class of the issue with hypothesis, through the
-installed command: B (input reading that ended as `unexpected`), C (the messages written into an
-input), J (a .cow file or a COWPATH name that breaks its surface). Class A is in
-test_hardening_locale.py, beside the other locale tests.
+Through the installed command, with hypothesis generating the neighbours of each class: a .cow
+file or a COWPATH name that breaks its surface, the messages written into an input, stdin
+closed, a directory, non-blocking, not UTF-8, or without end, and --files on every kind of file.
+Names in every locale are in test_locales.py.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import stat
 import subprocess
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from command import CLEAN_ENV, FERRIS, bytes_env, encode, fails, run, whole_messages
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-
-RUNS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+from support.hypothesis_runs import process_runs
+from support.run_command import (
+    CLEAN_ENV,
+    FERRIS,
+    bytes_env,
+    closed_reason,
+    dagster_env,
+    encode,
+    fails,
+    in_shell,
+    messages_env,
+    one_error_line,
+    read_messages,
+    run,
+    whole_messages,
 )
+
+from ferris_says import say
+
+RUNS = process_runs(20)
 COW = "$the_cow = <<EOC;\n $thoughts\nEOC\n"
 
 
@@ -399,3 +417,106 @@ def test_files_waits_for_a_fifo_writer_10_s_at_most(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "nobody.fifo")
     done = run(["--files", "nobody.fifo"], tmp_path, timeout=60)
     fails(done, 1, "--files 'nobody.fifo'", "nothing was written to within 10 s")
+
+
+# ---- stdin: closed, a directory, not UTF-8, non-blocking, huge -------------------------------
+
+
+@pytest.mark.parametrize("args", [[], ["-"]], ids=["no-words", "dash"])
+def test_stdin_closed_is_nothing_to_say(cwd: Path, args: Sequence[str]) -> None:
+    done = in_shell("<&-", args, cwd)
+    assert done.returncode == 2
+    assert done.stdout == b""
+    one_error_line(done.stderr, "nothing to say", "stdin is closed")
+
+
+@pytest.mark.parametrize("args", [[], ["-"]], ids=["no-words", "dash"])
+def test_stdin_a_directory_is_refused_by_python_itself(cwd: Path, args: Sequence[str]) -> None:
+    """Documented limitation: CPython refuses a directory on fd 0 before any of our code runs
+    ("Fatal Python error: init_sys_streams: <stdin> is a directory"). Exit 1, nothing on
+    stdout; the message is Python's, not ours."""
+    root = os.open("/", os.O_RDONLY)
+    try:
+        done = run(args, cwd, stdin=root)
+    finally:
+        os.close(root)
+    assert done.returncode == 1
+    assert done.stdout == b""
+    assert b"<stdin> is a directory" in done.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["-"], ["-w", "5"]])
+def test_stdin_not_utf8_names_the_byte_and_offset(cwd: Path, args: Sequence[str]) -> None:
+    good = "ferris はなす ".encode() * 1000
+    done = run(args, cwd, input=good + b"\xc3\x28 tail")
+    assert done.returncode == 1
+    assert done.stdout == b""
+    one_error_line(done.stderr, "stdin: is not valid UTF-8", "0xc3", f"offset {len(good)}")
+
+
+def test_stdin_not_utf8_under_dagster_reaches_closed(cwd: Path) -> None:
+    messages = cwd / "messages.jsonl"
+    done = run(["-"], cwd, dagster_env(messages), input=b"\xff")
+    assert done.returncode == 1 and done.stdout == b""
+    one_error_line(done.stderr, "stdin: is not valid UTF-8")
+    assert "stdin: is not valid UTF-8" in closed_reason(read_messages(messages))
+
+
+def test_nonblocking_stdin_is_waited_on(cwd: Path) -> None:
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, fcntl.F_SETFL, fcntl.fcntl(read_end, fcntl.F_GETFL) | os.O_NONBLOCK)
+    process = subprocess.Popen(
+        [FERRIS, "-"],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        stdin=read_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    os.close(read_end)
+    for part in (b"slow ", b"words ", b"arrive"):
+        time.sleep(0.2)
+        os.write(write_end, part)
+    os.close(write_end)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (0, say("slow words arrive").encode(), b"")
+
+
+# ---- 12. reading without end names what was being read --------------------------------------
+
+
+@pytest.mark.parametrize("source", ["--files", "stdin", "-"])
+@pytest.mark.parametrize("session", [False, True])
+def test_words_without_end_name_their_source(cwd: Path, source: str, session: bool) -> None:
+    env: dict[str, str] = {}
+    if session:
+        env, messages = messages_env(cwd, {"data": {"asset_keys": ["ferris"]}})
+    args = {"--files": ["--files", "/dev/zero"], "stdin": [], "-": ["-"]}[source]
+    with open("/dev/zero", "rb") as zero:
+        done = run(args, cwd, env, timeout=120, stdin=zero)
+    says = "--files '/dev/zero'" if source == "--files" else "stdin"
+    if session and source == "stdin":  # under Dagster, stdin is never read
+        fails(done, 2, "nothing to say")
+        return
+    fails(done, 1, f"{says}: is too large", "16 MiB")
+    if session:
+        assert "too large" in whole_messages(messages)[-1]["params"]["exception"]["message"]
+
+
+def test_files_from_a_fifo_with_a_writer_are_read(cwd: Path) -> None:
+    import threading
+
+    fifo = cwd / "words.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w") as handle:
+            handle.write("from a pipe")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    done = run(["--files", str(fifo)], cwd, timeout=30)
+    writer.join()
+    assert done.returncode == 0 and b"from a pipe" in done.stdout
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
+from support.run_command import CLEAN_ENV, FERRIS, bytes_env, encode, read_messages
 from support.system_tools import needs
 
 from ferris_says import say
@@ -21,11 +22,7 @@ from ferris_says import say
 # The ISO-8859-1 locale is built from Debian's locale sources.
 pytestmark = needs("locales")
 
-RUNS = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(40)
 
 
 @pytest.fixture(scope="module")

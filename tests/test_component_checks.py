@@ -4,66 +4,27 @@ different asset keys never collide on one op name. Real Dagster: load_from_defs_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from test_component import Project, dg_command, error_chain, materialize
+from support.dagster_project import (
+    Project,
+    dg_command,
+    error_chain,
+    materialize,
+    yaml_string,
+)
+from support.hypothesis_runs import process_runs
 
 from ferris_says.attributes import WORDS_MAX_BYTES
 from ferris_says.component_checks import op_name as _op_name
 from ferris_says.dagster import FerrisSaysComponent
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:dagster.*"),
-    pytest.mark.filterwarnings("ignore:.*currently in preview.*"),
-    pytest.mark.filterwarnings("ignore:.*is experimental.*"),
-    pytest.mark.filterwarnings("ignore:.*is in beta.*"),
-]
-
-
-@pytest.fixture(scope="module")
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.DagsterInstance.ephemeral() as instance:
-        yield instance
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    return Project(tmp_path / "project", monkeypatch)
-
-
-@pytest.fixture
-def dagster_home(tmp_path: Path) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return home
-
-
-SLOW = settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar holding ``text`` exactly (\\0, \\uD800 and all)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif not ch.isprintable() or ch == "\ufeff":  # YAML takes no raw controls (C0, C1)
-            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+SLOW = process_runs(12)
 
 
 def fails_at_load(project: Project, attributes: str, attribute: str, says: str) -> None:

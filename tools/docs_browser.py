@@ -1,6 +1,6 @@
 """`make docs-check`: the built site in headless Chromium, as a reader meets it.
 
-``python tests/docs_browser.py build/docs/site`` serves the site on a free port of 127.0.0.1,
+``python tools/docs_browser.py build/docs/site`` serves the site on a free port of 127.0.0.1,
 opens the home page in Debian's Chromium (playwright's Python driver with executable_path,
 never `playwright install`), and follows the navigation from page to page. It fails unless:
 every page of docs/pages/ is reached through the navigation, every page loads with its title

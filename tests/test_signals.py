@@ -1,33 +1,43 @@
 """Signals at random points: a run ends with one `interrupted by SIG...` line and 128 + N, and
 a reader of the messages sees only whole JSON lines with `closed` last, whatever the signal
-(errors.ENDING_SIGNAL_NAMES) and whenever it comes. SIGPIPE is ignored (a failed write says
-why instead); an ignored signal (nohup) stays ignored."""
+(errors.ENDING_SIGNAL_NAMES) and whenever it comes: waiting on stdin, wrapping megabytes, or in
+the middle of a message line. SIGPIPE is ignored (a failed write says why instead); an ignored
+signal (nohup) stays ignored."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from command import CLEAN_ENV, FERRIS, encode
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.hypothesis_runs import process_runs
+from support.run_command import (
+    CLEAN_ENV,
+    FERRIS,
+    big_text,
+    closed_reason,
+    dagster_env,
+    encode,
+    one_error_line,
+    read_messages,
+)
 
 from ferris_says.errors import ENDING_SIGNAL_NAMES
 
 ENDING = [getattr(signal, name) for name in ENDING_SIGNAL_NAMES]
 ALL = [*ENDING, signal.SIGINT, signal.SIGPIPE]
 
-RUNS = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+RUNS = process_runs(30)
 
 
 class Reader(threading.Thread):
@@ -204,3 +214,160 @@ def test_an_ignored_sighup_stays_ignored(tmp_path: Path, session: bool) -> None:
     out, err = process.communicate(b"still here", timeout=60)
     assert process.returncode == 0, err
     assert b"still here" in out
+
+
+def wait_until_reading_stdin(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Until the process sleeps in a read of its (empty) stdin pipe: past start-up for sure."""
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return
+        try:
+            if "pipe" in wchan.read_text():
+                time.sleep(0.05)
+                return
+        except OSError:
+            time.sleep(2)  # no /proc: give start-up time
+            return
+        time.sleep(0.01)
+
+
+def wait_for_line(
+    path: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 60.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if path.exists() and needle in path.read_text(errors="replace"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{needle!r} never reached {path}")
+
+
+def test_a_signal_in_the_middle_of_a_message_line_waits_for_the_line(fake_temp: Path) -> None:
+    """SIGTERM lands between two partial writes of one line: the line is finished first, then
+    the run ends with `closed` (without the hold, half a line would precede `closed`)."""
+    script = (
+        "import os, signal, sys\n"
+        "from ferris_says.errors import FerrisInterrupted\n"
+        "from ferris_says.pipes import pipes_session\n"
+        "real_write = os.write\n"
+        "def dribble(fd, data):\n"
+        "    if fd <= 2:\n"
+        "        return real_write(fd, data)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return real_write(fd, bytes(data[:16]))\n"
+        "try:\n"
+        "    with pipes_session() as session:\n"
+        "        os.write = dribble\n"
+        "        session.context.log.info('ferris will now speak')\n"
+        "        sys.exit(0)\n"
+        "except FerrisInterrupted as error:\n"
+        "    sys.exit(error.exit_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=fake_temp,
+        env=CLEAN_ENV,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 143, done.stderr
+    msgs = read_messages(fake_temp / "fake_temp" / "messages.json")
+    assert [m["method"] for m in msgs] == ["opened", "log", "closed"]
+    assert "SIGTERM" in closed_reason(msgs)
+
+
+# ---- signals during a long run, interrupts while reading stdin -------------------------------
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize("where", ["fake_temp", "env"])
+def test_signal_while_wrapping_megabytes(
+    fake_temp: Path, signum: int, code: int, where: str
+) -> None:
+    """The signal lands while Ferris wraps 2 MB (seconds of work): `closed` with the reason,
+    exit 128 + signal, one line on stderr, no picture, every message line whole."""
+    if where == "env":
+        messages = fake_temp / "messages.jsonl"
+        env = dagster_env(messages)
+        shutil.rmtree(fake_temp / "fake_temp")
+    else:
+        messages, env = fake_temp / "fake_temp" / "messages.json", {}
+    process = subprocess.Popen(
+        [FERRIS, "-w", "40", "-"],
+        cwd=fake_temp,
+        env={**CLEAN_ENV, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(big_text(2).encode())
+    process.stdin.close()
+    process.stdin = None  # so that communicate() does not flush it
+    wait_for_line(messages, "ferris will now speak", process)  # stdin read; wrapping now
+    time.sleep(0.2)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == code
+    assert out == b""
+    one_error_line(err, f"interrupted by {signal.Signals(signum).name}")
+    msgs = read_messages(messages)
+    assert [m["method"] for m in msgs] == ["opened", "log", "closed"]
+    assert signal.Signals(signum).name in closed_reason(msgs)
+
+
+@pytest.mark.parametrize("args", [[], ["-"], ["-w", "5", "-"]])
+def test_ctrl_c_while_reading_stdin_without_dagster(cwd: Path, args: Sequence[str]) -> None:
+    process = subprocess.Popen(
+        [FERRIS, *args],
+        cwd=cwd,
+        env=CLEAN_ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(b"half a sentence")
+    process.stdin.flush()
+    wait_until_reading_stdin(process)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert out == b""
+    one_error_line(err, "interrupted by SIGINT")
+
+
+def test_sigterm_at_any_moment_leaves_only_whole_lines(fake_temp: Path) -> None:
+    """SIGTERM at staggered moments of a run on 1 MB (start-up, reading, wrapping, writing the
+    messages): every line in the file is whole JSON and a run that opened also closed."""
+    words = ("ferris " * 150_000).encode()
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.3, 0.5):
+        messages = fake_temp / "fake_temp" / "messages.json"
+        messages.unlink(missing_ok=True)
+        process = subprocess.Popen(
+            [FERRIS, "-"],
+            cwd=fake_temp,
+            env=CLEAN_ENV,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdin is not None and process.stderr is not None
+        process.stdin.write(words)
+        process.stdin.close()
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        err = process.stderr.read()
+        process.stderr.close()
+        code = process.wait(timeout=60)
+        assert code in (0, 143, -signal.SIGTERM), (delay, code, err)
+        assert b"Traceback" not in err
+        msgs = read_messages(messages) if messages.exists() else []
+        if msgs:
+            methods = [m["method"] for m in msgs]
+            assert methods[0] == "opened" and methods[-1] == "closed", (delay, methods)
+            if code == 143:
+                assert "SIGTERM" in closed_reason(msgs)

@@ -2,7 +2,7 @@
 
 The hostile values; a `Cell` (one surface given one value, in one form); a `Family` of surfaces
 (the ones the code declares, and how each is given a value); how an outcome is judged; and the
-runners: the installed command in a fork server (`tests/surface_server.py`), or the console
+runners: the installed command in a fork server (`tests/support/surface_server.py`), or the console
 script from scratch.
 """
 
@@ -22,10 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from command import CLEAN_ENV, FERRIS
-
 from ferris_says import environment
 from ferris_says.inputs import FIFO_WAIT_SECONDS
+from support.run_command import CLEAN_ENV, FERRIS
 
 HERE = Path(__file__).resolve().parent
 

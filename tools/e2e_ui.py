@@ -1,6 +1,6 @@
 """End to end: materialize the example's assets and check their pages in headless Chromium.
 
-    python tests/e2e_ui.py [--out build/e2e] [--docs-screenshot docs/pages/dagster-asset-page.png]
+    python tools/e2e_ui.py [--out build/e2e] [--docs-screenshot docs/pages/dagster-asset-page.png]
 
 What ``make e2e`` runs. Steps, each with a bounded wait:
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+import pytest
+
+# The tests' folder (this module lives in its support/ package).
+TESTS = Path(__file__).resolve().parent.parent
 
 
 def _installed_command() -> str:
@@ -147,3 +151,74 @@ def fails(done: subprocess.CompletedProcess[bytes], code: int, *fragments: str) 
     assert done.returncode == code, (done.returncode, done.stderr[:2000])
     assert done.stdout == b"", done.stdout[:300]
     return error_line(done.stderr, *fragments)
+
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def dagster_env(messages: Path | str, data: dict[str, Any] | None = None) -> dict[str, str]:
+    """A run as PipesEnvContextInjector + PipesTempFileMessageReader would set it up."""
+    return {
+        "DAGSTER_PIPES_CONTEXT": encode({"data": data or {"asset_keys": ["ferris"]}}),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
+    }
+
+
+def in_shell(
+    redirect: str,
+    args: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    input: bytes | None = b"",
+) -> subprocess.CompletedProcess[bytes]:
+    """The command with a shell redirection applied to it, e.g. ``>&-`` or ``<&-``."""
+    script = f'exec "$0" "$@" {redirect}'
+    return subprocess.run(
+        ["/bin/sh", "-c", script, FERRIS, *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, **(env or {})},
+        input=input,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def one_error_line(stderr: bytes, *fragments: str) -> str:
+    text = stderr.decode("utf-8", "replace")
+    lines = text.splitlines()
+    assert len(lines) == 1, text
+    assert lines[0].startswith("ferris-says: error: "), text
+    assert "Traceback" not in text
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def closed_reason(messages: list[dict[str, Any]]) -> str:
+    assert messages[0]["method"] == "opened"
+    assert messages[-1]["method"] == "closed", [m["method"] for m in messages]
+    assert [m["method"] for m in messages].count("closed") == 1
+    reason: str = messages[-1]["params"]["exception"]["message"]
+    return reason
+
+
+def big_text(megabytes: int) -> str:
+    rng = random.Random(4)
+    words = ["ferris", "says", "crab", "パイプ", "言葉", "wrap-around", "🦀", "naïve"]
+    out, size = [], 0
+    while size < megabytes * 1_000_000:
+        line = " ".join(rng.choice(words) for _ in range(12))
+        out.append(line)
+        size += len(line.encode()) + 1
+    return "\n".join(out)
+
+
+def messages_env(cwd: Path, context_params: dict[str, Any]) -> tuple[dict[str, str], Path]:
+    messages = cwd / "messages.jsonl"
+    return {
+        "DAGSTER_PIPES_CONTEXT": encode(context_params),
+        "DAGSTER_PIPES_MESSAGES": encode({"path": str(messages)}),
+    }, messages

@@ -42,3 +42,11 @@ def check_evaluations(
 
 def user_messages(instance: DagsterInstance, result: ExecuteInProcessResult) -> list[str]:
     return [entry.user_message for entry in instance.all_logs(result.run_id)]
+
+
+def markdown_picture(markdown: object) -> str:
+    """The picture inside the ``ferris`` metadata's code fence."""
+    assert isinstance(markdown, str), markdown
+    lines = markdown.splitlines(keepends=True)
+    assert lines[0] == "```text\n" and lines[-1] == "```\n", markdown
+    return "".join(lines[1:-1])

@@ -4,7 +4,7 @@ Numbers, not pass/fail: timings belong here, never in unit tests. Every row runs
 command in a fresh process (best of a few runs: the machine may be shared), through a small
 wrapper that reads the child's peak RSS (ru_maxrss) and CPU time (user + system).
 
-    python tests/bench.py [--fsays PATH] [--golden PATH] [--big] [--cowsay-only]
+    PYTHONPATH=tests python tools/bench.py [--fsays PATH] [--golden PATH] [--big] [--cowsay-only]
 
 With the Rust oracles built from the crates' sources (`../shared/oracle/build.sh`), each row
 also shows the crate's figures measured in the same run, the ratio, and whether the bytes are

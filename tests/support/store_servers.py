@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from urllib.request import Request, urlopen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 AZURITE = Path(
     os.environ.get("AZURITE_BLOB", ROOT / "build/azurite/node_modules/.bin/azurite-blob")

@@ -2,64 +2,41 @@
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
-
-from hypothesis import settings
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.hypothesis_profiles import ALL, FLOOR, QUICK, examples
 
-TESTS = Path(__file__).resolve().parent
-
-COUNTING_MODULE = """
-from hypothesis import given, settings, strategies as st
-from support.hypothesis_profiles import examples
-
-tried = {"default": 0, "explicit": 0}
+tried: dict[str, int] = {"default": 0, "explicit": 0}
 
 
+# Two property tests of this session's own profile, called by the test below. Their counts are
+# fixed when this module is imported: right only if the profile was loaded before it was.
+@settings(database=None)
 @given(st.integers())
-def test_default(n):
+def count_default(n: int) -> None:
     tried["default"] += 1
 
 
-@settings(max_examples=examples(1500), database=None)
+@settings(max_examples=examples(200), database=None)
 @given(st.integers())
-def test_explicit(n):
+def count_explicit(n: int) -> None:
     tried["explicit"] += 1
 
 
-def test_zz_report():
-    print("TRIED", tried["default"], tried["explicit"])
-"""
-
-
-def tried(tmp_path: Path, *options: str) -> list[str]:
-    """How many examples each test of COUNTING_MODULE tried, run by pytest with ``options``."""
-    (tmp_path / "test_counting.py").write_text(COUNTING_MODULE)
-    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
-    env.update(PYTHONPATH=str(TESTS))
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "support.hypothesis_profiles", "-s", "-q",
-         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), *options, str(tmp_path)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    (counts,) = re.findall(r"TRIED (\d+) (\d+)", done.stdout)
-    return list(counts)
-
-
-def test_quick_tries_a_tenth_of_every_count_all_tries_them_all(tmp_path: Path) -> None:
-    """Through pytest itself: the profile is loaded before the test module is imported, so an
-    explicit count, fixed when the module is, is scaled too. (Hypothesis stops early once a
-    small strategy is exhausted: integers() never is.)"""
-    assert tried(tmp_path, f"--hypothesis-profile={QUICK}") == ["10", "150"]
-    assert tried(tmp_path, f"--hypothesis-profile={ALL}") == ["100", "1500"]
+def test_this_sessions_profile_sets_every_count(request: pytest.FixtureRequest) -> None:
+    """`make test` passes --hypothesis-profile=quick (10 and 20 examples here), `make check`
+    all (100 and 200): the profile is loaded before any test module is imported, so an explicit
+    count, fixed when the module is, follows it too. (integers() is never exhausted early.)"""
+    name = request.config.getoption("hypothesis_profile")
+    profile = settings.get_profile(name) if name else settings()
+    count_default()
+    count_explicit()
+    assert tried == {"default": profile.max_examples, "explicit": examples(200, profile)}
 
 
 def test_explicit_counts_scale_down_to_a_floor() -> None:
     quick, everything = settings.get_profile(QUICK), settings.get_profile(ALL)
+    assert (quick.max_examples, everything.max_examples) == (10, 100)
     assert [examples(n, quick) for n in (1500, 40, 20, 2)] == [150, 4, FLOOR, 2]
     assert [examples(n, everything) for n in (1500, 40, 20, 2)] == [1500, 40, 20, 2]

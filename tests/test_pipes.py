@@ -578,6 +578,7 @@ def test_on_stdio_short_words_are_not_cut(tmp_path: Path) -> None:
 # ---- concurrency: many writers, one file --------------------------------------------------
 
 
+@pytest.mark.slow  # sixteen runs, four of them of 150,000 words; the channel's own test stays
 def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path: Path) -> None:
     shared = tmp_path / "messages.jsonl"
     env = {**context_env({"asset_keys": ["ferris"]}), **messages_env(shared)}

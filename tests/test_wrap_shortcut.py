@@ -55,6 +55,7 @@ def textwrap_wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+@pytest.mark.slow  # every code point, 1.1 million of them: seconds
 def test_no_character_is_wider_than_its_utf8_encoding() -> None:
     # The premise of the proof: a fragment's columns never exceed its bytes.
     for code_point in range(0x110000):

@@ -727,8 +727,9 @@ def test_plain_path_imports_neither_rich_nor_cowsay_nor_click() -> None:
 
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 def test_reader_leaving_early_ends_quietly_with_1(tmp_path: Path, unbuffered: str) -> None:
-    # Several MB, far more than any pipe holds, so the write must meet the closed pipe.
-    (tmp_path / "big.txt").write_text("word " * 1_000_000, encoding="utf-8")
+    # A picture of 1.4 MB, more than a pipe can hold (64 KiB, 1 MiB at most), so the write
+    # must meet the closed pipe; the whole text is wrapped before the first line is written.
+    (tmp_path / "big.txt").write_text("word " * 250_000, encoding="utf-8")
     proc = subprocess.Popen(
         [str(ENTRY_POINT), "--width", "40", "--files", "big.txt"],
         stdin=subprocess.DEVNULL,

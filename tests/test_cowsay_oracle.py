@@ -86,8 +86,8 @@ def drawn(look: looks.Look, words: str) -> bytes:
     return (bubble + drawing.mascot).encode("utf-8")
 
 
-#: `make test` draws these in every mode; `make test-slow` every other cow (the drop-in's own
-#: every-cow test, in `make test`, reads them all).
+#: `make test` draws these in every mode; `make test-slow` every other cow (tests/
+#: test_cowsay_dropin.py draws every cow once in `make test`).
 QUICK_COWS = {"default", "three-eyes"}
 
 

@@ -89,15 +89,17 @@ demo-next-steps:
 	@echo 'or, without activating: $(abspath $(BIN))/ferris-says "what you want"'
 
 # `make test` is the loop a contributor waits on: it leaves out the tests marked slow (real
-# Dagster runs of every attribute, dg, oracles asked thousands of times, every locale, signal
-# races, waits on a clock; docs/pages/development.md lists them), and hypothesis tries a tenth
-# of its examples there (tests/support/hypothesis_profiles.py). `make check` runs both targets with
-# EXAMPLES=all, so CI runs every test with every example.
+# Dagster runs of every attribute, dg, oracles asked thousands of times, every locale, big
+# streams, waits on a clock; docs/pages/development.md lists them), hypothesis tries a tenth of
+# its examples (tests/support/hypothesis_profiles.py), and the command runs forked from a
+# server that imported it once (tests/support/fork_server.py). `make check` runs both targets
+# with EXAMPLES=all FORKED=0: CI runs every test, every example, every command afresh.
 EXAMPLES ?= quick
+FORKED ?= 1
 PYTEST := $(BIN)/python -m pytest -q -rs
 
 test: $(VENV)/.extra-test  ## the tests but the slow ones, a tenth of hypothesis' examples
-	$(PYTEST) -m "not slow" --hypothesis-profile=$(EXAMPLES)
+	FERRIS_SAYS_TESTS_FORKED=$(FORKED) $(PYTEST) -m "not slow" --hypothesis-profile=$(EXAMPLES)
 
 test-slow: $(VENV)/.extra-test  ## the tests make test leaves out, every example
 	$(PYTEST) -m slow --hypothesis-profile=all
@@ -116,7 +118,7 @@ CHECKS := lint test test-slow docs docs-check test-docs-slow dist dg-check test-
 	test-stores e2e test-container test-pythons
 check:  ## every target CI runs, in order, hypothesis trying every example
 	@for target in $(CHECKS); do start=$$(date +%s); \
-		$(MAKE) --no-print-directory $$target EXAMPLES=all || exit 1; \
+		$(MAKE) --no-print-directory $$target EXAMPLES=all FORKED=0 || exit 1; \
 		echo "check: make $$target passed in $$(($$(date +%s) - start)) s"; done
 
 # FSAYS=... GOLDEN=... (../shared/oracle/build.sh) add the Rust crate's figures to every row.

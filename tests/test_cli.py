@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     from ferris_says.pipes.session import FerrisPipesSession
 
 from support.run_command import (
-    one_error_line as error_line_naming,
+    command,
+    run,
 )
 from support.run_command import (
-    run,
+    one_error_line as error_line_naming,
 )
 
 from ferris_says.bubble import MAX_WIDTH
@@ -104,11 +105,9 @@ def run_cmd(
     """The installed entry point, as a real process; `input` is bytes or str (UTF-8)."""
     if isinstance(input, str):
         input = input.encode("utf-8")
-    return subprocess.run(
+    return command(
         [str(ENTRY_POINT), *args],
         input=input,
-        stdin=None if input is not None else subprocess.DEVNULL,
-        capture_output=True,
         cwd=cwd or os.getcwd(),
         env=child_env(**env),
         timeout=timeout,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
-from support.run_command import CLEAN_ENV, FERRIS
+from support.run_command import FERRIS, command
 from support.system_tools import needs
 from test_cowsay_oracle import COWSAY, DEBIAN_COWS, ORACLE_ENV, debian_cows
 
@@ -191,13 +191,10 @@ def test_the_command_refuses_hostile_files_in_one_line_exit_2(
     path = folder / "evil.cow"
     path.write_text(source, encoding="utf-8")
     think = data.draw(st.booleans())
-    done = subprocess.run(
+    done = command(
         [FERRIS, *(["--think"] if think else []), "--character", str(path), "hi"],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
         cwd=folder,
-        timeout=60,
+        input=None,
     )
     assert done.returncode == 2
     assert done.stdout == b""
@@ -337,14 +334,7 @@ def test_crlf_lines_do_not_end_a_heredoc_as_perl_would_not() -> None:
 
 
 def run_character(path: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [FERRIS, "--character", path, "hi"],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        timeout=60,
-    )
+    return command([FERRIS, "--character", path, "hi"], cwd=cwd, input=None)
 
 
 def test_unreadable_character_files_are_one_line_exit_2(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import run_command
 from support.hypothesis_profiles import examples
 from support.perl_cowsay import COWSAY, DEBIAN_COWS, Answer, PerlCowsay, run_script
 from support.run_command import CLEAN_ENV
@@ -386,14 +387,8 @@ def command(
     program: str, *args: str, stdin: bytes | None = b"", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     with tempfile.TemporaryDirectory(prefix="ferris-cowsay-") as scratch:
-        return subprocess.run(
-            [program, *args],
-            input=stdin,
-            capture_output=True,
-            cwd=scratch,
-            env={**CLEAN_ENV, **(env or {})},
-            timeout=60,
-            check=False,
+        return run_command.command(
+            [program, *args], cwd=scratch, env={**CLEAN_ENV, **(env or {})}, input=stdin
         )
 
 

@@ -10,7 +10,6 @@ cowsay every test here is skipped, naming `make deps`, and fails under CI=true.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from support import system_tools
 from support.hypothesis_profiles import examples
 from support.perl_cowsay import PerlCowsay
-from support.run_command import CLEAN_ENV, FERRIS
+from support.run_command import CLEAN_ENV, FERRIS, command
 from support.slow import sample
 from support.system_tools import needs
 
@@ -160,13 +159,10 @@ def test_the_command_prints_what_cowsay_prints(
     words: str,
 ) -> None:
     options = ferris_options(eyes, tongue, mode, letter, think)
-    done = subprocess.run(
+    done = command(
         [FERRIS, "--color", "never", "--character", str(cow), *options, "--", words],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
         cwd=OUTSIDE,
-        timeout=60,
+        input=None,
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b""
@@ -180,14 +176,8 @@ def test_names_in_cowpath_draw_as_cowsay_draws_them(
 ) -> None:
     env = {**CLEAN_ENV, "COWPATH": f"/nonexistent{os.pathsep}{cow.parent}"}
     program = [FERRIS, "--think"] if think else [FERRIS]
-    done = subprocess.run(
-        [*program, "--color", "never", "-c", cow.stem, "--", words],
-        capture_output=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        cwd=OUTSIDE,
-        timeout=60,
-    )
+    argv = [*program, "--color", "never", "-c", cow.stem, "--", words]
+    done = command(argv, cwd=OUTSIDE, env=env, input=None)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == cowsay(perl, cow, words, think)
 
@@ -195,13 +185,10 @@ def test_names_in_cowpath_draw_as_cowsay_draws_them(
 def test_ferris_thinks_is_cowthink_for_a_cow_file(perl: PerlCowsay) -> None:
     cow = DEBIAN_COWS / "default.cow"
     thinks = Path(FERRIS).with_name("ferris-thinks")
-    done = subprocess.run(
+    done = command(
         [str(thinks), "--color", "never", "-c", str(cow), "-y", "young", "thoughts"],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
         cwd=OUTSIDE,
-        timeout=60,
-        check=True,
+        input=None,
     )
+    assert done.returncode == 0, done.stderr
     assert done.stdout == cowsay(perl, cow, "young thoughts", True, ("-y",))

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
-from support.run_command import CLEAN_ENV
+from support.run_command import CLEAN_ENV, command
 from support.system_tools import elsewhere
 
 from ferris_says.decorate import AURORA, AURORA_STEPS, BOLD, RAINBOW, aurora_code, decorate
@@ -110,13 +110,11 @@ COMMANDS = {
 
 def run(name: str, *args: str, env: dict[str, str] | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ferris-decorate-") as scratch:
-        done = subprocess.run(
+        done = command(
             [str(Path(sys.executable).with_name(name)), *args],
-            capture_output=True,
             cwd=scratch,
             env={**CLEAN_ENV, "FERRIS_SAYS_SEED": "7", **(env or {})},
-            stdin=subprocess.DEVNULL,
-            timeout=60,
+            input=None,
         )
     assert done.returncode == 0 and done.stderr == b"", done
     return done.stdout

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from support import system_tools
 from support.crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
 from support.hypothesis_profiles import examples
-from support.run_command import CLEAN_ENV, FERRIS
+from support.run_command import CLEAN_ENV, FERRIS, command
 from support.system_tools import needs
 
 from ferris_says import environment, faces, looks, say
@@ -42,13 +42,11 @@ def ferris(
 ) -> subprocess.CompletedProcess[bytes]:
     # In a scratch directory: in the checkout's root, ./fake_temp/ would take the messages.
     with tempfile.TemporaryDirectory(prefix="ferris-looks-") as scratch:
-        return subprocess.run(
+        return command(
             [program, "--color", "never", *args],
-            capture_output=True,
             cwd=scratch,
             env={**CLEAN_ENV, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            timeout=60,
+            input=None,
         )
 
 

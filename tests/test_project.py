@@ -198,16 +198,20 @@ def pytest_runs(target: str, *variables: str) -> list[str]:
 
 def test_make_test_and_make_test_slow_split_the_tests_and_check_runs_both_in_full() -> None:
     """`make test` leaves out exactly what `make test-slow` runs; `make check` runs both, every
-    hypothesis example in each (tests/support/hypothesis_profiles.py)."""
+    hypothesis example in each (tests/support/hypothesis_profiles.py), every command started
+    afresh (no fork server: tests/support/fork_server.py)."""
     (fast,) = pytest_runs("test")
     (slow,) = pytest_runs("test-slow")
     assert '-m "not slow"' in fast and "--hypothesis-profile=quick" in fast
-    assert "-m slow" in slow and "--hypothesis-profile=all" in slow
-    assert fast.split(" -m ")[0] == slow.split(" -m ")[0]  # the same pytest, the same options
-    (in_check,) = pytest_runs("test", "EXAMPLES=all")
+    assert fast.startswith("FERRIS_SAYS_TESTS_FORKED=1 ")
+    assert "-m slow" in slow and "--hypothesis-profile=all" in slow and "FORKED" not in slow
+    # The same pytest, the same options.
+    assert fast.split(" -m ")[0].split()[1:] == slow.split(" -m ")[0].split()
+    (in_check,) = pytest_runs("test", "EXAMPLES=all", "FORKED=0")
     assert "--hypothesis-profile=all" in in_check
+    assert in_check.startswith("FERRIS_SAYS_TESTS_FORKED=0 ")
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "$(MAKE) --no-print-directory $$target EXAMPLES=all" in makefile
+    assert "$(MAKE) --no-print-directory $$target EXAMPLES=all FORKED=0" in makefile
     checks = re.search(r"^CHECKS := ((?:.*\\\n)*.*)$", makefile, re.M)
     assert checks is not None and "test-slow" in checks.group(1).split()
 

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP_FLAGS := -q --disable-pip-version-check
 .DEFAULT_GOAL := help
 
-.PHONY: help deps demo demo-next-steps test check lint docs docs-check docs-serve man \
+.PHONY: help deps demo demo-next-steps test test-slow check lint docs docs-check docs-serve man \
 	test-docs-slow test-dagster-matrix test-dagster-1.8 dg-check dagster-demo dagster e2e \
 	bench dist image test-container test-pythons test-stores clean
 
@@ -47,13 +47,16 @@ deps:  ## the Debian packages of every target (root or sudo)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Editable as a path in a .pth file (setuptools' compat mode): its default, an import hook,
+# costs every Python start in the virtualenv about 20 ms of CPU, and the tests start thousands.
+EDITABLE := --config-settings editable_mode=compat -e
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+	$(BIN)/python -m pip install $(PIP_FLAGS) $(EDITABLE) .
 	touch $@
 
 # $(VENV)/.extra-test, -docs, -lint, -dist: ferris-says with that extra.
 $(VENV)/.extra-%: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[$*]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) $(EDITABLE) '.[$*]'
 	touch $@
 
 # uv makes the other virtualenvs from its wheel cache, in seconds where pip takes minutes.
@@ -85,8 +88,21 @@ demo-next-steps:
 	@echo '  ferris-says "what you want"'
 	@echo 'or, without activating: $(abspath $(BIN))/ferris-says "what you want"'
 
-test: $(VENV)/.extra-test  ## every test but the slow docs examples; lists what it skipped
-	$(BIN)/python -m pytest -q -rs
+# `make test` is the loop a contributor waits on: it leaves out the tests marked slow (real
+# Dagster runs of every attribute, dg, oracles asked thousands of times, every locale, big
+# streams, waits on a clock; docs/pages/development.md lists them), hypothesis tries a tenth of
+# its examples (tests/support/hypothesis_profiles.py), and the command runs forked from a
+# server that imported it once (tests/support/fork_server.py). `make check` runs both targets
+# with EXAMPLES=all FORKED=0: CI runs every test, every example, every command afresh.
+EXAMPLES ?= quick
+FORKED ?= 1
+PYTEST := $(BIN)/python -m pytest -q -rs
+
+test: $(VENV)/.extra-test  ## the tests but the slow ones, a tenth of hypothesis' examples
+	FERRIS_SAYS_TESTS_FORKED=$(FORKED) $(PYTEST) -m "not slow" --hypothesis-profile=$(EXAMPLES)
+
+test-slow: $(VENV)/.extra-test  ## the tests make test leaves out, every example
+	$(PYTEST) -m slow --hypothesis-profile=all
 
 test-docs-slow: $(VENV)/.extra-test $(VENV)/.extra-docs  ## the docs' install and dg examples
 	FERRIS_SAYS_DOCS_SLOW=1 $(BIN)/python -m pytest -q -rs tests/test_docs_examples.py
@@ -98,11 +114,11 @@ lint: $(VENV)/.extra-lint  ## ruff, mypy --strict, the changelog's fragments
 		$(BIN)/towncrier build --draft --version next
 
 # What CI runs (.ci/run, after `make deps`), one target after another, each one timed.
-CHECKS := lint test docs docs-check test-docs-slow dist dg-check test-dagster-matrix \
+CHECKS := lint test test-slow docs docs-check test-docs-slow dist dg-check test-dagster-matrix \
 	test-stores e2e test-container test-pythons
-check:  ## every target CI runs, in order
+check:  ## every target CI runs, in order, hypothesis trying every example
 	@for target in $(CHECKS); do start=$$(date +%s); \
-		$(MAKE) --no-print-directory $$target || exit 1; \
+		$(MAKE) --no-print-directory $$target EXAMPLES=all FORKED=0 || exit 1; \
 		echo "check: make $$target passed in $$(($$(date +%s) - start)) s"; done
 
 # FSAYS=... GOLDEN=... (../shared/oracle/build.sh) add the Rust crate's figures to every row.

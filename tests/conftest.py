@@ -15,8 +15,9 @@ from support.run_command import (
 
 # The marker needs(...) and its hook: a test that needs a system tool (Perl cowsay, zsh, man...)
 # is skipped without it, naming `make deps`, and fails under CI=true. The Dagster fixtures
-# (instance, project, dagster_home) for the tests that run real Dagster.
-pytest_plugins = ["support.system_tools", "support.dagster_fixtures"]
+# (instance, project, dagster_home) for the tests that run real Dagster. The hypothesis profiles
+# `make test` and `make check` choose between, registered before any test module is imported.
+pytest_plugins = ["support.system_tools", "support.dagster_fixtures", "support.hypothesis_profiles"]
 
 # Modules another target runs, with what it provides: the image (make test-container), the
 # blob-store servers (make test-stores). Elsewhere they are not collected, so that what make

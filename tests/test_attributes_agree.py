@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
     FERRIS,
+    command,
     dagster_env,
     one_error_line,
 )
@@ -104,15 +104,7 @@ def component_verdict(project: Project, attribute: str, value: str) -> str | Non
 
 def command_verdict(args: list[str], scratch: Path, env: dict[str, str]) -> str | None:
     """None when the command draws, else its one error line without the prefix."""
-    done = subprocess.run(
-        [os.fsencode(FERRIS), *(os.fsencode(arg) for arg in args)],
-        capture_output=True,
-        cwd=scratch,
-        env={**CLEAN_ENV, **env},
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
+    done = command([FERRIS, *args], cwd=scratch, env={**CLEAN_ENV, **env}, input=None)
     if done.returncode == 0:
         assert done.stderr == b"", done.stderr
         return None
@@ -179,6 +171,7 @@ def test_the_issues_cases_are_refused_in_our_words_everywhere(
     assert line is not None and says in line, line
 
 
+@pytest.mark.slow  # dg: a process that imports Dagster and its CLI
 def test_dg_check_defs_names_the_attribute_of_eyes_with_a_nul(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

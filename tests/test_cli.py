@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.crate_pictures import CRATE_FERRIS
+from support.hypothesis_profiles import examples
 
 import ferris_says.speak
 from ferris_says import __version__, inputs, say, streams
@@ -38,10 +39,11 @@ if TYPE_CHECKING:
     from ferris_says.pipes.session import FerrisPipesSession
 
 from support.run_command import (
-    one_error_line as error_line_naming,
+    command,
+    run,
 )
 from support.run_command import (
-    run,
+    one_error_line as error_line_naming,
 )
 
 from ferris_says.bubble import MAX_WIDTH
@@ -103,11 +105,9 @@ def run_cmd(
     """The installed entry point, as a real process; `input` is bytes or str (UTF-8)."""
     if isinstance(input, str):
         input = input.encode("utf-8")
-    return subprocess.run(
+    return command(
         [str(ENTRY_POINT), *args],
         input=input,
-        stdin=None if input is not None else subprocess.DEVNULL,
-        capture_output=True,
         cwd=cwd or os.getcwd(),
         env=child_env(**env),
         timeout=timeout,
@@ -166,7 +166,9 @@ def test_words_that_look_like_options_after_double_dash() -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     st.lists(
@@ -724,8 +726,9 @@ def test_plain_path_imports_neither_rich_nor_cowsay_nor_click() -> None:
 
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 def test_reader_leaving_early_ends_quietly_with_1(tmp_path: Path, unbuffered: str) -> None:
-    # Several MB, far more than any pipe holds, so the write must meet the closed pipe.
-    (tmp_path / "big.txt").write_text("word " * 1_000_000, encoding="utf-8")
+    # A picture of 1.4 MB, more than a pipe can hold (64 KiB, 1 MiB at most), so the write
+    # must meet the closed pipe; the whole text is wrapped before the first line is written.
+    (tmp_path / "big.txt").write_text("word " * 250_000, encoding="utf-8")
     proc = subprocess.Popen(
         [str(ENTRY_POINT), "--width", "40", "--files", "big.txt"],
         stdin=subprocess.DEVNULL,

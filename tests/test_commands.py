@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from support.run_command import CLEAN_ENV
+from support.run_command import CLEAN_ENV, as_text, command
 
 from ferris_says import __version__
 
@@ -42,15 +42,8 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     program = str(Path(sys.executable).with_name(name))
     with tempfile.TemporaryDirectory(prefix="ferris-commands-") as scratch:
-        return subprocess.run(
-            [program, *args],
-            capture_output=True,
-            text=True,
-            cwd=scratch,
-            env={**CLEAN_ENV, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            timeout=60,
-        )
+        done = command([program, *args], cwd=scratch, env={**CLEAN_ENV, **(env or {})}, input=None)
+        return as_text(done)
 
 
 def complete_var(name: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says import cli, environment
 
@@ -81,7 +82,7 @@ def test_every_command_has_its_completion_variable() -> None:
 
 @pytest.mark.parametrize("program", sorted(SCRIPTS))
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

@@ -339,34 +339,27 @@ def test_an_image_runs_through_pipes_docker_client(project: Project) -> None:
     assert checks == CHECKS
 
 
-def test_an_image_without_dagster_docker_names_the_extra(project: Project) -> None:
-    """dagster-docker made unimportable in a fresh interpreter: the load fails, located."""
+def test_an_image_without_dagster_docker_names_the_extra(
+    project: Project, monkeypatch: MonkeyPatch
+) -> None:
+    """dagster-docker made unimportable (what an interpreter without it sees on import): the
+    load fails, located."""
     path = project.add("boxed", "words: hi\nimage: ferris-says:latest\n")
-    script = textwrap.dedent(
-        f"""\
-        import sys
-        sys.modules["dagster_docker"] = None  # what an interpreter without it sees on import
-        sys.path.insert(0, {str(project.root)!r})
-        import dagster as dg
-        try:
-            dg.load_from_defs_folder(path_within_project=__import__("pathlib").Path({str(project.root)!r}))
-        except Exception as error:
-            while error is not None:
-                print(error)
-                error = error.__cause__ or error.__context__
-        else:
-            print("loaded")
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert "loaded" not in done.stdout.splitlines(), done.stdout
-    assert f"{path}:4" in done.stdout and "attributes.image" in done.stdout, done.stdout
-    assert "dagster-docker is not installed" in done.stdout
-    assert "pip install '.[docker]' in a clone" in done.stdout
+    monkeypatch.setitem(sys.modules, "dagster_docker", None)
+    with pytest.raises(Exception) as failed:
+        project.load()
+    chain = error_chain(failed.value)
+    assert f"{path}:4" in chain and "attributes.image" in chain, chain
+    assert "dagster-docker is not installed" in chain
+    assert "pip install '.[docker]' in a clone" in chain
 
 
+# ---- dg -------------------------------------------------------------------------------------
+# Marked slow (`make test-slow`): each `dg` is a process that imports Dagster and its CLI, seconds
+# of CPU; `make test` loads the same YAML with Dagster's own loading, in this process.
+
+
+@pytest.mark.slow
 def test_dg_check_defs_and_list_defs_on_the_example(dagster_home: Path) -> None:
     check = dg_command(["check", "defs"], EXAMPLE, dagster_home)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -381,6 +374,7 @@ def test_dg_check_defs_and_list_defs_on_the_example(dagster_home: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_dg_lists_the_component(dagster_home: Path) -> None:
     listed = dg_command(["list", "components", "--json"], EXAMPLE, dagster_home)
     assert listed.returncode == 0, listed.stderr
@@ -389,6 +383,7 @@ def test_dg_lists_the_component(dagster_home: Path) -> None:
     assert ours["summary"].startswith("Ferris the crab says your words")
 
 
+@pytest.mark.slow
 def test_dg_check_defs_names_a_bad_attribute(project: Project, dagster_home: Path) -> None:
     path = project.add("bad", "words: hi\ncharacter: nobody\n")
     check = dg_command(["check", "defs"], project.root, dagster_home)
@@ -398,6 +393,7 @@ def test_dg_check_defs_names_a_bad_attribute(project: Project, dagster_home: Pat
     assert "unknown character 'nobody'" in output
 
 
+@pytest.mark.slow
 def test_dg_scaffolds_a_component_that_materializes(project: Project, dagster_home: Path) -> None:
     """A fresh project whose only defs.yaml comes from `dg scaffold defs`, launched by dg."""
     scaffold = dg_command(

@@ -154,6 +154,7 @@ def test_keys_that_dagster_would_name_alike_load_and_materialize_side_by_side(
         assert mat.metadata["ferris_said"].value == words
 
 
+@pytest.mark.slow  # dg: a process that imports Dagster and its CLI
 def test_dg_check_defs_names_the_file_of_a_bad_key(project: Project, dagster_home: Path) -> None:
     path = project.add("bad", 'asset_key: "/"\nwords: hi\n')
     check = dg_command(["check", "defs"], project.root, dagster_home)
@@ -163,6 +164,7 @@ def test_dg_check_defs_names_the_file_of_a_bad_key(project: Project, dagster_hom
     assert "empty part" in output
 
 
+@pytest.mark.slow  # dg: a process that imports Dagster and its CLI
 def test_dg_check_defs_names_the_file_of_words_with_a_nul(
     project: Project, dagster_home: Path
 ) -> None:

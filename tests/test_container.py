@@ -73,6 +73,7 @@ from docker.models.containers import Container
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.dagster_events import check_evaluations, data_version, materialization, user_messages
+from support.hypothesis_profiles import examples
 from support.run_command import CLEAN_ENV, FERRIS, sha256
 
 from ferris_says import __version__
@@ -559,7 +560,9 @@ def test_man_finds_the_page_beside_the_command() -> None:
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     user=st.one_of(

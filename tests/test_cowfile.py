@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.run_command import CLEAN_ENV, FERRIS
+from support.hypothesis_profiles import examples
+from support.run_command import FERRIS, command
 from support.system_tools import needs
 from test_cowsay_oracle import COWSAY, DEBIAN_COWS, ORACLE_ENV, debian_cows
 
@@ -65,7 +66,7 @@ def cowsay_cow(path: Path, eyes: str, tongue: str, think: bool = False) -> str:
 
 
 @needs("cowsay")
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opening=opening, text=body, eyes=face, tongue=face, think=st.booleans())
 def test_random_bodies_draw_as_perl_draws_them(
     tmp_path_factory: pytest.TempPathFactory,
@@ -82,7 +83,7 @@ def test_random_bodies_draw_as_perl_draws_them(
 
 
 @needs("cowsay")
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=body)
 def test_single_quoted_heredocs_are_literal_as_in_perl(
     tmp_path_factory: pytest.TempPathFactory, text: str
@@ -162,7 +163,7 @@ def hostile_file(draw: st.DrawFn, marker: str) -> tuple[str, int]:
 
 
 @needs("cowsay")
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_hostile_files_are_refused_at_their_line_without_running(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
@@ -179,7 +180,7 @@ def test_hostile_files_are_refused_at_their_line_without_running(
 
 
 @needs("cowsay")
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_command_refuses_hostile_files_in_one_line_exit_2(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
@@ -190,13 +191,10 @@ def test_the_command_refuses_hostile_files_in_one_line_exit_2(
     path = folder / "evil.cow"
     path.write_text(source, encoding="utf-8")
     think = data.draw(st.booleans())
-    done = subprocess.run(
+    done = command(
         [FERRIS, *(["--think"] if think else []), "--character", str(path), "hi"],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
         cwd=folder,
-        timeout=60,
+        input=None,
     )
     assert done.returncode == 2
     assert done.stdout == b""
@@ -282,7 +280,7 @@ def test_parentheses_nest_boundedly_not_to_the_stack() -> None:
         parse_cow(deep, "deep.cow")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     operators=st.lists(
         st.sampled_from([" x 1", " x 2", " x 0", " . 'y'", "(", ")"]), min_size=1, max_size=40
@@ -305,7 +303,7 @@ perlish = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(prefix=st.sampled_from(["", "$the_cow = <<EOC;\n", "$the_cow = "]), text=perlish)
 def test_any_text_parses_or_is_one_line_error(prefix: str, text: str) -> None:
     # Never another exception (IndexError, RecursionError, ...), whatever the file holds.
@@ -336,14 +334,7 @@ def test_crlf_lines_do_not_end_a_heredoc_as_perl_would_not() -> None:
 
 
 def run_character(path: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [FERRIS, "--character", path, "hi"],
-        capture_output=True,
-        env=CLEAN_ENV,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        timeout=60,
-    )
+    return command([FERRIS, "--character", path, "hi"], cwd=cwd, input=None)
 
 
 def test_unreadable_character_files_are_one_line_exit_2(tmp_path: Path) -> None:

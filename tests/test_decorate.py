@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.run_command import CLEAN_ENV
+from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, command
 from support.system_tools import elsewhere
 
 from ferris_says.decorate import AURORA, AURORA_STEPS, BOLD, RAINBOW, aurora_code, decorate
@@ -57,7 +58,7 @@ words = st.text(
 
 
 @needs_neo
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(text=words, bold=st.booleans(), think=st.booleans())
 def test_rainbow_and_bold_are_neo_cowsays(text: str, bold: bool, think: bool) -> None:
     program = ["-f", "default"] if not think else ["-f", "tux"]
@@ -70,7 +71,7 @@ def test_rainbow_and_bold_are_neo_cowsays(text: str, bold: bool, think: bool) ->
 
 
 @needs_neo
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(text=words, bold=st.booleans())
 def test_aurora_is_neo_cowsays_from_some_start(text: str, bold: bool) -> None:
     plain = neo(text)
@@ -109,13 +110,11 @@ COMMANDS = {
 
 def run(name: str, *args: str, env: dict[str, str] | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="ferris-decorate-") as scratch:
-        done = subprocess.run(
+        done = command(
             [str(Path(sys.executable).with_name(name)), *args],
-            capture_output=True,
             cwd=scratch,
             env={**CLEAN_ENV, "FERRIS_SAYS_SEED": "7", **(env or {})},
-            stdin=subprocess.DEVNULL,
-            timeout=60,
+            input=None,
         )
     assert done.returncode == 0 and done.stderr == b"", done
     return done.stdout

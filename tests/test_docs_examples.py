@@ -36,13 +36,22 @@ EXAMPLES = all_examples()
 THIS_RUN = [e for e in EXAMPLES if e.not_run is None and e.slow == RUN_SLOW]
 
 
+#: Dagster's own command lines (dg, dagster): a process that imports Dagster and its CLI, seconds
+#: of CPU, so an example that runs one is marked slow (`make test-slow`), as the tests of dg are.
+DAGSTER_CLI = re.compile(r"(?:^|[\s;&|(])(?:dg|dagster)\s")
+
+
 def tools_used(example: Example) -> list[str]:
     return named_in("\n".join(step.command for step in example.steps))
 
 
+def marks(example: Example) -> list[pytest.MarkDecorator]:
+    runs_dagster = any(DAGSTER_CLI.search(step.command) for step in example.steps)
+    return [needs(*tools_used(example)), *([pytest.mark.slow] if runs_dagster else [])]
+
+
 @pytest.mark.parametrize(
-    "example",
-    [pytest.param(e, id=e.name, marks=needs(*tools_used(e))) for e in THIS_RUN],
+    "example", [pytest.param(e, id=e.name, marks=marks(e)) for e in THIS_RUN]
 )
 def test_example_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
     before = checkout_snapshot()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.run_command import FERRIS, TESTS, encode, run
 from support.system_tools import needs
 
@@ -30,7 +31,9 @@ extras_values = st.dictionaries(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(extras=extras_values, files=st.booleans())
 def test_verbose_mentions_unused_extras_words_only_when_there_are_some(
@@ -107,7 +110,9 @@ def _complete(words: str, tmp_path: Path) -> list[str]:
 
 @given(prefix=st.sampled_from(["", "a", "al", "n", "x"]))
 @settings(
-    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_color_completes_its_choices(tmp_path: Path, prefix: str) -> None:
     choices = ["always", "auto", "never"]
@@ -117,7 +122,9 @@ def test_color_completes_its_choices(tmp_path: Path, prefix: str) -> None:
 
 @given(option=st.sampled_from(["--files", "-f"]), prefix=st.text("ab./é", max_size=3))
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_files_complete_file_names(tmp_path: Path, option: str, prefix: str) -> None:
     """click answers `file` and lets the shell list the files, which it does for any prefix."""

@@ -413,6 +413,7 @@ def test_files_reads_what_cat_reads_and_refuses_the_rest_at_once(tmp_path: Path,
         fails(done, code, "--files", said.decode())
 
 
+@pytest.mark.slow  # ten seconds of waiting, no CPU: the wait is the promise
 def test_files_waits_for_a_fifo_writer_10_s_at_most(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "nobody.fifo")
     done = run(["--files", "nobody.fifo"], tmp_path, timeout=60)

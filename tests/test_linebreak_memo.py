@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from test_wrap_shortcut import PIECES
 
 from ferris_says import linebreak
@@ -26,7 +27,7 @@ def whole_scan(text: str) -> list[int]:
     return breaks
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(texts, texts)
 @example("a\u200d b \u200d\u200d c", "")
 @example("ab" * 40 + " " + "ab" * 40, "x")  # tokens too long to remember

@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import system_tools
 from support.crate_pictures import CRATE_CLIPPY, CRATE_FERRIS
-from support.run_command import CLEAN_ENV, FERRIS
+from support.hypothesis_profiles import examples
+from support.run_command import CLEAN_ENV, FERRIS, command
 from support.system_tools import needs
 
 from ferris_says import environment, faces, looks, say
@@ -41,13 +42,11 @@ def ferris(
 ) -> subprocess.CompletedProcess[bytes]:
     # In a scratch directory: in the checkout's root, ./fake_temp/ would take the messages.
     with tempfile.TemporaryDirectory(prefix="ferris-looks-") as scratch:
-        return subprocess.run(
+        return command(
             [program, "--color", "never", *args],
-            capture_output=True,
             cwd=scratch,
             env={**CLEAN_ENV, **(env or {})},
-            stdin=subprocess.DEVNULL,
-            timeout=60,
+            input=None,
         )
 
 
@@ -84,7 +83,7 @@ def thought_of(picture: str, bubble_lines_count: int) -> str:
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=80)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     text=texts,
     width=st.none() | st.integers(0, 50),
@@ -125,7 +124,7 @@ face_text = st.text(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(eyes=face_text, name=st.sampled_from(list(BUILTIN_CHARACTERS)), think=st.booleans())
 def test_eyes_go_where_ferris_and_clippy_have_them(eyes: str, name: str, think: bool) -> None:
     mascot = looks.draw(looks.Look(character=name, eyes=eyes, think=think)).mascot
@@ -190,7 +189,7 @@ mode_form = st.sampled_from(
 )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(first=mode_form, second=mode_form)
 def test_two_different_modes_are_a_usage_error(
     first: tuple[str, str], second: tuple[str, str]
@@ -255,7 +254,7 @@ def test_without_cowpath_the_list_is_ours_cowsays_directories_then_the_package()
 
 
 @needs("cowsay")
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(
     seed=st.text(
         st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
@@ -364,7 +363,7 @@ def test_plain_words_load_none_of_the_cowsay_parity_modules(tmp_path: Path) -> N
 # ---- --random's seed ---------------------------------------------------------------------------
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(seed=st.binary(max_size=64).filter(lambda raw: b"\0" not in raw))
 def test_any_seed_bytes_pick_a_character_again_and_again(seed: bytes) -> None:
     # The variable holds bytes, UTF-8 or not (a surrogate escape each, as Python reads it).

@@ -13,6 +13,7 @@ import click
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.system_tools import needs
 
 from ferris_says import cowsay_options
@@ -78,7 +79,7 @@ def test_escaped_text_is_never_a_request_and_keeps_no_lone_backslash(text: str) 
 
 
 @needs("man")
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.text(st.sampled_from("ab.'\\- "), min_size=1, max_size=12).filter(str.strip))
 def test_escaped_text_reads_back_as_written(text: str) -> None:
     import tempfile

@@ -13,6 +13,7 @@ from array import array
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from test_wrap_shortcut import PIECES
 
 from ferris_says import optimal_fit, wrap
@@ -63,7 +64,7 @@ def assert_same_search(offsets: array[float], ends: array[float], width: int) ->
     assert scanned[1] == costs
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(fragment, max_size=60), widths)
 @example([(0, 0)] * 5, 0)
 @example([(3, 1), (0, 0), (0, 0), (3, 1)], 3)
@@ -77,7 +78,7 @@ def test_scan_matches_the_online_search_on_every_column(
     assert_same_search(offsets, ends, width)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(fragment, max_size=60), widths, st.integers(min_value=1, max_value=9))
 def test_the_scan_gives_the_same_rows_in_chunks_of_any_size(
     fragments: list[tuple[int, int]], width: int, chunk: int
@@ -92,7 +93,7 @@ def test_the_scan_gives_the_same_rows_in_chunks_of_any_size(
         optimal_fit.SCAN_CHUNK = default
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(texts, widths)
 @example("a b c d e f g h i j k l m n o p", 4)
 @example("state-of-the-art well-known こんにちは 世界 \xad co\xadop", 7)
@@ -102,7 +103,7 @@ def test_scan_matches_the_online_search_on_texts(text: str, width: int) -> None:
     assert_same_search(offsets, ends, width)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(["ferris", "crab", "a", "こんにちは", "well-known"]), max_size=400))
 def test_long_paragraphs_scan_and_match(words: list[str]) -> None:
     # Many lines: blocks of every size in the online search, and the scan must not give up.

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.run_command import (
     BLOG_METHODS,
     CLEAN_ENV,
@@ -99,6 +100,27 @@ def test_cold_start_of_the_command_never_imports_dagster_pipes(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert not {"dagster_pipes", "zlib", "base64", "hashlib"} & imported
+
+
+def test_a_session_on_files_never_imports_the_stores_machinery(tmp_path: Path) -> None:
+    """The blob stores' bounded calls need http.client and sockets; a run whose context and
+    messages are files (what Dagster's subprocess client gives) loads none of it."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ferris_says", "hi"],
+        check=False,
+        cwd=tmp_path,
+        env={
+            **CLEAN_ENV,
+            **context_env({"asset_keys": ["ferris"]}),
+            **messages_env(tmp_path / "m.json"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "dagster_pipes" in imported  # a session did start
+    assert not {"ferris_says.pipes.stores", "http.client", "socket", "ssl"} & imported
 
 
 # ---- fake_temp --------------------------------------------------------------------------------
@@ -609,6 +631,7 @@ def test_on_stdio_short_words_are_not_cut(tmp_path: Path) -> None:
 # ---- concurrency: many writers, one file --------------------------------------------------
 
 
+@pytest.mark.slow  # sixteen runs, four of them of 150,000 words; the channel's own test stays
 def test_sixteen_concurrent_runs_share_one_messages_file(tmp_path: Path) -> None:
     shared = tmp_path / "messages.jsonl"
     env = {**context_env({"asset_keys": ["ferris"]}), **messages_env(shared)}
@@ -673,7 +696,7 @@ def test_one_megabyte_lines_from_sixteen_processes_never_interleave(tmp_path: Pa
 # ---- the helpers behind the caps: same answers as the whole-text versions --------------------
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=300), st.integers(min_value=0, max_value=64))
 def test_cap_and_hash_in_chunks_equal_the_whole_text(
     monkeypatch_chunk: None, text: str, limit: int

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.run_command import CLEAN_ENV, FERRIS, encode, read_messages, run, sha256
 
 dagster = pytest.importorskip("dagster")
@@ -172,7 +173,9 @@ malformed_values = st.one_of(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(value=malformed_values, which=st.sampled_from(["context", "messages"]))
 def test_a_malformed_argument_fails_as_the_variable_does(

@@ -47,6 +47,8 @@ MAN_DIR = "share/man/man1/"
 
 
 # ---- the wheel ---------------------------------------------------------------------------------
+# Building it takes pip seconds (an isolated build environment): the tests that read it are
+# marked slow (`make test-slow`); `make test` checks the sources it is built from.
 
 
 def runtime_modules() -> set[str]:
@@ -82,6 +84,7 @@ def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         return archive.namelist()
 
 
+@pytest.mark.slow
 def test_wheel_holds_the_package_modules_its_man_pages_and_nothing_else(
     wheel_files: list[str],
 ) -> None:
@@ -113,6 +116,7 @@ def test_the_committed_man_pages_are_what_make_man_writes() -> None:
     assert set(committed) == set(man_pages.pages()), "a page for no command: `make man` removes it"
 
 
+@pytest.mark.slow
 def test_wheel_holds_no_development_tool(wheel_files: list[str]) -> None:
     names = {Path(name).name for name in wheel_files}
     tools = {path.name for path in (ROOT / "tools").glob("*.py")}
@@ -185,6 +189,31 @@ def test_make_check_runs_what_ci_ran_and_ci_runs_deps_then_check() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     commands = [line for line in ci.splitlines() if line and not line.startswith("#")]
     assert commands[-3:] == ["export CI=true", "make deps", "make check"]
+
+
+def pytest_runs(target: str, *variables: str) -> list[str]:
+    """The pytest command lines `make TARGET` would run."""
+    return [line for line in make("-n", target, *variables).splitlines() if "-m pytest" in line]
+
+
+def test_make_test_and_make_test_slow_split_the_tests_and_check_runs_both_in_full() -> None:
+    """`make test` leaves out exactly what `make test-slow` runs; `make check` runs both, every
+    hypothesis example in each (tests/support/hypothesis_profiles.py), every command started
+    afresh (no fork server: tests/support/fork_server.py)."""
+    (fast,) = pytest_runs("test")
+    (slow,) = pytest_runs("test-slow")
+    assert '-m "not slow"' in fast and "--hypothesis-profile=quick" in fast
+    assert fast.startswith("FERRIS_SAYS_TESTS_FORKED=1 ")
+    assert "-m slow" in slow and "--hypothesis-profile=all" in slow and "FORKED" not in slow
+    # The same pytest, the same options.
+    assert fast.split(" -m ")[0].split()[1:] == slow.split(" -m ")[0].split()
+    (in_check,) = pytest_runs("test", "EXAMPLES=all", "FORKED=0")
+    assert "--hypothesis-profile=all" in in_check
+    assert in_check.startswith("FERRIS_SAYS_TESTS_FORKED=0 ")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(MAKE) --no-print-directory $$target EXAMPLES=all FORKED=0" in makefile
+    checks = re.search(r"^CHECKS := ((?:.*\\\n)*.*)$", makefile, re.M)
+    assert checks is not None and "test-slow" in checks.group(1).split()
 
 
 def test_every_target_make_help_lists_is_in_the_development_page() -> None:

@@ -6,6 +6,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says import iter_say, say
 from ferris_says.bubble import bubble_lines, merge_whitespace, render_bubble
@@ -28,7 +29,7 @@ def _inner_lines(bubble: str) -> list[str]:
     return bubble.split("\n")[1:-1]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TEXT, WIDTH)
 def test_borders_are_inner_width_plus_two(text: str, width: int) -> None:
     bubble = render_bubble(text, width)
@@ -39,7 +40,7 @@ def test_borders_are_inner_width_plus_two(text: str, width: int) -> None:
     assert bottom == " " + "-" * (inner + 2)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TEXT, WIDTH)
 def test_every_text_line_has_the_same_width(text: str, width: int) -> None:
     rows = _inner_lines(render_bubble(text, width))
@@ -52,14 +53,14 @@ def test_every_text_line_has_the_same_width(text: str, width: int) -> None:
     assert [row[0] + row[1] + row[-1] for row in rows] == [e[0] + " " + e[2] for e in edges]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TEXT, WIDTH)
 def test_words_come_back_in_order(text: str, width: int) -> None:
     said = "".join(bubble_lines(text, width))
     assert re.sub(r"\s", "", said) == re.sub(r"\s", "", merge_whitespace(text))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TEXT, WIDTH)
 def test_no_line_wider_than_width_unless_one_wide_character(text: str, width: int) -> None:
     for line in bubble_lines(text, width):
@@ -68,14 +69,14 @@ def test_no_line_wider_than_width_unless_one_wide_character(text: str, width: in
             assert len(visible) == 1, (line, width)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(st.sampled_from("ab -\u3000\t\xa0"), max_size=40))
 def test_merged_whitespace_is_single_spaces(text: str) -> None:
     merged = merge_whitespace(text)
     assert "  " not in merged and "\t" not in merged and "\u3000" not in merged
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TEXT, st.none() | WIDTH, st.sampled_from(["ferris", "clippy", "tux"]))
 def test_pieces_join_to_say_one_line_each(text: str, width: int, character: str) -> None:
     pieces = list(iter_say(text, width, character))

@@ -19,6 +19,7 @@ import generate_option_table
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.run_command import CLEAN_ENV
 
 from ferris_says import _option_table, quick_options
@@ -103,7 +104,7 @@ token = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(tokens=st.lists(token, max_size=6), program=st.sampled_from([PROG, THINKS]))
 def test_what_both_read_they_read_alike(tokens: list[list[str]], program: str) -> None:
     args = [arg for group in tokens for arg in group]

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.hostile_text import hostile_text
+from support.hypothesis_profiles import examples
 from support.hypothesis_runs import process_runs
 from support.run_command import (
     CLEAN_ENV,
@@ -62,7 +63,9 @@ def show(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(lines=st.lists(messages | json_values, min_size=1, max_size=5))
 def test_any_json_lines_are_shown_without_a_traceback(

@@ -9,6 +9,7 @@ import tempfile
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says import bubble, cli, str_width, str_width_scan, streams
 from ferris_says.bubble import merge_whitespace
@@ -45,7 +46,7 @@ PIECES = [
 long_runs = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(long_runs)
 def test_width_by_class_matches_the_state_machine_on_long_runs(text: str) -> None:
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
@@ -53,7 +54,7 @@ def test_width_by_class_matches_the_state_machine_on_long_runs(text: str) -> Non
     assert str_width._width_by_class(text) == str_width._whole_string_width(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(long_runs, st.integers(min_value=1, max_value=12))
 def test_long_texts_measured_in_pieces_add_up(text: str, piece: int) -> None:
     # Cut after a space every few chars instead of every 64K: the sum must not change.
@@ -104,7 +105,7 @@ def run_main(main: str, args: list[str], stdin: bytes) -> subprocess.CompletedPr
     )
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=examples(8), deadline=None)
 @given(st.sampled_from([[], ["-"]]), st.sampled_from([b"", b"hi", b"  a \xe4\xb8\x96\n", b"\xff"]))
 def test_stdin_without_click_is_what_click_does(args: list[str], stdin: bytes) -> None:
     direct = run_main("ferris_says.cli", args, stdin)

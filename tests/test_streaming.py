@@ -3,6 +3,11 @@
 Padding to the widest line makes some pictures hundreds of times larger than their input. The
 command is run in a child whose address space is limited far below the picture's size; code
 that builds the picture whole (as the command did before it streamed) dies of MemoryError there.
+
+Each run writes or reads hundreds of megabytes: `make test` streams one 400 MB picture (alone
+and under a session) and breaks the stream midway; the tests that repeat it with several files,
+colour, 16 MB of words, 10 MB under a session and the memory growth are marked slow (`make
+test-slow`).
 """
 
 from __future__ import annotations
@@ -104,6 +109,7 @@ def test_a_400_mb_picture_under_a_256_mib_address_space(
     assert (digest, size) == big_picture
 
 
+@pytest.mark.slow
 def test_several_files_stream_one_after_the_other(
     tmp_path: Path, big_input: Path, big_picture: tuple[str, int]
 ) -> None:
@@ -133,6 +139,7 @@ def test_under_a_session_the_metadata_is_taken_from_the_stream(
     assert f"of {big_picture[1]} bytes are shown" in bubble
 
 
+@pytest.mark.slow
 def test_colour_streams_too(tmp_path: Path, big_input: Path, big_picture: tuple[str, int]) -> None:
     done = run(["--color", "always", "--files", str(big_input)], tmp_path, timeout=120)
     assert done.returncode == 0
@@ -176,6 +183,7 @@ def test_a_disk_full_midway_is_one_line(tmp_path: Path, big_input: Path) -> None
     assert done.stderr == b"ferris-says: error: cannot write to stdout: No space left on device\n"
 
 
+@pytest.mark.slow
 def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> None:
     """The words themselves must fit (wrapping keeps about 14 bytes per input byte): 16 MB of
     them (within the 16 MiB the words may be) under the 256 MiB limit end as one line, exit 1,
@@ -187,6 +195,7 @@ def test_words_that_do_not_fit_are_one_line_out_of_memory(tmp_path: Path) -> Non
     assert stderr == b"ferris-says: error: out of memory\n"
 
 
+@pytest.mark.slow
 def test_ten_megabytes_through_stdin_under_a_session(fake_temp: Path) -> None:
     """The whole picture on stdout, the data version over every byte, and the messages small:
     metadata is capped, so no message line grows with the input."""
@@ -228,6 +237,7 @@ def _peak_rss_mb(args: Sequence[str], cwd: Path, input_path: Path) -> float:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
+@pytest.mark.slow
 def test_memory_grows_with_the_input_not_faster(fake_temp: Path) -> None:
     """Peak RSS at 2 MB and 8 MB of stdin, under a session: the extra for 4x the input is at
     most ~4x the extra of the first (generous: 6x), never a quadratic blow-up."""

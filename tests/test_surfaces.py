@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -630,11 +630,14 @@ def test_only_nul_cannot_be_given_as_an_argument_or_a_variable() -> None:
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Cell, Outcome]]:
     cells = [cell for cell in all_cells() if cell.invocation is not None]
     scratch = tmp_path_factory.mktemp("surfaces")
-    results: dict[str, tuple[Cell, Outcome]] = {}
+    # The families run by the same runner share its processes: the fork servers start once.
+    by_runner: dict[Callable[[Sequence[Cell], Path], list[Outcome]], list[Cell]] = {}
     for family in FAMILIES:
         mine = [cell for cell in cells if cell.family == family.name]
-        run = family.run or run_forked
-        for cell, outcome in zip(mine, run(mine, scratch / family.name)):
+        by_runner.setdefault(family.run or run_forked, []).extend(mine)
+    results: dict[str, tuple[Cell, Outcome]] = {}
+    for number, (run, mine) in enumerate(by_runner.items()):
+        for cell, outcome in zip(mine, run(mine, scratch / f"runner{number}")):
             results[cell.name] = (cell, outcome)
     return results
 

@@ -16,6 +16,9 @@ from support.system_tools import TOOLS, SystemTool, named_in, needs, require
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 HELPER = TESTS / "support" / "system_tools.py"
+#: The inner pytest loads only the plugin under test: the installed ones (hypothesis' among
+#: them, a second of importing) have nothing to do there.
+NO_AUTOLOAD = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 # The scripts that targets run as tests (make bench, docs-check, e2e), scanned with the tests.
 TEST_SCRIPTS = [REPO / "tools" / name for name in ("bench.py", "docs_browser.py", "e2e_ui.py")]
 ABSENT = SystemTool(
@@ -102,6 +105,7 @@ def test_the_marker_acts_before_the_test_and_before_an_empty_parametrize(
     (tmp_path / "test_marked.py").write_text(MARKED_MODULE)
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
     env.update(PATH=str(tmp_path), PYTHONPATH=str(TESTS), **({"CI": ci} if ci else {}))
+    env.update(NO_AUTOLOAD)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "support.system_tools", "-p", "no:cacheprovider",
          "-rs", "-q", "--rootdir", str(tmp_path), str(tmp_path)],
@@ -138,7 +142,7 @@ def test_a_test_needing_something_outside_the_project_is_not_collected_without_i
     """Not skipped, not failed under CI (no install step brings it): left out, and said so."""
     (tmp_path / "test_elsewhere.py").write_text(ELSEWHERE_MODULE)
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
-    env.update(PYTHONPATH=str(TESTS), CI="true")
+    env.update(PYTHONPATH=str(TESTS), CI="true", **NO_AUTOLOAD)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "support.system_tools", "-p", "no:cacheprovider",
          "-rs", "-q", "--rootdir", str(tmp_path), str(tmp_path)],

@@ -4,6 +4,10 @@ Their real inputs are dumps of the Rust crates (kept out of the repository) and 
 LineBreak.txt. These tests feed each generator what those inputs say, rebuilt from the committed
 tables (and the real LineBreak.txt), and compare its whole output with the committed module: a
 generator that drifted from the format, or a table edited by hand, fails here.
+
+The whole-table comparisons of the width and cowsay generators go through every code point,
+1.1 million of them, seconds each: they are marked slow (`make test-slow`); `make test` runs the
+wrap generator's and the generators' own checks.
 """
 
 from __future__ import annotations
@@ -70,12 +74,14 @@ def write_alphanumeric_runs(path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_width_generator_writes_the_committed_module(tmp_path: Path) -> None:
     dump = tmp_path / "width_dump.tsv"
     write_width_dump(dump)
     assert generate_width_tables.generate(str(dump)) == committed(_width_tables)
 
 
+@pytest.mark.slow
 def test_width_generator_follows_its_dump(tmp_path: Path) -> None:
     # The comparison above can fail: one width changed in the dump changes the module.
     dump = tmp_path / "width_dump.tsv"
@@ -129,12 +135,14 @@ def cowsay_dump(changed: dict[int, int] | None = None) -> list[str]:
     return lines
 
 
+@pytest.mark.slow
 def test_cowsay_generator_writes_the_committed_module() -> None:
     assert generate_cowsay_tables.generate(cowsay_dump()) == committed(_cowsay_tables)
     # One character's width told otherwise changes the module: the comparison can fail.
     assert generate_cowsay_tables.generate(cowsay_dump({0x3042: 1})) != committed(_cowsay_tables)
 
 
+@pytest.mark.slow
 @needs("cowsay")  # Perl's Text::CharWidth, which Debian's cowsay depends on
 def test_the_cowsay_table_is_what_perl_says_today() -> None:
     # Perl and Text::CharWidth come with Debian's cowsay (`make test` installs it).

@@ -20,6 +20,7 @@ from bisect import bisect_right
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 from support.system_tools import elsewhere
 
 from ferris_says import _width_tables, str_width, str_width_states
@@ -258,7 +259,7 @@ def test_ascii(s: str) -> None:
     assert text_width(s) == sum(" " <= c < "\x7f" for c in s)
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(texts)
 def test_bounded_caches_give_the_same_answers(s: str) -> None:
     expected = (padding_width(s), text_width(s))

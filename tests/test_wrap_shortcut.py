@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.hypothesis_profiles import examples
 
 from ferris_says.bubble import merge_whitespace
 from ferris_says.char_width import char_width
@@ -54,6 +55,7 @@ def textwrap_wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+@pytest.mark.slow  # every code point, 1.1 million of them: seconds
 def test_no_character_is_wider_than_its_utf8_encoding() -> None:
     # The premise of the proof: a fragment's columns never exceed its bytes.
     for code_point in range(0x110000):
@@ -63,7 +65,7 @@ def test_no_character_is_wider_than_its_utf8_encoding() -> None:
         assert char_width(ch) <= len(ch.encode("utf-8")), hex(code_point)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(one_line, st.integers(0, 3))
 @example("a", 0)
 @example(" ", 0)
@@ -81,7 +83,7 @@ def test_full_search_keeps_a_line_that_fits_whole(line: str, extra: int) -> None
         assert fill(text, width) == text.rstrip(" ")
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(line_text)
 def test_wrap_matches_textwrap_around_the_boundary(text: str) -> None:
     """Widths at, one below and one above the byte length and the display width."""

@@ -61,7 +61,6 @@ from ferris_says.pipes.sources import (
     read_context_file,
     short,
 )
-from ferris_says.pipes.stores import StoreContextLoader, StoreMessageWriter, load_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -318,6 +317,10 @@ def transports(
     if store is None or not (context_in_store or messages_in_store):
         file_loader = FerrisContextLoader(sources)
         return file_loader, file_messages(sources, guard, file_loader), None
+    # The stores' machinery (http.client, the bounded calls) is imported here, and only here:
+    # a run on files or stdio never pays for it.
+    from ferris_says.pipes.stores import StoreContextLoader, StoreMessageWriter, load_store
+
     module = load_store(store, chosen_by)  # the SDK is imported here, and only here
     context_loader: PipesContextLoader = (
         StoreContextLoader(module, sources.get(CONTEXT_VAR, CONTEXT_VAR))

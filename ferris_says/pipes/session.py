@@ -41,7 +41,6 @@ from ferris_says.pipes import (
 from ferris_says.pipes.metadata import FILE_CAP, STDIO_CAP
 from ferris_says.pipes.params import FerrisParamsLoader, context_origin, transports
 from ferris_says.pipes.sources import fail, short
-from ferris_says.pipes.stores import raise_deferred_failure
 from ferris_says.request import DEFAULT_REQUEST, Request
 
 if TYPE_CHECKING:
@@ -120,6 +119,14 @@ class InputsBeforeMessages(PipesContextLoader):
 
     def __getattr__(self, name: str) -> Any:  # `failure` of a blob store's loader, ...
         return getattr(self._inner, name)
+
+
+def raise_deferred_failure(context_loader: PipesContextLoader) -> None:
+    """Right after ``opened``: the context's failure, if its loader kept one (a blob store's
+    ``StoreContextLoader`` does; then ``closed`` has it)."""
+    failure = getattr(context_loader, "failure", None)
+    if failure is not None:
+        raise failure
 
 
 def pipes_error(exc: BaseException) -> FerrisError:

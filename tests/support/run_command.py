@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import json
+import locale
 import os
 import random
 import shutil
 import subprocess
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from support.fork_server import ForkServer, as_bytes
 
 # The tests' folder (this module lives in its support/ package).
 TESTS = Path(__file__).resolve().parent.parent
@@ -71,16 +75,72 @@ def run(
     """The installed command; stdin is `input` unless `stdin=` is given."""
     if "stdin" in popen:
         input = None
+    return command(
+        [FERRIS, *args], cwd=cwd, env={**CLEAN_ENV, **(env or {})}, input=input, timeout=timeout,
+        **popen,
+    )  # fmt: skip
+
+
+# ---- the installed commands, forked in `make test` ---------------------------------------------
+
+#: `make test` sets FERRIS_SAYS_TESTS_FORKED=1 (`make check` does not): a run that needs no
+#: process of its own is forked from a server that has imported the package once
+#: (support/fork_server.py), which saves each run Python's start and its imports.
+FORKED = os.environ.get("FERRIS_SAYS_TESTS_FORKED") == "1"
+_servers: list[ForkServer] = []
+
+
+def fork_server() -> ForkServer:
+    """This session's fork server, started with the clean environment at its first use."""
+    if not _servers:
+        _servers.append(ForkServer(CLEAN_ENV))
+        atexit.register(_servers[0].close)
+    return _servers[0]
+
+
+def command(
+    argv: Sequence[str | bytes],
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | Mapping[bytes, bytes] = CLEAN_ENV,
+    input: bytes | None = b"",
+    timeout: float = 60,
+    **popen: Any,
+) -> subprocess.CompletedProcess[bytes]:
+    """``subprocess.run(argv, capture_output=True)`` of one of the installed commands (argv[0]
+    beside this Python), stdin ``input`` (None: as ``popen`` says, /dev/null by default).
+
+    Forked (FORKED) unless the run asks for a process of its own: a ``popen`` argument (its
+    own stdin or stdout, a pre-exec function), or an environment that Python reads at start-up
+    otherwise than the server did (PYTHON*, the locale)."""
+    program = Path(os.fsdecode(argv[0]))
+    if FORKED and not popen and program.parent == Path(sys.executable).parent:
+        server = fork_server()
+        if server.forkable(as_bytes(env)):
+            where = os.getcwd() if cwd is None else cwd
+            ran = server.run(program.name, argv[1:], env, where, input, timeout)
+            if ran.code is None:
+                raise subprocess.TimeoutExpired(argv, timeout, ran.stdout, ran.stderr)
+            return subprocess.CompletedProcess(argv, ran.code, ran.stdout, ran.stderr)
+    if input is None:
+        popen.setdefault("stdin", subprocess.DEVNULL)
     popen.setdefault("stdout", subprocess.PIPE)
     popen.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run(
-        [FERRIS, *args],
-        check=False,
-        cwd=cwd,
-        env={**CLEAN_ENV, **(env or {})},
-        input=input,
-        timeout=timeout,
-        **popen,
+    done: subprocess.CompletedProcess[bytes] = subprocess.run(
+        argv, check=False, cwd=cwd, env=env, input=input, timeout=timeout, **popen
+    )
+    return done
+
+
+def as_text(done: subprocess.CompletedProcess[bytes]) -> subprocess.CompletedProcess[str]:
+    """``done`` as subprocess.run(..., text=True) gives it: decoded in the locale's encoding,
+    newlines universal."""
+    encoding = locale.getpreferredencoding(False)
+
+    def text(data: bytes) -> str:
+        return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, text(done.stdout), text(done.stderr)
     )
 
 

@@ -2,7 +2,7 @@
 
 The hostile values; a `Cell` (one surface given one value, in one form); a `Family` of surfaces
 (the ones the code declares, and how each is given a value); how an outcome is judged; and the
-runners: the installed command in a fork server (`tests/support/surface_server.py`), or the console
+runners: the installed command in a fork server (`tests/support/fork_server.py`), or the console
 script from scratch.
 """
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ferris_says import environment
 from ferris_says.inputs import FIFO_WAIT_SECONDS
+from support.fork_server import SHOW_MESSAGES, ForkServer, Ran
 from support.run_command import CLEAN_ENV, FERRIS
 
 HERE = Path(__file__).resolve().parent
@@ -210,49 +211,14 @@ def prepare(invocation: Invocation, directory: Path) -> None:
         path.write_bytes(content)
 
 
-class ForkServer:
-    """A `surface_server.py` process; one case at a time."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "surface_server.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=base_env(),
-            cwd=HERE,
-        )
-
-    def run(self, invocation: Invocation, directory: Path) -> Outcome:
-        case = {
-            "argv": [base64.b64encode(arg).decode() for arg in invocation.argv],
-            "env": [
-                [base64.b64encode(name).decode(), base64.b64encode(value).decode()]
-                for name, value in {**base_env(), **invocation.env}.items()
-            ],
-            "cwd": str(directory),
-            "stdin": None,
-            "stdout": str(directory.parent / f"{directory.name}.stdout"),
-            "stderr": str(directory.parent / f"{directory.name}.stderr"),
-            "entry": "show_messages" if invocation.entry == "show_messages" else "ferris-says",
-            "timeout": TIMEOUT,
-        }
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(case).encode() + b"\n")
-        self.process.stdin.flush()
-        reply = json.loads(self.process.stdout.readline())
-        stderr = base64.b64decode(reply["stderr"])
-        return Outcome(
-            reply["code"], stderr, reply["stdout_bytes"], directory, reply["seconds"], reply["cpu"]
-        )
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+#: Address space of each forked case: far above what the command needs (about 200 MiB with
+#: dagster-pipes), far below the machine's memory, so that `--files /dev/zero` ends in the
+#: command's "out of memory" without taking the memory of everything else on the machine.
+ADDRESS_SPACE = 1 << 30
 
 
 def run_forked(cells: Sequence[Cell], scratch: Path, workers: int = 3) -> list[Outcome]:
-    """Every cell through the fork servers, ``workers`` at a time."""
+    """Every cell through fork servers (tests/support/fork_server.py), ``workers`` at a time."""
     local = threading.local()
     servers: list[ForkServer] = []
     lock = threading.Lock()
@@ -261,12 +227,20 @@ def run_forked(cells: Sequence[Cell], scratch: Path, workers: int = 3) -> list[O
         invocation = cells[index].invocation
         assert invocation is not None
         if not hasattr(local, "server"):
-            local.server = ForkServer()
+            local.server = ForkServer(base_env())
             with lock:
                 servers.append(local.server)
         directory = scratch / f"cell{index}"
         prepare(invocation, directory)
-        return local.server.run(invocation, directory)  # type: ignore[no-any-return]
+        ran: Ran = local.server.run(
+            invocation.entry,
+            invocation.argv,
+            {**base_env(), **invocation.env},
+            directory,
+            timeout=TIMEOUT,
+            address_space=ADDRESS_SPACE,
+        )
+        return Outcome(ran.code, ran.stderr, len(ran.stdout), directory, ran.seconds, ran.cpu)
 
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -277,7 +251,7 @@ def run_forked(cells: Sequence[Cell], scratch: Path, workers: int = 3) -> list[O
 
 
 def _limit_address_space() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
 def run_from_scratch(invocation: Invocation, directory: Path) -> Outcome:
@@ -285,7 +259,7 @@ def run_from_scratch(invocation: Invocation, directory: Path) -> Outcome:
     prepare(invocation, directory)
     entry = (
         [sys.executable, "-m", "ferris_says.show_messages"]
-        if invocation.entry == "show_messages"
+        if invocation.entry == SHOW_MESSAGES
         else [FERRIS]
     )
     try:

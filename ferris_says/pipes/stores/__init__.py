@@ -160,13 +160,6 @@ class StoreContextLoader(PipesContextLoader):
             return loaded
 
 
-def raise_deferred_failure(context_loader: PipesContextLoader) -> None:
-    """Right after ``opened``: the context's failure, if it was kept (then ``closed`` has it)."""
-    failure = getattr(context_loader, "failure", None)
-    if failure is not None:
-        raise failure
-
-
 class UploadChannel(PipesBlobStoreMessageWriterChannel):
     """Chunks uploaded by the command's own thread, through the store's dagster-pipes channel.
 

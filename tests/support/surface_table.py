@@ -31,9 +31,21 @@ HERE = Path(__file__).resolve().parent
 
 #: The exit codes an input may end in (docs/pages/errors.md): spoke, runtime error, usage error.
 DOCUMENTED_EXIT_CODES = (0, 1, 2)
-#: Every stderr line is the program's: `ferris-says: ...`; an error's is `ferris-says: error: ...`.
+#: Every stderr line is the program's: `ferris-says: ...`; an error's is `ferris-says: error: ...`
+#: (show_messages speaks as ferris-says; the drop-in's errors are `ferris-cowsay: ...`, as
+#: cowsay's `die` lines are, with no label).
 PREFIX = b"ferris-says: "
 ERROR_PREFIX = b"ferris-says: error: "
+DROP_IN = ("ferris-cowsay", "ferris-cowthink")
+
+
+def prefixes(entry: str) -> tuple[bytes, bytes]:
+    """(how every stderr line of ``entry`` starts, how its error line starts)."""
+    if entry in ("ferris-says", "show_messages"):
+        return PREFIX, ERROR_PREFIX
+    head = f"{entry}: ".encode()
+    return head, head if entry in DROP_IN else head + b"error: "
+
 #: An error line is capped at 4 KiB once encoded (docs/pages/errors.md), after its prefix; a
 #: little room is left for the count of what was cut.
 LINE_MAX_BYTES = len(ERROR_PREFIX) + 4096 + 64
@@ -163,13 +175,14 @@ def judge(cell: Cell, outcome: Outcome) -> str | None:
     if outcome.code is None:
         return f"hung: killed after {TIMEOUT:g} s"
     lines = [SGR.sub(b"", line) for line in outcome.stderr.splitlines()]  # `error:` in red
-    errors = [line for line in lines if line.startswith(ERROR_PREFIX)]
+    prefix, error_prefix = prefixes(cell.invocation.entry if cell.invocation else "ferris-says")
+    errors = [line for line in lines if line.startswith(error_prefix)]
     first = (lines or [b""])[0][:160]
     if outcome.code not in DOCUMENTED_EXIT_CODES:
         return f"exit {outcome.code}: {first!r}"
     if b"Traceback (most recent call last)" in outcome.stderr and not cell.verbose:
         return f"a traceback: {outcome.stderr[-160:]!r}"
-    if any(line[len(ERROR_PREFIX) :].startswith(b"unexpected") for line in errors):
+    if any(line[len(error_prefix) :].startswith(b"unexpected") for line in errors):
         return f"{errors[-1][:160]!r}"
     if outcome.code != 0:
         if len(errors) != 1 or (not cell.verbose and len(lines) != 1):
@@ -179,7 +192,7 @@ def judge(cell: Cell, outcome: Outcome) -> str | None:
     elif errors:
         return f"exit 0 with an error line: {errors[0][:160]!r}"
     if not cell.verbose:
-        foreign = [line for line in lines if not line.startswith(PREFIX)]
+        foreign = [line for line in lines if not line.startswith(prefix)]
         if foreign:
             return f"a line that is not the program's: {foreign[0][:160]!r}"
         long = [len(line) for line in lines if len(line) > LINE_MAX_BYTES]
@@ -260,7 +273,7 @@ def run_from_scratch(invocation: Invocation, directory: Path) -> Outcome:
     entry = (
         [sys.executable, "-m", "ferris_says.show_messages"]
         if invocation.entry == SHOW_MESSAGES
-        else [FERRIS]
+        else [str(Path(FERRIS).with_name(invocation.entry))]  # the entry's own script
     )
     try:
         done = subprocess.run(

@@ -32,7 +32,6 @@ from ferris_says.errors import (
     VALUE_SHOWN,
     FerrisUsageError,
     shown,
-    token,
 )
 from ferris_says.perl_text import is_space, wrap
 
@@ -94,7 +93,11 @@ def find_cow(request: CowsayRequest) -> CowFile:
     builtin = cowsay_cast.builtin_cow(name.removesuffix(cowpath.COW_SUFFIX))
     if builtin is not None:
         return builtin
-    raise FerrisUsageError(f"Could not find {token(name)} cowfile!")
+    # Perl prints the name as it is; one that is empty, holds whitespace (an error line shows a
+    # run of it as one space) or what a terminal would act on is quoted, so it reads as given.
+    plain = name.isprintable() and name.split() == [name]
+    named = name if plain else shown(name, VALUE_SHOWN)
+    raise FerrisUsageError(f"Could not find {named} cowfile!")
 
 
 def read_message(request: CowsayRequest) -> tuple[list[str], str]:

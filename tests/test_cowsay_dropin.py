@@ -40,6 +40,7 @@ from support.system_tools import needs
 
 from ferris_says import cowpath, cowsay_cast, cowsay_cli, cowsay_options, perl_text
 from ferris_says.cowfile import load_cow_file
+from ferris_says.errors import VALUE_SHOWN, shown
 from ferris_says.getopts import getopts
 from ferris_says.modes import MODES
 
@@ -117,6 +118,15 @@ def as_documented(perls_stderr: str) -> str:
             char = chr(ord(char) - 0xDC00)
         return "Unknown option: " + (char if char.isprintable() else ascii(char)[1:-1])
 
+    def cow_name(match: re.Match[str]) -> str:  # a name that would not read as given, quoted
+        name = match[2]
+        plain = name.isprintable() and name.split() == [name]
+        line = f"{match[1]}: Could not find {name if plain else shown(name, VALUE_SHOWN)} cowfile!"
+        return " ".join(line.split())  # an error line shows a run of whitespace as one space
+
+    perls_stderr = re.sub(
+        r"^(\S+): Could not find (.*) cowfile!$", cow_name, perls_stderr, flags=re.MULTILINE
+    )
     return re.sub(r"^Unknown option: (.)$", letter, perls_stderr, flags=re.MULTILINE | re.DOTALL)
 
 
@@ -513,9 +523,7 @@ def test_a_path_that_is_no_file_is_an_error(perl: PerlCowsay) -> None:
     assert perl.run(["-f", "/nonexistent/x.cow", "hi"]).stdout == b" ____\n< hi >\n ----\n"
     code, answer = ours(["-f", "/nonexistent/x.cow", "hi"])
     assert code == 2 and answer.stdout == b""
-    assert answer.stderr == (
-        "ferris-cowsay: -f '/nonexistent/x.cow': does not exist\n"
-    )
+    assert answer.stderr == ("ferris-cowsay: -f '/nonexistent/x.cow': does not exist\n")
 
 
 def test_a_mark_starting_a_paragraph_is_drawn() -> None:

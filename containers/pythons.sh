@@ -9,6 +9,8 @@
 # against the installed wheel: tests/ is copied into the container, the package's sources are
 # not. The Dagster and container tests stay on the host (Dagster has its own Python support;
 # a test module that imports Dagster, or the Dagster project helper, is left out by name);
+# what `make test` runs, as it runs it (the slow tests and every example: make test-slow, on
+# the host's Python), since what differs between Pythons is the language and its library;
 # the host's Debian unicode-data (LineBreak.txt, which one test reads) is mounted read-only, and
 # tools/ (the table generators the table tests run, the Dagster matrix's planner). tests/test_project.py checks the source
 # tree itself (the wheel it builds, the changelog) and runs on the host only.
@@ -65,6 +67,7 @@ for entry in "$@"; do
                 dagster=$(grep -lE "^(import|from) (dagster|support\.dagster_project)\b" \
                     tests/test_*.py | sed "s/^/--ignore=/") &&
                 exec /opt/venv/bin/python -m pytest -q -rs -p no:cacheprovider $dagster \
+                    -m "not slow" --hypothesis-profile=quick \
                     --ignore=tests/test_dagster.py --ignore-glob="tests/test_component*.py" \
                     --ignore=tests/test_container.py --ignore=tests/test_project.py \
                     --ignore=tests/test_cowsay_oracle.py --ignore=tests/test_cowfile.py \

@@ -233,8 +233,11 @@ def run_line(line: Line, uv: str, python: str, venvs: Path, logs: Path) -> Line:
             # Each line has its own temporary directories and Hypothesis database: two lines
             # run at once in the same checkout.
             env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": f"{scratch}/hypothesis"}
+            # What make test runs of them, as it runs it: the slow tests and every example run
+            # on the newest Dagster in make test-slow; here each line checks the protocol.
             status = step(
                 [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 "-m", "not slow", "--hypothesis-profile=quick",
                  "--basetemp", f"{scratch}/pytest", *test_files(line.tests)],
                 env,
             )  # fmt: skip

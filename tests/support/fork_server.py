@@ -184,6 +184,27 @@ def shut_down(main: Callable[[], object]) -> int:
     return code
 
 
+def wait_within(pid: int, seconds: float) -> tuple[int, resource.struct_rusage] | None:
+    """The child's status and usage once it ends, or None if it has not within ``seconds``."""
+    if hasattr(os, "pidfd_open"):  # Linux: a descriptor that becomes readable at the end
+        ended = os.pidfd_open(pid)
+        try:
+            if not select.select([ended], [], [], seconds)[0]:
+                return None
+        finally:
+            os.close(ended)
+        return os.wait4(pid, 0)[1:]
+    deadline = time.monotonic() + seconds
+    pause = 0.001
+    while time.monotonic() < deadline:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+    return None
+
+
 def run_case(request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
     started = time.monotonic()
     pid = os.fork()
@@ -191,14 +212,12 @@ def run_case(request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
         become(request, fds)  # never returns: the child ends in os._exit
     for fd in fds:
         os.close(fd)
-    ended = os.pidfd_open(pid)
-    timed_out = not select.select([ended], [], [], float(request["timeout"]))[0]
-    os.close(ended)
-    if timed_out:
+    ended = wait_within(pid, float(request["timeout"]))
+    if ended is None:
         os.kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
+    status, usage = ended or os.wait4(pid, 0)[1:]
     return {
-        "code": None if timed_out else os.waitstatus_to_exitcode(status),
+        "code": None if ended is None else os.waitstatus_to_exitcode(status),
         "seconds": time.monotonic() - started,
         "cpu": usage.ru_utime + usage.ru_stime,
     }

@@ -2,14 +2,15 @@
 process of its own, as its console script would run it.
 
 Starting Python and importing click, rich and dagster-pipes costs each run of the command 40 to
-150 ms of CPU; forked from a process that has imported them, a run costs what the command's own
+160 ms of CPU; forked from a process that has imported them, a run costs what the command's own
 work costs. The surface table (`surface_table.run_forked`) always runs through it, and
-`run_command.run` does in `make test` (FERRIS_SAYS_TESTS_FORKED=1); `make check` starts every
-run afresh, and tests/test_surfaces.py and tests/test_fork_server.py compare the two.
+`run_command.command` does in `make test` (FERRIS_SAYS_TESTS_FORKED=1); `make check` starts
+every run afresh, and tests/test_surfaces.py and tests/test_fork_server.py compare the two.
 
 The child is the command as the console script is, at the level of the process: the run's
-working directory; its environment (cleared, then set as bytes); the client's own pipes (or
-files) as descriptors 0, 1 and 2, passed over a Unix socket, and no other descriptor;
+working directory; its environment (cleared, then set as bytes); the client's own pipes (stdin
+/dev/null where it gives none) as descriptors 0, 1 and 2, passed over a Unix socket, and no
+other descriptor;
 sys.stdin, sys.stdout and sys.stderr made for them as Python makes them at start-up; sys.argv;
 then ``sys.exit(main())`` and what the interpreter's shutdown does but freeing its heap
 (`shut_down`). What a running interpreter cannot become, a child cannot be: a run whose
@@ -48,8 +49,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: The command beside this Python, by console script name, and show_messages' module.
+#: The entry that is no console script: ``python -m ferris_says.show_messages``.
 SHOW_MESSAGES = "show_messages"
+#: Where the console scripts are: beside this Python.
 BIN = Path(sys.executable).parent
 LENGTH = struct.Struct("!Q")
 

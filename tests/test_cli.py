@@ -62,6 +62,8 @@ SCRUBBED = (
     "COLORTERM",
     "TTY_COMPATIBLE",
     "TTY_INTERACTIVE",
+    "PYTHONUNBUFFERED",  # as support.run_command's CLEAN_ENV: the tests that want it set it
+    "PYTHONIOENCODING",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -131,8 +132,12 @@ def test_files_complete_file_names(tmp_path: Path, option: str, prefix: str) -> 
     assert _complete(f"ferris-says {option} {prefix}", tmp_path) == [f"file,{prefix}"]
 
 
-def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
-    """Keys typed into an interactive bash with the completion loaded; what the terminal shows."""
+PROMPT = b"READY> "
+
+
+def _type_into_bash(tmp_path: Path, keys: bytes, wanted: str) -> str:
+    """Keys typed into an interactive bash with the completion loaded; what the terminal shows
+    once it shows ``wanted`` (or after 10 s)."""
     import pty
     import select
     import time
@@ -148,7 +153,7 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
         "PATH": f"{Path(FERRIS).parent}:/usr/bin:/bin",
         "HOME": str(tmp_path),
         "TERM": "dumb",
-        "PS1": "READY> ",
+        "PS1": PROMPT.decode(),
         "INPUTRC": "/dev/null",
     }
     pid, fd = pty.fork()
@@ -157,10 +162,10 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
         os.execvpe("bash", ["bash", "--norc", "--noprofile", "-i"], env)
     shown = b""
 
-    def read_for(seconds: float) -> None:
+    def read_until(done: Callable[[bytes], bool], seconds: float = 10.0) -> None:
         nonlocal shown
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        while not done(shown) and time.monotonic() < end:
             ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 try:
@@ -170,10 +175,10 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
 
     try:
         os.write(fd, b". ./complete.bash\n")
-        read_for(1.0)
+        read_until(lambda seen: PROMPT in seen.partition(b"complete.bash")[2])  # sourced
         shown = b""
         os.write(fd, keys)
-        read_for(3.0)
+        read_until(lambda seen: wanted.encode() in seen)
     finally:
         os.write(fd, b"\x03exit\n")
         os.close(fd)
@@ -185,11 +190,13 @@ def _type_into_bash(tmp_path: Path, keys: bytes) -> str:
 def test_bash_completes_file_names_after_files(tmp_path: Path) -> None:
     for name in ("notes.txt", "todo.txt"):
         (tmp_path / name).write_text("x")
-    shown = _type_into_bash(tmp_path, b"ferris-says --files no\t")
-    assert "ferris-says --files notes.txt" in shown, shown
+    wanted = "ferris-says --files notes.txt"
+    shown = _type_into_bash(tmp_path, b"ferris-says --files no\t", wanted)
+    assert wanted in shown, shown
 
 
 @needs("bash")
 def test_bash_completes_color_choices(tmp_path: Path) -> None:
-    shown = _type_into_bash(tmp_path, b"ferris-says --color ne\t")
-    assert "ferris-says --color never" in shown, shown
+    wanted = "ferris-says --color never"
+    shown = _type_into_bash(tmp_path, b"ferris-says --color ne\t", wanted)
+    assert wanted in shown, shown

@@ -166,13 +166,16 @@ CI_TARGETS = [
 ]
 
 
-#: What a make running this test (make check's `make test EXAMPLES=all`) hands its children:
-#: the make asked about here must read the Makefile as a contributor's make does.
-MAKE_STATE = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "EXAMPLES", "FORKED")
+#: What a make that runs these tests hands down to a make started inside them, besides the
+#: variables given on its command line (`make check` passes EXAMPLES=all): the Makefile is read
+#: here as a contributor's make reads it.
+MAKE_HANDS_DOWN = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
 
 
 def make(*args: str) -> str:
-    env = {name: value for name, value in os.environ.items() if name not in MAKE_STATE}
+    given = os.environ.get("MAKEFLAGS", "").partition(" -- ")[2].split()
+    left = {*MAKE_HANDS_DOWN, *(assignment.split("=", 1)[0] for assignment in given)}
+    env = {name: value for name, value in os.environ.items() if name not in left}
     done = subprocess.run(
         ["make", "--no-print-directory", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60,

@@ -2,14 +2,15 @@
 process of its own, as its console script would run it.
 
 Starting Python and importing click, rich and dagster-pipes costs each run of the command 40 to
-150 ms of CPU; forked from a process that has imported them, a run costs what the command's own
+160 ms of CPU; forked from a process that has imported them, a run costs what the command's own
 work costs. The surface table (`surface_table.run_forked`) always runs through it, and
-`run_command.run` does in `make test` (FERRIS_SAYS_TESTS_FORKED=1); `make check` starts every
-run afresh, and tests/test_surfaces.py and tests/test_fork_server.py compare the two.
+`run_command.command` does in `make test` (FERRIS_SAYS_TESTS_FORKED=1); `make check` starts
+every run afresh, and tests/test_surfaces.py and tests/test_fork_server.py compare the two.
 
 The child is the command as the console script is, at the level of the process: the run's
-working directory; its environment (cleared, then set as bytes); the client's own pipes (or
-files) as descriptors 0, 1 and 2, passed over a Unix socket, and no other descriptor;
+working directory; its environment (cleared, then set as bytes); the client's own pipes (stdin
+/dev/null where it gives none) as descriptors 0, 1 and 2, passed over a Unix socket, and no
+other descriptor;
 sys.stdin, sys.stdout and sys.stderr made for them as Python makes them at start-up; sys.argv;
 then ``sys.exit(main())`` and what the interpreter's shutdown does but freeing its heap
 (`shut_down`). What a running interpreter cannot become, a child cannot be: a run whose
@@ -48,8 +49,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: The command beside this Python, by console script name, and show_messages' module.
+#: The entry that is no console script: ``python -m ferris_says.show_messages``.
 SHOW_MESSAGES = "show_messages"
+#: Where the console scripts are: beside this Python.
 BIN = Path(sys.executable).parent
 LENGTH = struct.Struct("!Q")
 
@@ -184,6 +186,27 @@ def shut_down(main: Callable[[], object]) -> int:
     return code
 
 
+def wait_within(pid: int, seconds: float) -> tuple[int, resource.struct_rusage] | None:
+    """The child's status and usage once it ends, or None if it has not within ``seconds``."""
+    if hasattr(os, "pidfd_open"):  # Linux: a descriptor that becomes readable at the end
+        ended = os.pidfd_open(pid)
+        try:
+            if not select.select([ended], [], [], seconds)[0]:
+                return None
+        finally:
+            os.close(ended)
+        return os.wait4(pid, 0)[1:]
+    deadline = time.monotonic() + seconds
+    pause = 0.001
+    while time.monotonic() < deadline:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+    return None
+
+
 def run_case(request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
     started = time.monotonic()
     pid = os.fork()
@@ -191,14 +214,12 @@ def run_case(request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
         become(request, fds)  # never returns: the child ends in os._exit
     for fd in fds:
         os.close(fd)
-    ended = os.pidfd_open(pid)
-    timed_out = not select.select([ended], [], [], float(request["timeout"]))[0]
-    os.close(ended)
-    if timed_out:
+    ended = wait_within(pid, float(request["timeout"]))
+    if ended is None:
         os.kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
+    status, usage = ended or os.wait4(pid, 0)[1:]
     return {
-        "code": None if timed_out else os.waitstatus_to_exitcode(status),
+        "code": None if ended is None else os.waitstatus_to_exitcode(status),
         "seconds": time.monotonic() - started,
         "cpu": usage.ru_utime + usage.ru_stime,
     }

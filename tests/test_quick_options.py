@@ -37,7 +37,7 @@ def test_the_table_is_what_the_click_command_makes_today() -> None:
 
 def test_every_option_of_the_click_command_is_in_the_table_or_left_to_click() -> None:
     for name, command in COMMANDS.items():
-        ctx = click.Context(command, info_name=name)
+        ctx = click.Context(command, info_name=name, **command.context_settings)
         for param in command.get_params(ctx):
             if not isinstance(param, click.Option):
                 continue

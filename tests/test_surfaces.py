@@ -79,7 +79,7 @@ def _cells(
 
 def option_surfaces() -> set[str]:
     """Every parameter of the click command, by its longest name (WORDS for the argument)."""
-    params = cli.get_params(click.Context(cli))
+    params = cli.get_params(click.Context(cli, **cli.context_settings))
     return {"WORDS" if isinstance(p, click.Argument) else max(p.opts, key=len) for p in params}
 
 

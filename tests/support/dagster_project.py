@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pytest
 from pytest import MonkeyPatch
 
 from ferris_says.dagster import FerrisSaysComponent
@@ -94,6 +95,21 @@ class Project:
 
     def load(self) -> dg.Definitions:
         return dg.load_from_defs_folder(path_within_project=self.root)
+
+    def load_error(self) -> str:
+        """Loads the project, which must fail: every message in Dagster's error chain."""
+        with pytest.raises(Exception) as info:
+            self.load()
+        return error_chain(info.value)
+
+    def refused_at_load(self, attributes: str, *says: str, line: int | None = None) -> Path:
+        """Adds a component of these attributes, whose load must fail with a message naming
+        its defs.yaml (at that line, if given) and saying each of `says`."""
+        path = self.add("bad", attributes)
+        message = self.load_error()
+        for part in (str(path) if line is None else f"{path}:{line}", *says):
+            assert part in message, message
+        return path
 
     def components(self) -> list[FerrisSaysComponent]:
         """The FerrisSaysComponents Dagster loaded from the YAML, before any definitions."""

@@ -7,27 +7,28 @@ text, and each padded line is made only when its turn comes.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from itertools import chain
 
 from ferris_says.characters import DEFAULT_CHARACTER, mascot
 from ferris_says.str_width import padding_width
 from ferris_says.wrap import fill, fill_whole
 
+# typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 #: The largest width: the crate's `say` takes a usize, whose maximum is 2**64 - 1.
 MAX_WIDTH = 2**64 - 1
 
-# Rust's regex `[^\S\r\n]+`: a run of Unicode White_Space other than CR and LF. Python's `\s`
-# would also take U+001C..U+001F, which are not White_Space, so the class is spelled out.
-_WHITESPACE_RUN = re.compile(
-    "[\t\x0b\x0c \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
-)
 # What merging would change: two whitespace chars in a row, or one that is not a space. Most
-# texts have neither, and finding that out is several times quicker than substituting. (A
-# pattern string, compiled by re on first use: ASCII words never need it.)
-_OTHER_WHITESPACE = "[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# texts have neither, and `in` finds that out at memchr speed, quicker than a regex's scan and
+# without importing `re` (ferris_says.whitespace does the merging when it is needed).
 _ASCII_OTHER_WHITESPACE = ("\t", "\x0b", "\x0c")
+_OTHER_WHITESPACE = (
+    "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 # Lines of one, first, middle and last position: (left edge, right edge).
 _SINGLE = ("< ", " >\n")
@@ -45,16 +46,17 @@ THINK_BORDERS: Borders = (("( ", " )\n"),) * 4
 def merge_whitespace(text: str) -> str:
     """Each run of whitespace other than line breaks becomes one space."""
     if _needs_merging(text):
-        return _WHITESPACE_RUN.sub(" ", text)
+        from ferris_says import whitespace  # the slow path begins: `re`
+
+        return whitespace.merge_runs(text)
     return text
 
 
 def _needs_merging(text: str) -> bool:
     """True unless every whitespace char is a space and no two are adjacent."""
-    # `in` runs at memchr speed; the regex scans only text that is not ASCII.
     if "  " in text or any(ch in text for ch in _ASCII_OTHER_WHITESPACE):
         return True
-    return not text.isascii() and re.search(_OTHER_WHITESPACE, text) is not None
+    return not text.isascii() and any(ch in text for ch in _OTHER_WHITESPACE)
 
 
 # Long texts are measured this many characters at a time, never encoded whole.

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
 from test_wrap_shortcut import PIECES
 
-from ferris_says import optimal_fit, wrap
+from ferris_says import optimal_fit, wrap_line
 from ferris_says.optimal_fit import (
     MAX_SCAN_WINDOW,
     line_ranges,
@@ -50,7 +50,7 @@ def text_arrays(text: str, width: int) -> tuple[array[float], array[float]]:
     """The fragments wrap.py makes of one line, as the searches see them."""
     if not text:  # wrap.py never searches an empty line: it fits
         return array("d", [0.0]), array("d", [0.0])
-    fragments = wrap._fragments(text, width)
+    fragments = wrap_line._fragments(text, width)
     return fragments.offsets, fragments.ends
 
 

@@ -12,7 +12,7 @@ from ferris_says import iter_say, say
 from ferris_says.bubble import bubble_lines, merge_whitespace, render_bubble
 from ferris_says.char_width import char_width
 from ferris_says.str_width import padding_width
-from ferris_says.wrap import display_width
+from ferris_says.wrap_line import display_width
 
 # Characters that exercise every path: ASCII, hyphens, CJK, kana punctuation, Hangul, emoji with
 # modifiers and joiners, combining marks, zero-width and non-breaking spaces, line breaks.

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.hypothesis_profiles import examples
 
-from ferris_says import bubble, cli, str_width, str_width_scan, streams
+from ferris_says import cli, str_width, str_width_scan, streams, whitespace
 from ferris_says.bubble import merge_whitespace
 from ferris_says.command import cli as click_command
 from ferris_says.wrap import fill, fill_whole
@@ -30,7 +30,7 @@ spaced_text = st.text(
 @example("a b")
 @example("")
 def test_merging_only_when_needed_gives_the_substitution(text: str) -> None:
-    expected = bubble._WHITESPACE_RUN.sub(" ", text)
+    expected = whitespace.merge_runs(text)
     assert merge_whitespace(text) == expected
     if expected == text:
         assert merge_whitespace(text) is text  # nothing copied

@@ -3,7 +3,8 @@
 textwrap takes a line whole only when its UTF-8 byte length is *below* the width; ferris-says
 also takes it whole when the length *equals* the width (the default path: width = byte length),
 which `wrap.fits_in_utf8` proves gives the same line. These tests run the full search
-(`_wrap_line`) on the same lines at, below and above that boundary and on every golden case.
+(`wrap_line.wrap_line`) on the same lines at, below and above that boundary and on every golden
+case.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from support.hypothesis_profiles import examples
 
 from ferris_says.bubble import merge_whitespace
 from ferris_says.char_width import char_width
-from ferris_says.wrap import _wrap_line, display_width, fill, fits_in_utf8, wrap
+from ferris_says.wrap import fill, fits_in_utf8, wrap
+from ferris_says.wrap_line import display_width, wrap_line
 
 GOLDEN = Path(__file__).parent / "golden" / "ferris_says_0.3.2.jsonl"
 CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line]
@@ -51,7 +53,7 @@ def textwrap_wrap(text: str, width: int) -> list[str]:
         if byte_length(line) < width:
             lines.append(line.rstrip(" "))
         else:
-            lines.extend(_wrap_line(line, width))
+            lines.extend(wrap_line(line, width))
     return lines
 
 
@@ -79,7 +81,7 @@ def test_full_search_keeps_a_line_that_fits_whole(line: str, extra: int) -> None
     for text in (line, merge_whitespace(line)):
         width = byte_length(text) + extra
         assert fits_in_utf8(text, width)
-        assert _wrap_line(text, width) == [text.rstrip(" ")]
+        assert wrap_line(text, width) == [text.rstrip(" ")]
         assert fill(text, width) == text.rstrip(" ")
 
 

@@ -18,8 +18,6 @@ something as Ferris or Clippy never pays for it.
 
 from __future__ import annotations
 
-import functools
-
 from ferris_says.errors import VALUE_SHOWN, FerrisError, FerrisUsageError, shown, token
 
 # The crate's `MASCOT` (ferris-says 0.3.2, src/lib.rs), default feature set.
@@ -109,12 +107,19 @@ def mascot(name: str) -> str:
     return _cowsay_mascot(name)
 
 
-@functools.cache
+# Fitted once per name. A dict, not functools.cache: functools would load `collections` on
+# every start, for a cowsay character few runs ask for.
+_fitted_cowsay: dict[str, str] = {}
+
+
 def _cowsay_mascot(name: str) -> str:
-    art = _cowsay_characters().get(name)
-    if art is None:
-        raise UnknownCharacterError(name, character_names())
-    return _fit_cowsay_art(art)
+    fitted = _fitted_cowsay.get(name)
+    if fitted is None:
+        art = _cowsay_characters().get(name)
+        if art is None:
+            raise UnknownCharacterError(name, character_names())
+        fitted = _fitted_cowsay[name] = _fit_cowsay_art(art)
+    return fitted
 
 
 def _is_tail_line(line: str) -> bool:

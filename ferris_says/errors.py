@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 # The C module: `signal` itself costs a millisecond of the plain path's start. It has no stub,
@@ -232,5 +230,8 @@ def end_on_signals() -> dict[int, Any]:
 
 def restore_signals(replaced: dict[int, Any]) -> None:
     for signum, old in replaced.items():
-        with contextlib.suppress(ValueError, OSError, TypeError):
+        # contextlib.suppress would load contextlib on every start: the plain path avoids it.
+        try:  # noqa: SIM105
             signals.signal(signum, old if old is not None else signals.SIG_DFL)
+        except (ValueError, OSError, TypeError):
+            pass

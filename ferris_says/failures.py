@@ -12,7 +12,6 @@ hostile values and fails on it).
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 from ferris_says import streams
@@ -82,8 +81,11 @@ def _release_frames(error: BaseException) -> None:
     """Clear the locals of the frames the traceback holds (the ones still running stay)."""
     tb = error.__traceback__
     while tb is not None:
-        with contextlib.suppress(RuntimeError):  # a frame still executing: the caller's
+        # contextlib.suppress would load contextlib on every start: the plain path avoids it.
+        try:  # noqa: SIM105
             tb.tb_frame.clear()
+        except RuntimeError:  # a frame still executing: the caller's
+            pass
         tb = tb.tb_next
     error.__traceback__ = None
 

@@ -7,7 +7,6 @@ too with ``--verbose``).
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 from ferris_says import characters, failures, streams
@@ -73,8 +72,11 @@ def open_inputs(request: Request) -> None:
     for path in request.files:
         inputs.prepare(path, inputs.WORDS, files_where(path))
     if reads_stdin(request) and sys.stdin is not None:
-        with contextlib.suppress(AttributeError, ValueError, OSError):
+        # contextlib.suppress would load contextlib on every start: the plain path avoids it.
+        try:  # noqa: SIM105
             inputs.RUN_FILES.add_fd(sys.stdin.fileno(), "stdin")
+        except (AttributeError, ValueError, OSError):  # no descriptor behind sys.stdin
+            pass
     if request.asks_for_a_look:
         from ferris_says import looks
 

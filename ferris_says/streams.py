@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
 
 from ferris_says.color import color_decision
 from ferris_says.errors import (
@@ -26,6 +25,7 @@ from ferris_says.errors import (
 # typing.TYPE_CHECKING would import typing on the plain path; mypy honours this name too.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from typing import TextIO
 
 PROG = "ferris-says"

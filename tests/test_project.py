@@ -319,15 +319,25 @@ def test_towncrier_reads_every_fragment() -> None:
 # ---- cold start --------------------------------------------------------------------------------
 
 
+# What the plain path (words that fit, nothing to merge) must not load: typing (type-only imports
+# sit under a local TYPE_CHECKING), `re` and what it brings (the merging and the wrapping of a
+# line too wide have modules of their own), contextlib and functools (collections).
+NOT_ON_THE_PLAIN_PATH = (
+    "typing", "re", "enum", "contextlib", "functools", "collections",
+    "ferris_says.whitespace", "ferris_says.wrap_line",
+)  # fmt: skip
+
+
 @pytest.mark.parametrize("words", [["hi"], ["what", "you", "want"], ["日本語", "😀"]])
-def test_annotations_import_nothing_on_the_plain_path(words: list[str], tmp_path: Path) -> None:
-    # Type-only imports sit under a local TYPE_CHECKING: typing itself must stay unloaded.
+def test_the_plain_path_loads_only_what_it_needs(words: list[str], tmp_path: Path) -> None:
     probe = (
         "import sys\n"
         "from ferris_says.cli import main\n"
         f"code = main({words!r})\n"
         "assert code == 0, code\n"
-        "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('typing'))))\n"
+        f"unwanted = {NOT_ON_THE_PLAIN_PATH!r}\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in unwanted or m in unwanted]\n"
+        "sys.stderr.write(' '.join(sorted(loaded)))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],

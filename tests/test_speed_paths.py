@@ -36,6 +36,14 @@ def test_merging_only_when_needed_gives_the_substitution(text: str) -> None:
         assert merge_whitespace(text) is text  # nothing copied
 
 
+def test_the_quick_check_knows_every_character_the_merging_takes() -> None:
+    # Each code point up to U+3000 (the last White_Space character), alone between two letters:
+    # the quick check and the regex agree.
+    for code in range(0x3001):
+        text = f"a{chr(code)}b"
+        assert merge_whitespace(text) == whitespace.merge_runs(text), hex(code)
+
+
 # Runs longer than the cache keeps (a paragraph of CJK text without spaces is one run), mixed
 # with sequences that the state machine must see whole.
 PIECES = [

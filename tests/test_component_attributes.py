@@ -289,11 +289,12 @@ def test_the_table_covers_the_model_and_nothing_else() -> None:
 @pytest.mark.parametrize("attribute", MODEL_ATTRIBUTES)
 def test_a_component_built_in_python_is_checked_by_the_same_checkers(attribute: str) -> None:
     row = ATTRIBUTES[attribute]
-    if not row.text:
-        pytest.skip(f"{attribute} is no text: pydantic's own type checks it")
     given: dict[str, Any] = {"words": "hi", attribute: row.python("a\0b")}
     with pytest.raises(ValidationError) as info:
         FerrisSaysComponent(**given)
     [error] = info.value.errors()
     assert error["loc"] == (attribute,), error  # the attribute's own validator, by name
-    assert "holds a NUL character (at character 1)" in error["msg"], error
+    if row.text:
+        assert "holds a NUL character (at character 1)" in error["msg"], error
+    else:  # no text at all: pydantic's own type refuses the string first
+        assert error["msg"].startswith("Input should be a valid "), error
